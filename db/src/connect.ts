@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+
+/**
+ * The database handle the rest of the platform uses. It is the Postgres base type both drivers
+ * satisfy (a union of the two driver types breaks Drizzle's overloads).
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** A transaction handle: same API as the database. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export interface ConnectOptions {
+  /** PostgreSQL connection string. Without one, the embedded PGlite database is used. */
+  databaseUrl?: string | undefined;
+  /** Folder for PGlite's files; `memory://` keeps it in memory only. */
+  dataDir?: string | undefined;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+  /** Longest a statement may run before the database cancels it. */
+  statementTimeoutMs?: number;
+  /** Called with the text of every SQL statement sent (for logging and for counting them in tests). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface Connection {
+  db: Database;
+  driver: 'pglite' | 'postgres';
+  /** Answers when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = '.naravard/data';
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
+ * embedded PGlite database in `NARAVARD_DATA_DIR` (default `.naravard/data`). Same Drizzle API either way.
+ */
+export async function connect(options: ConnectOptions = {}): Promise<Connection> {
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
+
+  if (databaseUrl) {
+    const client = postgres(databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
+    });
+    const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+    return {
+      db,
+      driver: 'postgres',
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+
+  const dataDir = options.dataDir ?? process.env.NARAVARD_DATA_DIR ?? DEFAULT_DATA_DIR;
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
+  await client.exec(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  return {
+    db,
+    driver: 'pglite',
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}

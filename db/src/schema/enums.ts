@@ -1,0 +1,30 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+/** Every kind of record a citation, a topic link or a change-log entry can point at. */
+export const entityType = pgEnum('entity_type', [
+  'region',
+  'organisation',
+  'person',
+  'membership',
+  'meeting',
+  'meeting_participant',
+  'agenda_item',
+  'decision',
+  'assignment',
+  'assignment_report',
+  'audit',
+  'recommendation',
+  'audit_response',
+  'recommendation_response',
+  'grant_programme',
+  'grant',
+  'allocation',
+  'indicator',
+  'indicator_target',
+  'observation',
+  'document',
+  'topic',
+  'api_key',
+]);
+
+export type EntityType = (typeof entityType.enumValues)[number];
