@@ -429,6 +429,12 @@ CREATE TABLE "api_keys" (
 	CONSTRAINT "api_keys_secret_hash_format" CHECK ("api_keys"."secret_hash" ~ '^[0-9a-f]{64}$')
 );
 --> statement-breakpoint
+CREATE TABLE "seed_runs" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"checksum" text NOT NULL,
+	"applied_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "organisations" ADD CONSTRAINT "organisations_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organisations" ADD CONSTRAINT "organisations_parent_id_organisations_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "memberships" ADD CONSTRAINT "memberships_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -561,4 +567,5 @@ CREATE INDEX "change_log_entity_idx" ON "change_log" USING btree ("entity_type",
 CREATE INDEX "change_log_occurred_at_idx" ON "change_log" USING btree ("occurred_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_name_key" ON "api_keys" USING btree ("name");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_secret_hash_key" ON "api_keys" USING btree ("secret_hash");--> statement-breakpoint
-CREATE INDEX "api_keys_prefix_idx" ON "api_keys" USING btree ("prefix");
+CREATE INDEX "api_keys_prefix_idx" ON "api_keys" USING btree ("prefix");--> statement-breakpoint
+CREATE UNIQUE INDEX "seed_runs_checksum_key" ON "seed_runs" USING btree ("checksum");

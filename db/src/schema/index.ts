@@ -12,3 +12,4 @@ export * from './documents.ts';
 export * from './topics.ts';
 export * from './changes.ts';
 export * from './api-keys.ts';
+export * from './seed-runs.ts';
