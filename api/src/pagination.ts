@@ -1,0 +1,111 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { and, count, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from '@naravard/db';
+import { BadInputError } from './errors.ts';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface ConnectionArgs {
+  first?: number | null | undefined;
+  last?: number | null | undefined;
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+}
+
+export interface OrderKey {
+  column: PgColumn;
+  direction: 'asc' | 'desc';
+}
+
+type TableWithId = PgTable & { id: PgColumn };
+
+const CURSOR_PREFIX = 'c1:';
+
+/** Cursors are opaque to clients: the row's ID, so a page boundary survives any sort order. */
+export const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
+
+export function decodeCursor(cursor: string, argument: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = decoded.slice(CURSOR_PREFIX.length);
+  if (!decoded.startsWith(CURSOR_PREFIX) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new BadInputError(`"${argument}" is not a cursor this API gave out: "${cursor}"`, argument);
+  }
+  return id;
+}
+
+export function checkPageSize(args: ConnectionArgs) {
+  for (const argument of ['first', 'last'] as const) {
+    const size = args[argument];
+    if (size === null || size === undefined) continue;
+    if (size < 0) throw new BadInputError(`"${argument}" must not be negative, got ${size}`, argument);
+    if (size > MAX_PAGE_SIZE) {
+      throw new BadInputError(`"${argument}" must be at most ${MAX_PAGE_SIZE}, got ${size}; page with "after" instead`, argument);
+    }
+  }
+}
+
+/**
+ * Rows after (or before) the cursor row in the given order. The cursor row's sort values are read
+ * in a subquery, so the comparison is exact for every column type (microsecond timestamps included).
+ */
+function beyondCursor(table: TableWithId, order: OrderKey[], cursorId: string, forward: boolean): SQL {
+  const valueAtCursor = (column: PgColumn) =>
+    sql`(select ${column} from ${table} where ${table.id} = ${cursorId})`;
+  const alternatives = order.map((key, index) => {
+    const ascending = (key.direction === 'asc') === forward;
+    const equalBefore = order.slice(0, index).map((earlier) => eq(earlier.column, valueAtCursor(earlier.column)));
+    const beyond = ascending ? gt(key.column, valueAtCursor(key.column)) : lt(key.column, valueAtCursor(key.column));
+    return and(...equalBefore, beyond) as SQL;
+  });
+  return or(...alternatives) as SQL;
+}
+
+/**
+ * A Relay connection over one table with keyset pagination: `first`/`after` and `last`/`before`,
+ * a stable order that always ends with the ID, and a `totalCount` that runs only when asked for.
+ */
+export interface Connection<Row> {
+  edges: { cursor: string; node: Row }[];
+  pageInfo: { startCursor: string; endCursor: string; hasPreviousPage: boolean; hasNextPage: boolean };
+  /** Counts every match, across pages; called only when a client selects `totalCount`. */
+  totalCount: () => Promise<number>;
+}
+
+export async function paginateTable<Row extends { id: string }>(options: {
+  db: Database;
+  table: TableWithId;
+  where: SQL | undefined;
+  order: OrderKey[];
+  args: ConnectionArgs;
+}): Promise<Connection<Row>> {
+  const { db, table, where, args } = options;
+  checkPageSize(args);
+  const order = [...options.order, { column: table.id, direction: 'asc' as const }];
+  const connection = await resolveCursorConnection(
+    { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+    ({ before, after, limit, inverted }) => {
+      const bounds = [
+        after ? beyondCursor(table, order, decodeCursor(after, 'after'), true) : undefined,
+        before ? beyondCursor(table, order, decodeCursor(before, 'before'), false) : undefined,
+      ];
+      const orderBy = order.map(({ column, direction }) =>
+        (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
+      );
+      return db
+        .select()
+        .from(table as PgTable)
+        .where(and(where, ...bounds))
+        .orderBy(...orderBy)
+        .limit(limit) as unknown as Promise<Row[]>;
+    },
+  );
+  return {
+    ...(connection as Omit<Connection<Row>, 'totalCount'>),
+    totalCount: async () => {
+      const [result] = await db.select({ value: count() }).from(table as PgTable).where(where);
+      return result?.value ?? 0;
+    },
+  };
+}

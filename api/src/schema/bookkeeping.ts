@@ -1,0 +1,21 @@
+import { builder } from '../builder.ts';
+
+/** Fields every record has, for incremental refresh and tombstones. */
+export interface Bookkeeping {
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export const Timestamped = builder.interfaceRef<Bookkeeping>('Timestamped').implement({
+  description: 'A record with creation and update times, so BI tools can refresh incrementally with `updatedSince`.',
+  fields: (t) => ({
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the record was created in the platform.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the record last changed.' }),
+    deletedAt: t.expose('deletedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the record was deleted (a tombstone), or null while it is live.',
+    }),
+  }),
+});

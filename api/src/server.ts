@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Connection } from '@naravard/db';
+import { type Context, createContext } from './context.ts';
+import type { Logger } from './logger.ts';
+import { schema } from './schema/index.ts';
+
+/** Largest request body accepted; GraphQL documents and bulk upserts fit well inside. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface App {
+  server: Server;
+  /** Starts listening; resolves with the port (useful with port 0 in tests). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops taking requests, lets those in flight finish, then stops GraphQL and closes the database. */
+  stop(): Promise<void>;
+}
+
+class PayloadTooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+/**
+ * The HTTP front of the API: GraphQL at /graphql (Apollo Server over plain node:http, since
+ * Apollo's standalone server would route every path to GraphQL), /healthz and /readyz.
+ */
+export async function createApp({ connection, logger }: { connection: Connection; logger: Logger }): Promise<App> {
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+  });
+  await apollo.start();
+
+  let inFlight = 0;
+  let stopping = false;
+  let drained: (() => void) | null = null;
+
+  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (request.method === 'POST') {
+      const text = await readBody(request);
+      const contentType = headers.get('content-type') ?? '';
+      if (contentType.includes('application/json')) {
+        try {
+          body = text.length > 0 ? JSON.parse(text) : undefined;
+        } catch {
+          return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.' }] });
+        }
+      } else {
+        body = text;
+      }
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+      context: async () => createContext({ db: connection.db }),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') {
+      if (stopping) return sendJson(response, 503, { status: 'stopping' });
+      try {
+        await connection.ping();
+        return sendJson(response, 200, { status: 'ready', database: connection.driver });
+      } catch (error) {
+        logger.warn({ err: error }, 'readiness check failed: the database does not answer');
+        return sendJson(response, 503, { status: 'database unavailable' });
+      }
+    }
+    if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
+    return sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at /graphql.` });
+  }
+
+  const server = createServer((request, response) => {
+    const started = process.hrtime.bigint();
+    inFlight += 1;
+    if (stopping) response.setHeader('connection', 'close');
+    handle(request, response)
+      .catch((error: unknown) => {
+        if (error instanceof PayloadTooLargeError) {
+          return sendJson(response, 413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] });
+        }
+        logger.error({ err: error }, 'request failed');
+        if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error.' }] });
+        else response.end();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        logger.info(
+          {
+            method: request.method,
+            path: request.url?.split('?')[0],
+            status: response.statusCode,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          },
+          'request',
+        );
+        if (stopping && inFlight === 0) drained?.();
+      });
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      }),
+    async stop() {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      server.closeIdleConnections();
+      await closed;
+      await apollo.stop();
+      await connection.close();
+    },
+  };
+}
