@@ -93,7 +93,7 @@ class SeedRows {
   }
 
   tag(entityType: EntityType, entityKey: string, slugs: string[]) {
-    for (const slug of slugs) {
+    for (const slug of new Set(slugs)) {
       this.topicLinks.push({
         id: idFor(`${entityKey}#topic:${slug}`),
         topicId: idFor(topicKey(slug)),
@@ -465,7 +465,7 @@ export async function loadSeedData(db: Database, set: SeedSet = readSeedSet()): 
       'citations',
       t.citations,
       rows.citations.map(({ documentKey, entityType, entityKey, citation, index }) => ({
-        id: idFor(`${entityKey}#cite:${index}`),
+        id: idFor(`${entityKey}#cite:${documentKey}:${index}`),
         documentId: documentIds.get(documentKey) ?? idFor(documentKey),
         entityType,
         entityId: idFor(entityKey),

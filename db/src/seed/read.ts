@@ -249,6 +249,15 @@ export function checkSeedSet({ documents, topics }: SeedSet): string[] {
     }
   }
 
+  const indicatorCodes = new Map<string, string>();
+  for (const { seed, fileName } of documents) {
+    for (const indicator of seed.indicators) {
+      const earlier = indicatorCodes.get(indicator.code);
+      if (earlier) problems.push(`${fileName}: ${indicator.key}: code ${indicator.code} is already used by ${earlier}`);
+      indicatorCodes.set(indicator.code, indicator.key);
+    }
+  }
+
   for (const document of documents) {
     for (const { key, citation } of citationsOf(document.seed)) {
       const cited = citation.document ? documentsByKey.get(citation.document) : document;

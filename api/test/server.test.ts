@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The server as `pnpm start` runs it: a separate process on its own database (a fresh PGlite data
+ * folder, or a fresh PostgreSQL database when DATABASE_URL is set), migrating and seeding itself.
+ */
+let child: ChildProcess;
+let output = '';
+let port = 0;
+let dataDir: string;
+let database: TestDatabase | undefined;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'naravard-server-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NARAVARD_DATA_DIR: dataDir };
+  if (process.env.DATABASE_URL) {
+    database = await createTestDatabase();
+    env.DATABASE_URL = database.url;
+    await database.close(); // the server process opens its own connections
+  }
+  child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 150_000;
+  while (!port) {
+    const match = /"port":(\d+)/.exec(output);
+    if (match) port = Number(match[1]);
+    else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
+    else await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+  await database?.dispose();
+});
+
+describe('the server process', () => {
+  it('logs JSON lines', () => {
+    const lines = output.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(lines.some((line) => JSON.parse(line).msg === 'database migrated and seeded')).toBe(true);
+  });
+
+  it('is alive and ready once the database answers', async () => {
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: process.env.DATABASE_URL ? 'postgres' : 'pglite' });
+  });
+
+  it('serves the 21 regions from the database it migrated and seeded itself', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ regions { totalCount edges { node { code name } } } }' }),
+    });
+    const body = (await response.json()) as any;
+    expect(body.data.regions.totalCount).toBe(21);
+    expect(body.data.regions.edges[0].node).toEqual({ code: '01', name: 'Region Stockholm' });
+  });
+
+  it('on SIGTERM finishes the request in flight, then exits cleanly', async () => {
+    const query = JSON.stringify({ query: '{ regions(first: 2) { edges { node { code } } } }' });
+    // Send the headers and half the body, so the request is in flight when the signal comes.
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const pending = request(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(query) } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      pending.on('error', reject);
+      pending.write(query.slice(0, 10));
+      setTimeout(() => {
+        child.kill('SIGTERM');
+        setTimeout(() => pending.end(query.slice(10)), 300);
+      }, 300);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { status, body } = await answer;
+    expect(status).toBe(200);
+    expect(JSON.parse(body).data.regions.edges).toHaveLength(2);
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"stopped"');
+  });
+});

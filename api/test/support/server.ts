@@ -1,0 +1,49 @@
+import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
+import { pino } from 'pino';
+import { type App, createApp } from '../../src/server.ts';
+
+export interface GraphQLResponse<Data = Record<string, unknown>> {
+  status: number;
+  contentType: string | null;
+  data?: Data | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  url: string;
+  database: TestDatabase;
+  app: App;
+  /** Posts a GraphQL request to the running server, as any client would. */
+  graphql<Data = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<Data>>;
+  close(): Promise<void>;
+}
+
+/** The API on its own database and a free port, reached over real HTTP. */
+export async function startTestServer(options: { seed?: boolean } = {}): Promise<TestServer> {
+  const database = await createTestDatabase(options);
+  const app = await createApp({ connection: database, logger: pino({ level: 'silent' }) });
+  const port = await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    database,
+    app,
+    async graphql(query, variables, headers) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status' | 'contentType'>;
+      return { status: response.status, contentType: response.headers.get('content-type'), ...body } as never;
+    },
+    async close() {
+      await app.stop(); // closes the database connection too
+      await database.dispose();
+    },
+  };
+}

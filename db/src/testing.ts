@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { type Connection, connect } from './connect.ts';
+import { migrate } from './migrate.ts';
+import { loadSeedData } from './seed/load.ts';
+
+export interface TestDatabase extends Connection {
+  /** The connection string of the test's own database, when running on PostgreSQL. */
+  url: string | undefined;
+  /** SQL statements sent since the last `resetStatements()`. */
+  statements: string[];
+  resetStatements(): void;
+  /** Closes the connection (if still open) and drops the test's database. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A database of the test file's own: PGlite in memory when `DATABASE_URL` is not set, otherwise
+ * a new database on that PostgreSQL server, dropped at the end. Migrated; seeded when asked.
+ */
+export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  const statements: string[] = [];
+  let url: string | undefined;
+  let drop = async () => {};
+  if (serverUrl) {
+    const name = `naravard_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const parsed = new URL(serverUrl);
+    parsed.pathname = `/${name}`;
+    url = parsed.toString();
+    drop = async () => {
+      const cleanup = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    };
+  }
+  const connection = await connect({
+    databaseUrl: url,
+    dataDir: 'memory://',
+    maxConnections: 4,
+    onQuery: (sql) => statements.push(sql),
+  });
+  await migrate(connection);
+  if (options.seed) await loadSeedData(connection.db);
+  statements.length = 0;
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= connection.close());
+  return {
+    ...connection,
+    close,
+    url,
+    statements,
+    resetStatements: () => {
+      statements.length = 0;
+    },
+    dispose: async () => {
+      await close();
+      await drop();
+    },
+  };
+}
