@@ -61,9 +61,9 @@ export const grants = pgTable(
 );
 
 /**
- * Money passed on from a grant: a fixed amount ("30 MSEK to the health centres") or a rate
- * ("148 SEK per listed patient", "4–44 SEK per listed patient"), possibly capped
- * ("at most 180,000 SEK per health centre and year").
+ * Money passed on from a grant: a fixed amount ("30 MSEK to the health centres"), a rate
+ * ("148 SEK per listed patient", "4–44 SEK per listed patient"), or a ceiling
+ * ("at most 180,000 SEK per health centre and year"), alone or capping a rate.
  */
 export const allocations = pgTable(
   'allocations',
@@ -100,7 +100,11 @@ export const allocations = pgTable(
     check('allocations_rate_non_negative', nonNegative('rate_sek')),
     check('allocations_rate_max_non_negative', nonNegative('rate_max_sek')),
     check('allocations_cap_non_negative', nonNegative('cap_sek')),
-    check('allocations_has_amount_or_rate', sql`${table.amountSek} IS NOT NULL OR ${table.rateSek} IS NOT NULL`),
+    check(
+      'allocations_has_amount_rate_or_cap',
+      sql`${table.amountSek} IS NOT NULL OR ${table.rateSek} IS NOT NULL OR ${table.capSek} IS NOT NULL`,
+    ),
+    check('allocations_cap_has_unit', sql`${table.capSek} IS NULL OR ${table.capUnit} IS NOT NULL`),
     check('allocations_rate_has_unit', sql`${table.rateSek} IS NULL OR ${table.rateUnit} IS NOT NULL`),
     check(
       'allocations_rate_range_ordered',

@@ -248,7 +248,9 @@ const allocation = z
     description: text.nullable().default(null),
     cite,
   })
-  .refine((a) => a.amountSek !== null || a.rateSek !== null, 'an allocation is an amount or a rate')
+  .refine((a) => a.amountSek !== null || a.rateSek !== null || a.capSek !== null, 'an allocation is an amount, a rate or a ceiling')
+  .refine((a) => a.rateSek === null || a.rateUnit !== null, 'a rate needs its unit (rateUnit)')
+  .refine((a) => a.capSek === null || a.capUnit !== null, 'a ceiling needs its unit (capUnit)')
   .refine((a) => a.grant !== null || a.programme !== null, 'an allocation comes from a grant or a programme');
 
 const indicatorTarget = z.strictObject({

@@ -1,0 +1,3 @@
+ALTER TABLE "allocations" DROP CONSTRAINT "allocations_has_amount_or_rate";--> statement-breakpoint
+ALTER TABLE "allocations" ADD CONSTRAINT "allocations_has_amount_rate_or_cap" CHECK ("allocations"."amount_sek" IS NOT NULL OR "allocations"."rate_sek" IS NOT NULL OR "allocations"."cap_sek" IS NOT NULL);--> statement-breakpoint
+ALTER TABLE "allocations" ADD CONSTRAINT "allocations_cap_has_unit" CHECK ("allocations"."cap_sek" IS NULL OR "allocations"."cap_unit" IS NOT NULL);
