@@ -2,7 +2,7 @@ import { tables } from '@naravard/db';
 import { and, eq, gte, ilike, isNull, or, type SQL } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
-import { loadRows } from '../rows.ts';
+import { loadRows } from '../loaders.ts';
 import { Timestamped } from './bookkeeping.ts';
 
 type RegionRow = typeof tables.regions.$inferSelect;

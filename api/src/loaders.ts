@@ -1,0 +1,83 @@
+import { and, getTableColumns, getTableName, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import DataLoader from 'dataloader';
+import type { Context } from './context.ts';
+
+/** A table with the bookkeeping columns every entity table has. */
+export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The request's loader of one table's rows by ID: every lookup made while resolving one level of
+ * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
+ */
+export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable) {
+  return context.loader(
+    `byId:${getTableName(table)}`,
+    () =>
+      new DataLoader<string, Row | null>(async (ids) => {
+        const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
+        const rows =
+          uuids.length === 0
+            ? []
+            : ((await context.db.select().from(table as PgTable).where(inArray(table.id, uuids))) as Row[]);
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+  );
+}
+
+/** Loads rows by ID, null where missing: for `node(id:)`/`nodes(ids:)`. */
+export function loadRows<Row extends { id: string }>(context: Context, table: EntityTable, ids: readonly string[]) {
+  const loader = rowLoader<Row>(context, table);
+  return Promise.all(ids.map((id) => loader.load(id)));
+}
+
+/** Follows a foreign key to the row it names, batched; null when the key is null. */
+export function loadReference<Row extends { id: string }>(context: Context, table: EntityTable, id: string | null) {
+  return id === null ? Promise.resolve(null) : rowLoader<Row>(context, table).load(id);
+}
+
+export interface ChildrenOptions {
+  table: EntityTable;
+  /** The column that points at the parent. */
+  foreignKey: PgColumn;
+  /** The order of each parent's children. */
+  orderBy: SQL[];
+  /** Extra condition, e.g. the entity type of a polymorphic link. */
+  where?: SQL;
+  /** Names the extra condition, so loaders with different conditions never share a batch. */
+  variant?: string;
+}
+
+/**
+ * Live children of many parents in one statement (a meeting's agenda items, an audit's
+ * recommendations): for bounded lists that need no paging.
+ */
+export function childrenLoader<Row>(context: Context, options: ChildrenOptions) {
+  const { table, foreignKey, orderBy, where, variant = '' } = options;
+  return context.loader(
+    `children:${getTableName(table)}.${foreignKey.name}:${variant}`,
+    () =>
+      new DataLoader<string, Row[]>(async (parentIds) => {
+        const rows = (await context.db
+          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: getTableColumns(table) })
+          .from(table as PgTable)
+          .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
+          .orderBy(...orderBy)) as { parent: string; row: Row }[];
+        const byParent = new Map<string, Row[]>();
+        for (const { parent, row } of rows) {
+          const list = byParent.get(parent);
+          if (list) list.push(row);
+          else byParent.set(parent, [row]);
+        }
+        return parentIds.map((id) => byParent.get(id) ?? []);
+      }),
+  );
+}
+
+/** Loads one parent's live children through the batched loader. */
+export function loadChildren<Row>(context: Context, options: ChildrenOptions, parentId: string): Promise<Row[]> {
+  return childrenLoader<Row>(context, options).load(parentId);
+}
