@@ -65,7 +65,7 @@ const checkCases: Record<string, (f: Fixture) => SQL> = {
   allocations_rate_non_negative: (f) => sql`update allocations set rate_sek = -4 where id = ${f.allocation.id}`,
   allocations_rate_max_non_negative: (f) =>
     sql`update allocations set rate_sek = null, rate_max_sek = -44, amount_sek = 1 where id = ${f.allocation.id}`,
-  allocations_cap_non_negative: (f) => sql`update allocations set cap_sek = -180000 where id = ${f.allocation.id}`,
+  allocations_cap_non_negative: (f) => sql`update allocations set cap_sek = -180000, cap_unit = 'health centre and year' where id = ${f.allocation.id}`,
   allocations_has_amount_rate_or_cap: (f) =>
     sql`update allocations set rate_sek = null, rate_max_sek = null, amount_sek = null, cap_sek = null where id = ${f.allocation.id}`,
   allocations_cap_has_unit: (f) => sql`update allocations set cap_sek = 180000, cap_unit = null where id = ${f.allocation.id}`,
