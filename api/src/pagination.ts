@@ -1,7 +1,9 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { and, count, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from '@naravard/db';
+import DataLoader from 'dataloader';
+import { and, count, eq, getTableColumns, getTableName, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
@@ -107,5 +109,97 @@ export async function paginateTable<Row extends { id: string }>(options: {
       const [result] = await db.select({ value: count() }).from(table as PgTable).where(where);
       return result?.value ?? 0;
     },
+  };
+}
+
+export interface ChildConnectionOptions {
+  context: Context;
+  table: TableWithId & { deletedAt: PgColumn };
+  /** The column that points at the parent. */
+  foreignKey: PgColumn;
+  parentId: string;
+  /** The list's filter, the same for every parent in a batch. */
+  where: SQL | undefined;
+  /** Identifies `where` (e.g. the filter arguments as JSON), so different filters never share a batch. */
+  filterKey: string;
+  order: OrderKey[];
+  args: ConnectionArgs;
+}
+
+/**
+ * A Relay connection of one parent's children (a region's meetings, an organisation's decisions),
+ * batched: all parents asking for the same page of the same list are answered by one statement
+ * that ranks each parent's rows with a window function. `totalCount` is batched the same way.
+ */
+export async function paginateChildren<Row extends { id: string }>(options: ChildConnectionOptions): Promise<Connection<Row>> {
+  const { context, table, foreignKey, parentId, where, filterKey, args } = options;
+  checkPageSize(args);
+  const order = [...options.order, { column: table.id, direction: 'asc' as const }];
+  const name = `${getTableName(table)}.${foreignKey.name}`;
+  const connection = await resolveCursorConnection(
+    { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+    ({ before, after, limit, inverted }) => {
+      const pageKey = JSON.stringify([filterKey, before ?? null, after ?? null, limit, inverted]);
+      const loader = context.loader(
+        `childPage:${name}:${pageKey}`,
+        () =>
+          new DataLoader<string, Row[]>(async (parentIds) => {
+            const bounds = [
+              after ? beyondCursor(table, order, decodeCursor(after, 'after'), true) : undefined,
+              before ? beyondCursor(table, order, decodeCursor(before, 'before'), false) : undefined,
+            ];
+            const orderBy = sql.join(
+              order.map(({ column, direction }) =>
+                (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
+              ),
+              sql`, `,
+            );
+            const ranked = context.db
+              .select({
+                ...getTableColumns(table as PgTable),
+                naravardParent: sql<string>`${foreignKey}::text`.as('naravard_parent'),
+                naravardRank: sql<number>`row_number() over (partition by ${foreignKey} order by ${orderBy})`.as('naravard_rank'),
+              })
+              .from(table as PgTable)
+              .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where, ...bounds))
+              .as('ranked');
+            const rows = (await context.db
+              .select()
+              .from(ranked)
+              .where(lte(ranked.naravardRank, limit))
+              .orderBy(ranked.naravardParent, ranked.naravardRank)) as unknown as (Row & {
+              naravardParent: string;
+              naravardRank: number;
+            })[];
+            const byParent = new Map<string, Row[]>();
+            for (const { naravardParent, naravardRank: _rank, ...row } of rows) {
+              const list = byParent.get(naravardParent);
+              if (list) list.push(row as unknown as Row);
+              else byParent.set(naravardParent, [row as unknown as Row]);
+            }
+            return parentIds.map((id) => byParent.get(id) ?? []);
+          }),
+      );
+      return loader.load(parentId);
+    },
+  );
+  return {
+    ...(connection as Omit<Connection<Row>, 'totalCount'>),
+    totalCount: () =>
+      context
+        .loader(
+          `childCount:${name}:${filterKey}`,
+          () =>
+            new DataLoader<string, number>(async (parentIds) => {
+              const counts = await context.db
+                .select({ parent: sql<string>`${foreignKey}::text`, value: count() })
+                .from(table as PgTable)
+                .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
+                .groupBy(foreignKey);
+              const byParent = new Map(counts.map((row) => [row.parent, row.value]));
+              return parentIds.map((id) => byParent.get(id) ?? 0);
+            }),
+        )
+        .load(parentId),
   };
 }

@@ -2,18 +2,12 @@ import { tables } from '@naravard/db';
 import { and, eq, gte, ilike, isNull, or, type SQL } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
-import { loadRows } from '../loaders.ts';
-import { Timestamped } from './bookkeeping.ts';
-
-type RegionRow = typeof tables.regions.$inferSelect;
-
-export const Region = builder.objectRef<RegionRow>('Region');
+import { entityNode } from '../nodes.ts';
+import { Region, type RegionRow } from './refs.ts';
 
 builder.node(Region, {
+  ...entityNode<RegionRow>(tables.regions),
   description: 'One of the 21 Swedish regions (region), responsible for health care in its county (län).',
-  id: { resolve: (region) => region.id },
-  loadMany: (ids, context) => loadRows<RegionRow>(context, tables.regions, ids),
-  interfaces: [Timestamped],
   fields: (t) => ({
     code: t.exposeString('code', { description: 'SCB county code (länskod), two digits: "07" is Kronoberg.' }),
     name: t.exposeString('name', { description: 'The regional authority: "Region Kronoberg".' }),

@@ -1,0 +1,76 @@
+import { type EntityType, tables } from '@naravard/db';
+import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { builder } from './builder.ts';
+
+/** Shared pieces of every list's `filter`, so each list reads the same way. */
+
+export const DateRange = builder.inputType('DateRange', {
+  description: 'An inclusive range of dates; either end may be left open.',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'First date included.' }),
+    to: t.field({ type: 'Date', description: 'Last date included.' }),
+  }),
+});
+
+export interface Lifecycle {
+  updatedSince?: Date | null | undefined;
+  includeDeleted?: boolean | null | undefined;
+}
+
+/**
+ * Which rows a list shows by their lifecycle: live rows by default; with `updatedSince`, every row
+ * changed since then, deleted ones included (marked by `deletedAt`), so incremental copies can drop them.
+ */
+export function lifecycleConditions(table: { updatedAt: PgColumn; deletedAt: PgColumn }, filter: Lifecycle | null | undefined): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter?.updatedSince) conditions.push(gte(table.updatedAt, filter.updatedSince));
+  if (!filter?.updatedSince && !filter?.includeDeleted) conditions.push(isNull(table.deletedAt));
+  return conditions;
+}
+
+export function dateInRange(column: PgColumn, range: { from?: string | null; to?: string | null } | null | undefined): SQL[] {
+  const conditions: SQL[] = [];
+  if (range?.from) conditions.push(gte(column, range.from));
+  if (range?.to) conditions.push(lte(column, range.to));
+  return conditions;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
+/** Case- and accent-insensitive substring match over one or more text columns. */
+export function textMatches(columns: (PgColumn | SQL)[], text: string | null | undefined): SQL | undefined {
+  if (!text?.trim()) return undefined;
+  const haystack = sql.join(
+    columns.map((column) => sql`coalesce(${column}, '')`),
+    sql` || ' ' || `,
+  );
+  return sql`naravard_unaccent(lower(${haystack})) like '%' || naravard_unaccent(lower(${escapeLike(text.trim())})) || '%'`;
+}
+
+/** The row's region, given by SCB county code. */
+export function regionIs(column: PgColumn, code: string | null | undefined): SQL | undefined {
+  if (!code) return undefined;
+  return eq(column, sql`(select ${tables.regions.id} from ${tables.regions} where ${tables.regions.code} = ${code})`);
+}
+
+/** The row is tagged with the topic (by slug). */
+export function taggedWith(entityType: EntityType, idColumn: PgColumn, slug: string | null | undefined): SQL | undefined {
+  if (!slug) return undefined;
+  return sql`exists (select 1 from ${tables.topicLinks} join ${tables.topics} on ${tables.topics.id} = ${tables.topicLinks.topicId}
+    where ${tables.topics.slug} = ${slug} and ${tables.topicLinks.entityType} = ${entityType}
+    and ${tables.topicLinks.entityId} = ${idColumn} and ${tables.topicLinks.deletedAt} is null)`;
+}
+
+export function allOf(conditions: (SQL | undefined)[]): SQL | undefined {
+  return and(...conditions.filter((condition): condition is SQL => condition !== undefined));
+}
+
+/** Adds the lifecycle fields (`updatedSince`, `includeDeleted`) every list filter has. */
+export const lifecycleFilterFields = (t: PothosSchemaTypes.InputFieldBuilder<typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never, 'InputObject'>) => ({
+  updatedSince: t.field({
+    type: 'DateTime',
+    description: 'Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh.',
+  }),
+  includeDeleted: t.boolean({ description: 'Include deleted records (tombstones). Off by default.' }),
+});

@@ -1,0 +1,65 @@
+import { type EntityType, tables } from '@naravard/db';
+import { brandWithType, type ObjectRef } from '@pothos/core';
+import type { Context } from '../context.ts';
+import { type EntityTable, rowLoader } from '../loaders.ts';
+import * as refs from './refs.ts';
+
+// biome-ignore lint: the registry holds refs of every row type
+type AnyRef = ObjectRef<any, any>;
+
+interface Entity {
+  type: EntityType;
+  table: EntityTable;
+  ref: AnyRef;
+}
+
+/**
+ * Every entity type: its name in citations, topic links and the change log, its table and its
+ * GraphQL type. One place, so polymorphic links (a citation's subject, a search hit, a change)
+ * resolve the same way everywhere.
+ */
+export const ENTITIES: Record<string, Entity> = {
+  Region: { type: 'region', table: tables.regions, ref: refs.Region },
+  Organisation: { type: 'organisation', table: tables.organisations, ref: refs.Organisation },
+  Person: { type: 'person', table: tables.people, ref: refs.Person },
+  Membership: { type: 'membership', table: tables.memberships, ref: refs.Membership },
+  Meeting: { type: 'meeting', table: tables.meetings, ref: refs.Meeting },
+  Participant: { type: 'meeting_participant', table: tables.meetingParticipants, ref: refs.Participant },
+  AgendaItem: { type: 'agenda_item', table: tables.agendaItems, ref: refs.AgendaItem },
+  Decision: { type: 'decision', table: tables.decisions, ref: refs.Decision },
+  Assignment: { type: 'assignment', table: tables.assignments, ref: refs.Assignment },
+  AssignmentReport: { type: 'assignment_report', table: tables.assignmentReports, ref: refs.AssignmentReport },
+  Audit: { type: 'audit', table: tables.audits, ref: refs.Audit },
+  Recommendation: { type: 'recommendation', table: tables.recommendations, ref: refs.Recommendation },
+  AuditResponse: { type: 'audit_response', table: tables.auditResponses, ref: refs.AuditResponse },
+  RecommendationResponse: { type: 'recommendation_response', table: tables.recommendationResponses, ref: refs.RecommendationResponse },
+  GrantProgramme: { type: 'grant_programme', table: tables.grantProgrammes, ref: refs.GrantProgramme },
+  Grant: { type: 'grant', table: tables.grants, ref: refs.Grant },
+  Allocation: { type: 'allocation', table: tables.allocations, ref: refs.Allocation },
+  Indicator: { type: 'indicator', table: tables.indicators, ref: refs.Indicator },
+  IndicatorTarget: { type: 'indicator_target', table: tables.indicatorTargets, ref: refs.IndicatorTarget },
+  Observation: { type: 'observation', table: tables.observations, ref: refs.Observation },
+  Document: { type: 'document', table: tables.documents, ref: refs.Document },
+  Topic: { type: 'topic', table: tables.topics, ref: refs.Topic },
+};
+
+const BY_ENTITY_TYPE = new Map(Object.values(ENTITIES).map((entity) => [entity.type, entity]));
+
+/** The entity type of a GraphQL type name ("AgendaItem" → "agenda_item"). */
+export function entityTypeOf(typeName: string): EntityType {
+  const entity = ENTITIES[typeName];
+  if (!entity) throw new Error(`${typeName} is not an entity type`);
+  return entity.type;
+}
+
+/**
+ * Loads the record an (entity type, id) pair names, batched per table, and brands it with its
+ * GraphQL type so it can be returned where an interface or union is expected.
+ */
+export async function loadEntity(context: Context, type: EntityType, id: string): Promise<object | null> {
+  const entity = BY_ENTITY_TYPE.get(type);
+  if (!entity) return null;
+  const row = await rowLoader<{ id: string }>(context, entity.table).load(id);
+  if (row) brandWithType(row, entity.ref as never);
+  return row;
+}
