@@ -1,7 +1,14 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
+import { hasScope } from './auth.ts';
+import { ForbiddenError } from './errors.ts';
+import { fieldComplexity, LIMITS } from './limits.ts';
 import {
   literalString,
   parseDate,
@@ -12,6 +19,7 @@ import {
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  AuthScopes: { write: boolean; admin: boolean };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -20,10 +28,38 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Period: { Input: string; Output: string };
     Decimal: { Input: string; Output: string };
+    JSONObject: { Input: never; Output: unknown };
   };
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, DataloaderPlugin],
+  // The errors plugin comes before scope-auth so an authorisation failure becomes a typed
+  // ForbiddenError in a mutation's result union, like the other errors of a write.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  scopeAuth: {
+    authScopes: (context) => ({
+      write: hasScope(context.principal, 'write'),
+      admin: hasScope(context.principal, 'admin'),
+    }),
+    unauthorizedError: (_parent, _context, _info, result) =>
+      new ForbiddenError(/admin/.test(JSON.stringify(result)) ? 'admin' : 'write'),
+  },
+  errors: {
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.slice(0, 1).toUpperCase()}${fieldName.slice(1)}Result` },
+  },
+  complexity: {
+    fieldComplexity: fieldComplexity as never,
+    limit: { depth: LIMITS.depth, breadth: LIMITS.breadth, complexity: LIMITS.complexity },
+    complexityError: (kind, result) => {
+      const measure = kind.toLowerCase() as 'depth' | 'breadth' | 'complexity';
+      const maximum = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[measure];
+      const actual = result[measure];
+      return new GraphQLError(
+        `The query's ${measure} is ${actual}, over the limit of ${maximum}. Ask for fewer fields or smaller pages (first/last).`,
+        { extensions: { code: 'QUERY_TOO_COMPLEX', limit: measure, actual, maximum } },
+      );
+    },
+  },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -33,10 +69,16 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: { description: 'Fetches records by their global IDs, in the order given (null where none is found).' },
     pageInfoTypeOptions: { description: 'Where a page stands in a list, for paging forward and backward.' },
     nodeTypeOptions: { description: 'A record with a global ID that `node(id:)` resolves.' },
+    idFieldOptions: { description: 'Global ID: opaque and stable; `node(id:)` resolves it.' },
   },
 });
 
 builder.queryType({ description: 'Reads. Public: these are public records.' });
+
+builder.mutationType({
+  description:
+    'Writes. Each mutation is one transaction, recorded in the change log; it needs `Authorization: Bearer <API key>` with the `write` scope (key management: `admin`).',
+});
 
 builder.scalarType('Date', {
   description: 'A calendar date, "YYYY-MM-DD".',

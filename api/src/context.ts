@@ -1,10 +1,9 @@
 import type { Database } from '@naravard/db';
 import type DataLoader from 'dataloader';
 
-/** Who is calling. Reads are public; writes need an API key (see the auth module). */
-export interface Principal {
-  kind: 'anonymous';
-}
+import type { Principal } from './auth.ts';
+
+export type { Principal };
 
 export interface Context {
   db: Database;
@@ -16,11 +15,11 @@ export interface Context {
   loader<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V>;
 }
 
-export function createContext({ db }: { db: Database }): Context {
+export function createContext({ db, principal = { kind: 'anonymous' } }: { db: Database; principal?: Principal }): Context {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     db,
-    principal: { kind: 'anonymous' },
+    principal,
     loader<K, V>(name: string, create: () => DataLoader<K, V>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!loader) {

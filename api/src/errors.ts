@@ -1,8 +1,103 @@
-import { GraphQLError } from 'graphql';
+import { databaseErrorOf } from '@naravard/db';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from './logger.ts';
 
-/** A request the API refuses because of what the caller sent; `path` names the argument. */
+/** A request the API refuses because of what the caller sent; `argument` names the argument. */
 export class BadInputError extends GraphQLError {
   constructor(message: string, argument?: string) {
     super(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
   }
 }
+
+/**
+ * What a client sees of an error. Errors the API raises on purpose (GraphQLError with a code)
+ * pass as they are; a statement the database cancelled says so; anything else is logged in full
+ * and shown only as an internal error, so SQL, parameters and stack traces never leave the server.
+ */
+export function formatErrorFor(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? error.originalError : error;
+    if (!original || original instanceof GraphQLError) return formatted;
+    const database = databaseErrorOf(original);
+    if (database?.code === '57014') {
+      return {
+        ...formatted,
+        message: 'The database stopped this query because it ran too long. Narrow the filter or ask for smaller pages.',
+        extensions: { code: 'QUERY_TIMEOUT' },
+      };
+    }
+    const typed = TYPED_ERROR_CODES.get(original.constructor as never);
+    if (typed) return { ...formatted, extensions: { ...formatted.extensions, code: typed } };
+    if (original.constructor?.name === 'PothosValidationError') {
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
+    logger.error({ err: original, path: formatted.path }, 'resolver failed');
+    return {
+      message: 'Internal server error.',
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** One problem with the input: where (the path of the field, e.g. ["input", "rows", 3, "period"]) and what. */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The input broke a rule; nothing was written. */
+export class ValidationError extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super(
+      issues.length === 1
+        ? `Invalid input at ${issues[0]!.path.join('.')}: ${issues[0]!.message}`
+        : `Invalid input: ${issues.length} problems, the first at ${issues[0]?.path.join('.')}: ${issues[0]?.message}`,
+    );
+    this.name = 'ValidationError';
+  }
+}
+
+/** No live record of that type has that ID. */
+export class NotFoundError extends Error {
+  constructor(
+    readonly typeName: string,
+    readonly id: string,
+    readonly path: (string | number)[] = [],
+  ) {
+    super(`No ${typeName} has the ID ${id}${path.length ? ` (at ${path.join('.')})` : ''}.`);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The record changed since the client read it: the client's version is stale. */
+export class ConflictError extends Error {
+  constructor(
+    readonly typeName: string,
+    readonly id: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `${typeName} ${id} is at version ${currentVersion}, not ${expectedVersion}: someone changed it since you read it. Read it again and reapply your change.`,
+    );
+    this.name = 'ConflictError';
+  }
+}
+
+/** The caller's API key lacks the scope this operation needs (or there is no key). */
+export class ForbiddenError extends Error {
+  constructor(readonly requiredScope: string) {
+    super(`This operation needs an API key with the "${requiredScope}" scope (Authorization: Bearer <key>).`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Errors raised on purpose, with the code they carry when they surface outside a typed result union. */
+const TYPED_ERROR_CODES = new Map<unknown, string>([
+  [ValidationError, 'BAD_USER_INPUT'],
+  [NotFoundError, 'NOT_FOUND'],
+  [ConflictError, 'CONFLICT'],
+  [ForbiddenError, 'FORBIDDEN'],
+]);

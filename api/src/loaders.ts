@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { Context } from './context.ts';
 
 /** A table with the bookkeeping columns every entity table has. */
-export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn };
+export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version: PgColumn; updatedAt: PgColumn };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,7 +1,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Database } from '@naravard/db';
 import DataLoader from 'dataloader';
-import { and, count, eq, getTableColumns, getTableName, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, getTableColumns, getTableName, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
@@ -17,7 +17,8 @@ export interface ConnectionArgs {
 }
 
 export interface OrderKey {
-  column: PgColumn;
+  /** A column, or an SQL expression over the table's columns; it must never be NULL. */
+  column: PgColumn | SQL;
   direction: 'asc' | 'desc';
 }
 
@@ -53,12 +54,14 @@ export function checkPageSize(args: ConnectionArgs) {
  * in a subquery, so the comparison is exact for every column type (microsecond timestamps included).
  */
 function beyondCursor(table: TableWithId, order: OrderKey[], cursorId: string, forward: boolean): SQL {
-  const valueAtCursor = (column: PgColumn) =>
+  const valueAtCursor = (column: PgColumn | SQL) =>
     sql`(select ${column} from ${table} where ${table.id} = ${cursorId})`;
   const alternatives = order.map((key, index) => {
     const ascending = (key.direction === 'asc') === forward;
-    const equalBefore = order.slice(0, index).map((earlier) => eq(earlier.column, valueAtCursor(earlier.column)));
-    const beyond = ascending ? gt(key.column, valueAtCursor(key.column)) : lt(key.column, valueAtCursor(key.column));
+    const equalBefore = order.slice(0, index).map((earlier) => sql`${earlier.column} = ${valueAtCursor(earlier.column)}`);
+    const beyond = ascending
+      ? sql`${key.column} > ${valueAtCursor(key.column)}`
+      : sql`${key.column} < ${valueAtCursor(key.column)}`;
     return and(...equalBefore, beyond) as SQL;
   });
   return or(...alternatives) as SQL;
@@ -118,7 +121,7 @@ export interface ChildConnectionOptions {
   /** The column that points at the parent. */
   foreignKey: PgColumn;
   parentId: string;
-  /** The list's filter, the same for every parent in a batch. */
+  /** The list's filter, the same for every parent in a batch; it decides whether tombstones show (see lifecycleConditions). */
   where: SQL | undefined;
   /** Identifies `where` (e.g. the filter arguments as JSON), so different filters never share a batch. */
   filterKey: string;
@@ -161,7 +164,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
                 naravardRank: sql<number>`row_number() over (partition by ${foreignKey} order by ${orderBy})`.as('naravard_rank'),
               })
               .from(table as PgTable)
-              .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where, ...bounds))
+              .where(and(inArray(foreignKey, [...new Set(parentIds)]), where, ...bounds))
               .as('ranked');
             const rows = (await context.db
               .select()
@@ -194,7 +197,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
               const counts = await context.db
                 .select({ parent: sql<string>`${foreignKey}::text`, value: count() })
                 .from(table as PgTable)
-                .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
+                .where(and(inArray(foreignKey, [...new Set(parentIds)]), where))
                 .groupBy(foreignKey);
               const byParent = new Map(counts.map((row) => [row.parent, row.value]));
               return parentIds.map((id) => byParent.get(id) ?? 0);

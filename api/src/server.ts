@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Connection } from '@naravard/db';
+import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
+import { formatErrorFor } from './errors.ts';
+import { isExplorerRequest, serveExplorer } from './explorer.ts';
+import { validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
@@ -45,6 +49,12 @@ export async function createApp({ connection, logger }: { connection: Connection
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // CSRF protection guards APIs that trust ambient credentials (cookies). This one never does:
+    // reads are public and writes need an Authorization header, which browsers do not attach
+    // cross-site. Leaving it on would refuse plain GET requests from BI tools.
+    csrfPrevention: false,
+    validationRules,
+    formatError: formatErrorFor(logger),
     plugins: [ApolloServerPluginLandingPageDisabled()],
     logger: {
       debug: (message) => logger.debug(message),
@@ -80,7 +90,8 @@ export async function createApp({ connection, logger }: { connection: Connection
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () => createContext({ db: connection.db }),
+      context: async () =>
+        createContext({ db: connection.db, principal: await authenticate(connection.db, request.headers.authorization) }),
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -105,6 +116,7 @@ export async function createApp({ connection, logger }: { connection: Connection
         return sendJson(response, 503, { status: 'database unavailable' });
       }
     }
+    if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
     return sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at /graphql.` });
   }

@@ -8,3 +8,5 @@ export { idFor } from './seed/keys.ts';
 export { foldWhitespace, readSeedSet, SeedError, type SeedSet } from './seed/read.ts';
 export { isSeedLoaded, loadReferenceData, loadSeedData, type LoadSummary } from './seed/load.ts';
 export { prepareDatabase } from './prepare.ts';
+export * from './api-keys.ts';
+export * from './changes.ts';

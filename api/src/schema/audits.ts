@@ -1,45 +1,317 @@
 import { tables } from '@naravard/db';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { BadInputError } from '../errors.ts';
+import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { loadChildren, loadReference } from '../loaders.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
+import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import {
   Audit,
   AuditResponse,
   type AuditResponseRow,
   type AuditRow,
+  Document,
+  type DocumentRow,
+  Organisation,
+  type OrganisationRow,
+  Person,
+  type PersonRow,
   Recommendation,
   RecommendationResponse,
   type RecommendationResponseRow,
   type RecommendationRow,
+  Region,
+  type RegionRow,
 } from './refs.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The UUID of a global ID given in a filter, refused unless it names a record of the expected type. */
+function idOf(globalId: { id: string; typename: string } | null | undefined, typename: string, argument: string) {
+  if (!globalId) return undefined;
+  if (globalId.typename !== typename || !UUID.test(globalId.id)) {
+    throw new BadInputError(`"${argument}" must be the ID of a ${typename}`, argument);
+  }
+  return globalId.id;
+}
+
+/**
+ * A sort key that is an expression rather than a column (pagination compares and orders by it
+ * the same way). Used to put records without a date last in either direction, since keyset
+ * paging cannot step over NULLs.
+ */
+const orderExpression = (expression: SQL) => expression as unknown as PgColumn;
+
+/** The order of an audit response's parts: by the number of the recommendation each answers. */
+const byRecommendationOrdinal = sql`(select ${tables.recommendations.ordinal} from ${tables.recommendations}
+  where ${tables.recommendations.id} = ${tables.recommendationResponses.recommendationId})`;
+
+/** The order of a recommendation's answers: by the date of the response they belong to. */
+const byResponseDate = sql`(select ${tables.auditResponses.respondedOn} from ${tables.auditResponses}
+  where ${tables.auditResponses.id} = ${tables.recommendationResponses.auditResponseId}) asc nulls last`;
 
 builder.node(Audit, {
   ...taggedEntityNode<AuditRow>(tables.audits),
-  description: 'An audit (granskning) by the auditors, with its report, recommendations and the answers to them.',
+  description:
+    'An audit (granskning) by the auditors (revisorerna), with its report (revisionsrapport), numbered recommendations and the answers (revisionssvar) to them.',
   fields: (t) => ({
     title: t.exposeString('title', { description: 'The title of the audit report.' }),
+    auditor: t.field({
+      type: Organisation,
+      nullable: true,
+      description: 'Who audited: the auditors (revisorerna, förtroendevalda revisorer).',
+      resolve: (audit, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditorId),
+    }),
+    audited: t.field({
+      type: Organisation,
+      nullable: true,
+      description: 'The body the audit is addressed to (granskad nämnd).',
+      resolve: (audit, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditedId),
+    }),
+    region: t.field({
+      type: Region,
+      nullable: true,
+      description: 'The region whose work was audited.',
+      resolve: (audit, _args, context) => loadReference<RegionRow>(context, tables.regions, audit.regionId),
+    }),
+    reportedOn: t.expose('reportedOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'The date of the audit report (revisionsrapport).',
+    }),
+    summary: t.exposeString('summary', { nullable: true, description: "The audit's findings and overall assessment (samlad bedömning), condensed." }),
+    recommendations: t.field({
+      type: [Recommendation],
+      description: 'The recommendations (rekommendationer), by number.',
+      resolve: (audit, _args, context) =>
+        loadChildren<RecommendationRow>(
+          context,
+          {
+            table: tables.recommendations,
+            foreignKey: tables.recommendations.auditId,
+            orderBy: [asc(tables.recommendations.ordinal), asc(tables.recommendations.id)],
+          },
+          audit.id,
+        ),
+    }),
+    responses: t.field({
+      type: [AuditResponse],
+      description: 'The answers to the audit (revisionssvar, yttrande), oldest first.',
+      resolve: (audit, _args, context) =>
+        loadChildren<AuditResponseRow>(
+          context,
+          {
+            table: tables.auditResponses,
+            foreignKey: tables.auditResponses.auditId,
+            orderBy: [sql`${tables.auditResponses.respondedOn} asc nulls last`, asc(tables.auditResponses.id)],
+          },
+          audit.id,
+        ),
+    }),
   }),
 });
 
 builder.node(Recommendation, {
   ...taggedEntityNode<RecommendationRow>(tables.recommendations),
-  description: 'One numbered recommendation of an audit.',
+  description: 'One numbered recommendation (rekommendation) of an audit.',
   fields: (t) => ({
-    text: t.exposeString('text', { description: 'The recommendation.' }),
+    audit: t.field({
+      type: Audit,
+      description: 'The audit that made the recommendation.',
+      resolve: async (recommendation, _args, context) =>
+        (await loadReference<AuditRow>(context, tables.audits, recommendation.auditId))!,
+    }),
+    ordinal: t.exposeInt('ordinal', { description: 'The number of the recommendation in the report (1, 2, …).' }),
+    text: t.exposeString('text', { description: 'The recommendation, as the report words it (corrected for OCR).' }),
+    responses: t.field({
+      type: [RecommendationResponse],
+      description: 'The answers to this recommendation: one part of each audit response, oldest response first.',
+      resolve: (recommendation, _args, context) =>
+        loadChildren<RecommendationResponseRow>(
+          context,
+          {
+            table: tables.recommendationResponses,
+            foreignKey: tables.recommendationResponses.recommendationId,
+            orderBy: [byResponseDate, asc(tables.recommendationResponses.id)],
+          },
+          recommendation.id,
+        ),
+    }),
   }),
 });
 
 builder.node(AuditResponse, {
   ...entityNode<AuditResponseRow>(tables.auditResponses),
-  description: "The audited body's answer to an audit as a whole.",
+  description:
+    "The audited body's answer to an audit as a whole (revisionssvar, yttrande, tjänsteskrivelse), with one part per recommendation.",
   fields: (t) => ({
+    audit: t.field({
+      type: Audit,
+      description: 'The audit answered.',
+      resolve: async (response, _args, context) => (await loadReference<AuditRow>(context, tables.audits, response.auditId))!,
+    }),
+    respondent: t.field({
+      type: Organisation,
+      nullable: true,
+      description: 'The body that answered.',
+      resolve: (response, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, response.respondentId),
+    }),
+    respondedOn: t.expose('respondedOn', { type: 'Date', nullable: true, description: 'The date of the answer.' }),
+    document: t.field({
+      type: Document,
+      nullable: true,
+      description: 'The document that holds the answer; its registry number (diarienummer) identifies the case.',
+      resolve: (response, _args, context) => loadReference<DocumentRow>(context, tables.documents, response.documentId),
+    }),
+    caseOfficer: t.field({
+      type: Person,
+      nullable: true,
+      description: 'The case officer (handläggare) who prepared the answer.',
+      resolve: (response, _args, context) => loadReference<PersonRow>(context, tables.people, response.caseOfficerId),
+    }),
+    signatory: t.field({
+      type: Person,
+      nullable: true,
+      description: 'Who signed the answer (undertecknad av).',
+      resolve: (response, _args, context) => loadReference<PersonRow>(context, tables.people, response.signatoryId),
+    }),
     summary: t.exposeString('summary', { nullable: true, description: 'The answer in brief.' }),
+    parts: t.field({
+      type: [RecommendationResponse],
+      description: "The answer to each recommendation, in the order of the recommendations' numbers.",
+      resolve: (response, _args, context) =>
+        loadChildren<RecommendationResponseRow>(
+          context,
+          {
+            table: tables.recommendationResponses,
+            foreignKey: tables.recommendationResponses.auditResponseId,
+            orderBy: [asc(byRecommendationOrdinal), asc(tables.recommendationResponses.id)],
+          },
+          response.id,
+        ),
+    }),
   }),
 });
 
 builder.node(RecommendationResponse, {
   ...entityNode<RecommendationResponseRow>(tables.recommendationResponses),
-  description: 'The answer to one recommendation, in four parts.',
+  description:
+    'The answer to one recommendation, in the four parts the auditors ask for: actions taken (hittills vidtagna åtgärder), planned actions (planerade åtgärder), timeline (tidplan) and other comments (eventuella andra synpunkter).',
   fields: (t) => ({
-    actionsTaken: t.exposeString('actionsTaken', { nullable: true, description: 'Actions already taken.' }),
+    auditResponse: t.field({
+      type: AuditResponse,
+      description: 'The audit response this part belongs to.',
+      resolve: async (part, _args, context) =>
+        (await loadReference<AuditResponseRow>(context, tables.auditResponses, part.auditResponseId))!,
+    }),
+    recommendation: t.field({
+      type: Recommendation,
+      description: 'The recommendation answered.',
+      resolve: async (part, _args, context) =>
+        (await loadReference<RecommendationRow>(context, tables.recommendations, part.recommendationId))!,
+    }),
+    actionsTaken: t.exposeString('actionsTaken', { nullable: true, description: 'Actions taken so far (hittills vidtagna åtgärder).' }),
+    plannedActions: t.exposeString('plannedActions', { nullable: true, description: 'Planned actions (planerade åtgärder).' }),
+    timeline: t.exposeString('timeline', { nullable: true, description: 'When the planned actions are to be done (tidplan).' }),
+    otherComments: t.exposeString('otherComments', { nullable: true, description: 'Other comments (eventuella andra synpunkter).' }),
   }),
 });
+
+const AuditFilter = builder.inputType('AuditFilter', {
+  description: 'Narrows a list of audits. Conditions combine with AND.',
+  fields: (t) => ({
+    region: t.string({ description: 'SCB county code of the audited region ("07").' }),
+    auditor: t.globalID({ description: 'Audited by these auditors (an Organisation ID).' }),
+    audited: t.globalID({ description: 'Addressed to this body (an Organisation ID).' }),
+    reportedOn: t.field({ type: DateRange, description: 'Reported within these dates.' }),
+    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "follow-up-and-indicators").' }),
+    text: t.string({ description: 'Words in the title or summary, accents and case ignored.' }),
+    ...lifecycleFilterFields(t),
+  }),
+});
+
+const AuditOrder = builder.enumType('AuditOrder', {
+  description: 'Orders of an audit list; ties are broken by ID so paging is stable.',
+  values: {
+    REPORTED_ON_DESC: { description: 'Newest report first (the default); audits without a date last.' },
+    REPORTED_ON_ASC: { description: 'Oldest report first; audits without a date last.' },
+    UPDATED_AT: { description: 'By last change, oldest first: the order for incremental refresh.' },
+  },
+});
+
+type AuditFilterShape = typeof AuditFilter.$inferInput;
+
+function auditConditions(filter: AuditFilterShape | null | undefined) {
+  const a = tables.audits;
+  const auditor = idOf(filter?.auditor, 'Organisation', 'auditor');
+  const audited = idOf(filter?.audited, 'Organisation', 'audited');
+  return allOf([
+    ...lifecycleConditions(a, filter),
+    regionIs(a.regionId, filter?.region),
+    auditor ? eq(a.auditorId, auditor) : undefined,
+    audited ? eq(a.auditedId, audited) : undefined,
+    ...dateInRange(a.reportedOn, filter?.reportedOn),
+    taggedWith('audit', a.id, filter?.topic),
+    textMatches([a.title, a.summary], filter?.text),
+  ]);
+}
+
+function auditOrder(order: string | null | undefined): OrderKey[] {
+  const a = tables.audits;
+  if (order === 'REPORTED_ON_ASC') {
+    return [{ column: orderExpression(sql`coalesce(${a.reportedOn}, 'infinity'::date)`), direction: 'asc' }];
+  }
+  if (order === 'UPDATED_AT') return [{ column: a.updatedAt, direction: 'asc' }];
+  return [{ column: orderExpression(sql`coalesce(${a.reportedOn}, '-infinity'::date)`), direction: 'desc' }];
+}
+
+const auditListArgs = builder.args((t) => ({
+  filter: t.field({ type: AuditFilter, description: 'Which audits.' }),
+  orderBy: t.field({ type: AuditOrder, defaultValue: 'REPORTED_ON_DESC', description: 'In which order.' }),
+}));
+
+interface AuditListArgs extends ConnectionArgs {
+  filter?: AuditFilterShape | null;
+  orderBy?: string | null;
+}
+
+builder.queryFields((t) => ({
+  audits: t.connection({
+    type: Audit,
+    description: "Audits (granskningar) of the regions' work with the reform, with recommendations and answers.",
+    args: auditListArgs,
+    resolve: (_root, args, context) =>
+      paginateTable<AuditRow>({
+        db: context.db,
+        table: tables.audits,
+        where: auditConditions(args.filter),
+        order: auditOrder(args.orderBy),
+        args,
+      }),
+  }),
+}));
+
+function auditsOf(context: Context, parentId: string, args: AuditListArgs) {
+  return paginateChildren<AuditRow>({
+    context,
+    table: tables.audits,
+    foreignKey: tables.audits.regionId,
+    parentId,
+    where: auditConditions(args.filter),
+    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
+    order: auditOrder(args.orderBy),
+    args,
+  });
+}
+
+builder.objectField(Region, 'audits', (t) =>
+  t.connection({
+    type: Audit,
+    description: "Audits of the region's work.",
+    args: auditListArgs,
+    resolve: (region, args, context) => auditsOf(context, region.id, args),
+  }),
+);

@@ -5,6 +5,7 @@ export interface Bookkeeping {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+  version: number;
 }
 
 export const Timestamped = builder.interfaceRef<Bookkeeping>('Timestamped').implement({
@@ -12,6 +13,9 @@ export const Timestamped = builder.interfaceRef<Bookkeeping>('Timestamped').impl
   fields: (t) => ({
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the record was created in the platform.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the record last changed.' }),
+    version: t.exposeInt('version', {
+      description: 'Increases with every change. Send it back with an update or delete: a stale version is refused (ConflictError).',
+    }),
     deletedAt: t.expose('deletedAt', {
       type: 'DateTime',
       nullable: true,

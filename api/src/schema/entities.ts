@@ -41,6 +41,7 @@ export const ENTITIES: Record<string, Entity> = {
   Observation: { type: 'observation', table: tables.observations, ref: refs.Observation },
   Document: { type: 'document', table: tables.documents, ref: refs.Document },
   Topic: { type: 'topic', table: tables.topics, ref: refs.Topic },
+  Citation: { type: 'citation', table: tables.citations, ref: refs.Citation },
 };
 
 const BY_ENTITY_TYPE = new Map(Object.values(ENTITIES).map((entity) => [entity.type, entity]));

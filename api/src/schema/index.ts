@@ -1,8 +1,10 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.ts';
+import { describeRelayTypes } from '../relay-descriptions.ts';
 import './connections.ts';
 import './bookkeeping.ts';
 import './provenance.ts';
+import './errors.ts';
 import './regions.ts';
 import './organisations.ts';
 import './meetings.ts';
@@ -13,6 +15,9 @@ import './grants.ts';
 import './indicators.ts';
 import './documents.ts';
 import './topics.ts';
+import './api-keys.ts';
+import './changes.ts';
+import './search.ts';
 
 /** The whole GraphQL schema, built from every domain module above. */
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = describeRelayTypes(lexicographicSortSchema(builder.toSchema()));

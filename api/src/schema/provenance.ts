@@ -63,3 +63,15 @@ export const Tagged = builder.interfaceRef<{ id: string }>('Tagged').implement({
     }),
   }),
 });
+
+/** A quoted passage to attach to a record being written. */
+export const CitationInput = builder.inputType('CitationInput', {
+  description:
+    'A passage of a source document that supports the record. The quote must stand in the document (whitespace folded) on the lines given.',
+  fields: (t) => ({
+    document: t.id({ required: true, description: 'The Document quoted (its ID).' }),
+    quote: t.string({ required: true, description: 'The passage, verbatim (OCR damage included).' }),
+    lineStart: t.int({ required: true, description: 'First line of the passage (1-based).' }),
+    lineEnd: t.int({ required: true, description: 'Last line of the passage.' }),
+  }),
+});

@@ -25,6 +25,8 @@ export const entityType = pgEnum('entity_type', [
   'document',
   'topic',
   'api_key',
+  'citation',
+  'topic_link',
 ]);
 
 export type EntityType = (typeof entityType.enumValues)[number];

@@ -1,0 +1,535 @@
+import { selectRows, tables } from '@naravard/db';
+import { PothosValidationError } from '@pothos/core';
+import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { databaseEnum } from '../enums.ts';
+import { BadInputError } from '../errors.ts';
+import { regionIs } from '../filters.ts';
+import { loadChildren, loadReference } from '../loaders.ts';
+import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
+import { loadEntity } from './entities.ts';
+import {
+  AgendaItem,
+  Assignment,
+  Citation,
+  type CitationRow,
+  Decision,
+  Document,
+  Recommendation,
+  Region,
+  type RegionRow,
+} from './refs.ts';
+
+/**
+ * Full-text search across documents, agenda items, decisions, assignments and recommendations.
+ *
+ * Two ways to match, in one statement:
+ * - exact: Swedish stemming over the generated `search_vector` columns (accents folded by
+ *   `naravard_unaccent`), `websearch_to_tsquery` syntax ("quoted phrases", `or`, `-word`), ranked
+ *   with `ts_rank_cd`; these hits rank 1 + their normalised rank, in [1, 2).
+ * - approximate: trigram word similarity (pg_trgm `<%`, threshold `pg_trgm.word_similarity_threshold`,
+ *   0.6 by default) of the query against the accent-folded, lower-cased text, through the trigram
+ *   indexes (the expressions below are written exactly as in the migration, so the planner uses them).
+ *   This finds OCR damage ("fast likarkontakt" for "fast läkarkontakt") and misspellings; these
+ *   hits rank half their word similarity, in (0, 0.5], always below every exact hit.
+ *
+ * The page is one statement: a UNION ALL of one subquery per searched type with every filter pushed
+ * down, ordered by rank (then date, newest first, then ID) and limited; the snippets are made for the
+ * rows of the page only. `totalCount` is one more statement, run only when asked for. Records,
+ * regions and citations are loaded through the request's batched loaders.
+ */
+
+export type SearchableTypeValue = 'document' | 'agenda_item' | 'decision' | 'assignment' | 'recommendation';
+
+const SEARCHABLE_TYPES: SearchableTypeValue[] = ['document', 'agenda_item', 'decision', 'assignment', 'recommendation'];
+
+const SearchableType = databaseEnum('SearchableType', 'The kinds of records `search` looks through.', {
+  document: 'Source documents (allmänna handlingar): minutes, letters, reports, audit responses; title and full text.',
+  agenda_item: 'Agenda items (punkter) of meetings: heading and what was reported and discussed.',
+  decision: 'Decisions (beslut): heading and wording.',
+  assignment: 'Assignments (uppdrag): reference, title and description.',
+  recommendation: 'Recommendations (rekommendationer) of audits.',
+});
+
+/** Longest query accepted: trigram matching cost grows with the query. */
+export const MAX_QUERY_LENGTH = 200;
+
+/** Word similarity (pg_trgm `similarity`) a word of the text needs to a query word to be highlighted in an approximate hit. */
+const HIGHLIGHT_SIMILARITY = 0.5;
+
+/** Marks put around highlighted words in snippets. */
+export const SNIPPET_START = '«';
+export const SNIPPET_STOP = '»';
+
+// Private-use characters mark highlights inside the database, so a « or » in a text is never taken for one.
+const START_MARK = '\uE000';
+const STOP_MARK = '\uE001';
+/** A tsquery that matches no text: private-use characters do not occur in the documents. */
+const MATCHES_NOTHING = `'\uE002'`;
+const HEADLINE_OPTIONS = `StartSel=${START_MARK}, StopSel=${STOP_MARK}, MaxFragments=1, MaxWords=25, MinWords=10, ShortWord=2`;
+
+/**
+ * One character for one character accent folding (å → a, Ö → O, é → e, ø → o), as `unaccent` does
+ * for these letters: snippets are highlighted on the folded text, whose words stem like the
+ * `search_vector` ones, and the highlights are then carried over to the same positions of the
+ * original text, accents and all. Letters that fold to more than one (æ, ß) are left as they are.
+ */
+export const FOLDED_LETTERS: [string, string] = (() => {
+  let from = '';
+  let to = '';
+  const extra: Record<string, string> = { ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L', ħ: 'h', Ħ: 'H' };
+  for (let code = 0xc0; code <= 0x24f; code++) {
+    const letter = String.fromCodePoint(code);
+    const base = extra[letter] ?? letter.normalize('NFD').replace(/\p{M}+/gu, '');
+    if (base !== letter && /^[A-Za-z]$/.test(base)) {
+      from += letter;
+      to += base;
+    }
+  }
+  return [from, to];
+})();
+
+/** How each type is searched: its tables, the text its vector and trigram index cover, its region and date. */
+interface Source {
+  type: SearchableTypeValue;
+  /** FROM clause, with the joins that give region and date. */
+  from: SQL;
+  id: PgColumn;
+  deletedAt: PgColumn;
+  vector: PgColumn;
+  /** Exactly the trigram index expression of the migration, so the index is used. */
+  trigramText: SQL;
+  /** The text the snippet is taken from: the columns of the search vector. */
+  text: SQL;
+  regionId: PgColumn;
+  date: SQL;
+  /** The table the record's text is read from for its snippet. */
+  table: typeof tables.documents | typeof tables.agendaItems | typeof tables.decisions | typeof tables.assignments | typeof tables.recommendations;
+}
+
+const d = tables.documents;
+const a = tables.agendaItems;
+const m = tables.meetings;
+const x = tables.decisions;
+const s = tables.assignments;
+const r = tables.recommendations;
+const au = tables.audits;
+
+const SOURCES: Record<SearchableTypeValue, Source> = {
+  document: {
+    type: 'document',
+    from: sql`${d}`,
+    id: d.id,
+    deletedAt: d.deletedAt,
+    vector: d.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${d.text}))`,
+    text: sql`coalesce(${d.title}, '') || ' ' || coalesce(${d.text}, '')`,
+    regionId: d.regionId,
+    date: sql`${d.issuedOn}`,
+    table: d,
+  },
+  agenda_item: {
+    type: 'agenda_item',
+    from: sql`${a} join ${m} on ${m.id} = ${a.meetingId}`,
+    id: a.id,
+    deletedAt: a.deletedAt,
+    vector: a.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${a.title} || ' ' || coalesce(${a.summary}, '')))`,
+    text: sql`coalesce(${a.title}, '') || ' ' || coalesce(${a.summary}, '')`,
+    regionId: m.regionId,
+    date: sql`${m.heldOn}`,
+    table: a,
+  },
+  decision: {
+    type: 'decision',
+    from: sql`${x}`,
+    id: x.id,
+    deletedAt: x.deletedAt,
+    vector: x.searchVector,
+    trigramText: sql`naravard_unaccent(lower(coalesce(${x.title}, '') || ' ' || ${x.text}))`,
+    text: sql`coalesce(${x.title}, '') || ' ' || coalesce(${x.text}, '')`,
+    regionId: x.regionId,
+    date: sql`${x.decidedOn}`,
+    table: x,
+  },
+  assignment: {
+    type: 'assignment',
+    from: sql`${s}`,
+    id: s.id,
+    deletedAt: s.deletedAt,
+    vector: s.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${s.title} || ' ' || coalesce(${s.description}, '')))`,
+    text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '')`,
+    regionId: s.regionId,
+    date: sql`coalesce(${s.issuedOn}, ${s.dueOn})`,
+    table: s,
+  },
+  recommendation: {
+    type: 'recommendation',
+    from: sql`${r} join ${au} on ${au.id} = ${r.auditId}`,
+    id: r.id,
+    deletedAt: r.deletedAt,
+    vector: r.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${r.text}))`,
+    text: sql`coalesce(${r.text}, '')`,
+    regionId: au.regionId,
+    date: sql`${au.reportedOn}`,
+    table: r,
+  },
+};
+
+export interface SearchParameters {
+  query: string;
+  types?: readonly SearchableTypeValue[] | null | undefined;
+  region?: string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}
+
+/** The query's pieces, each one SQL expression over the bound query text. */
+function queryExpressions(query: string) {
+  return {
+    /** Stemmed, accent-folded full-text query. */
+    tsquery: sql`websearch_to_tsquery('swedish', naravard_unaccent(${query}::text))`,
+    /** Accent-folded, lower-cased query for trigram matching. */
+    fuzzy: sql`naravard_unaccent(lower(${query}::text))`,
+  };
+}
+
+/** Which rows of one type match, with every filter pushed down into the type's subquery. */
+function matchConditions(source: Source, parameters: SearchParameters): SQL {
+  const { tsquery, fuzzy } = queryExpressions(parameters.query);
+  const conditions: SQL[] = [
+    sql`${source.deletedAt} is null`,
+    sql`(${source.vector} @@ ${tsquery} or ${fuzzy} <% ${source.trigramText})`,
+  ];
+  const region = regionIs(source.regionId, parameters.region);
+  if (region) conditions.push(region);
+  if (parameters.from) conditions.push(sql`${source.date} >= ${parameters.from}::date`);
+  if (parameters.to) conditions.push(sql`${source.date} <= ${parameters.to}::date`);
+  return sql.join(conditions, sql` and `);
+}
+
+function searchedSources(parameters: SearchParameters): Source[] {
+  const types = parameters.types?.length ? new Set(parameters.types) : null;
+  return SEARCHABLE_TYPES.filter((type) => !types || types.has(type)).map((type) => SOURCES[type]);
+}
+
+/** Every matching row of every searched type, with its rank: the subqueries of the UNION ALL. */
+function hitsUnion(parameters: SearchParameters): SQL {
+  const { tsquery, fuzzy } = queryExpressions(parameters.query);
+  return sql.join(
+    searchedSources(parameters).map(
+      (source) => sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+        ${source.date} as date,
+        case when ${source.vector} @@ ${tsquery} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
+          else word_similarity(${fuzzy}, ${source.trigramText})::float8 / 2 end as rank,
+        ${source.vector} @@ ${tsquery} as exact
+        from ${source.from} where ${matchConditions(source, parameters)}`,
+    ),
+    sql` union all `,
+  );
+}
+
+/**
+ * The statement for one page of hits: the ranked union, limited, then for each hit of the page its
+ * text, highlighted. Exact hits are highlighted by `ts_headline` with the Swedish configuration;
+ * approximate ones with the words of the text that are trigram-similar to a query word (every query
+ * word must be near, like the query's `&`; stop words such as "och" are left out), so the
+ * OCR-damaged spelling is what gets marked.
+ */
+export function pageStatement(parameters: SearchParameters, offset: number, limit: number): SQL {
+  const { tsquery, fuzzy } = queryExpressions(parameters.query);
+  const [foldFrom, foldTo] = FOLDED_LETTERS;
+  const texts = sql.join(
+    searchedSources(parameters).map(
+      (source) =>
+        sql`select ${source.text} as text from ${source.table} where page.type = ${source.type} and ${source.id} = page.id`,
+    ),
+    sql` union all `,
+  );
+  const nearWords = sql`(select to_tsquery('simple', string_agg(near.alternatives, ' & '))
+    from (select '(' || string_agg(distinct '''' || word.word || '''', ' | ') || ')' as alternatives
+      from unnest(regexp_split_to_array(${fuzzy}, '[^[:alnum:]]+')) as wanted(word)
+      join (select distinct candidate as word
+        from regexp_split_to_table(naravard_unaccent(lower(record.text)), '[^[:alnum:]]+') as candidate) as word
+        on similarity(word.word, wanted.word) >= ${HIGHLIGHT_SIMILARITY}
+      where wanted.word <> '' and length(to_tsvector('swedish', wanted.word)) > 0
+      group by wanted.word) as near)`;
+  return sql`with page as (
+      select * from (${hitsUnion(parameters)}) as hits
+      order by rank desc, date desc nulls last, id
+      limit ${limit} offset ${offset}
+    )
+    select page.type, page.id::text as id, page.region_id::text as region_id, page.date::text as date,
+      round(page.rank::numeric, 6)::float8 as rank, page.exact, headline.marked,
+      place.start > 0 and substr(record.text, 1, place.start - 1) ~ '[^[:space:][:punct:]]' as more_before,
+      place.start > 0 and substr(record.text, place.start + length(headline.plain)) ~ '[^[:space:][:punct:]]' as more_after,
+      case when place.start > 0 then substr(record.text, place.start, length(headline.plain)) end as original,
+      case when place.start > 1
+        then substring(substr(record.text, greatest(place.start - 8, 1), least(place.start - 1, 8)) from '[[:punct:]]*$') end as leading,
+      case when place.start > 0
+        then substring(substr(record.text, place.start + length(headline.plain), 8) from '^[[:punct:]]*') end as trailing
+    from page
+    cross join lateral (
+      select texts.text, translate(texts.text, ${foldFrom}::text, ${foldTo}::text) as folded
+      from (${texts}) as texts offset 0
+    ) as record
+    cross join lateral (
+      select marked.marked, replace(replace(marked.marked, ${START_MARK}::text, ''), ${STOP_MARK}::text, '') as plain
+      from (select case when page.exact
+          then ts_headline('swedish', record.folded, ${tsquery}, ${HEADLINE_OPTIONS}::text)
+          else ts_headline('simple', record.folded, coalesce(${nearWords}, ${MATCHES_NOTHING}::tsquery), ${HEADLINE_OPTIONS}::text)
+        end as marked offset 0) as marked
+      offset 0
+    ) as headline
+    cross join lateral (select position(headline.plain in record.folded) as start offset 0) as place
+    order by page.rank desc, page.date desc nulls last, page.id`;
+}
+
+/**
+ * One statement per condition of a type's search, for checking with EXPLAIN that each can be
+ * answered from its index (the full-text GIN index, the trigram GIN index).
+ */
+export function indexProbes(type: SearchableTypeValue, query: string): { fullText: SQL; trigram: SQL } {
+  const source = SOURCES[type];
+  const { tsquery, fuzzy } = queryExpressions(query);
+  return {
+    fullText: sql`select ${source.id} from ${source.table} where ${source.vector} @@ ${tsquery}`,
+    trigram: sql`select ${source.id} from ${source.table} where ${fuzzy} <% ${source.trigramText}`,
+  };
+}
+
+/** The statement counting every hit, across pages. */
+export function countStatement(parameters: SearchParameters): SQL {
+  return sql`select count(*)::int as total from (${hitsUnion(parameters)}) as hits`;
+}
+
+interface PageRow {
+  type: SearchableTypeValue;
+  id: string;
+  region_id: string | null;
+  date: string | null;
+  rank: number;
+  exact: boolean;
+  marked: string;
+  /** Whether the text has words before and after the passage. */
+  more_before: boolean;
+  more_after: boolean;
+  /** The passage in the original spelling; null if the folded passage could not be found in the folded text. */
+  original: string | null;
+  /** Punctuation right before and after the passage ("(", "."), which the headline leaves out. */
+  leading: string | null;
+  trailing: string | null;
+}
+
+export interface SearchHitShape {
+  type: SearchableTypeValue;
+  id: string;
+  regionId: string | null;
+  date: string | null;
+  rank: number;
+  approximate: boolean;
+  snippet: string;
+}
+
+/**
+ * The snippet in the original spelling: the highlight marks of the folded headline are put at the
+ * same positions of the original text (folding keeps one character for one), ellipses show where
+ * the text goes on, and runs of white space (line breaks of the source) become one space.
+ */
+export function snippetOf(
+  row: Pick<PageRow, 'marked' | 'original' | 'more_before' | 'more_after' | 'leading' | 'trailing'>,
+): string {
+  const marked = Array.from(row.marked);
+  const original = row.original === null ? null : Array.from(row.original);
+  const plainLength = marked.filter((character) => character !== START_MARK && character !== STOP_MARK).length;
+  const source = original && original.length === plainLength ? original : null;
+  let index = 0;
+  let text = '';
+  for (const character of marked) {
+    if (character === START_MARK) text += SNIPPET_START;
+    else if (character === STOP_MARK) text += SNIPPET_STOP;
+    else text += source ? source[index++] : character;
+  }
+  if (source) text = `${row.leading ?? ''}${text}${row.trailing ?? ''}`;
+  text = text.replace(/\s+/g, ' ').trim();
+  if (source && row.more_before) text = `… ${text}`;
+  if (source && row.more_after) text = `${text} …`;
+  return text;
+}
+
+const offsetCursor = /^OffsetConnection:(0|[1-9][0-9]{0,8})$/;
+
+function checkCursor(args: ConnectionArgs, argument: 'after' | 'before') {
+  const cursor = args[argument];
+  if (cursor === null || cursor === undefined) return;
+  if (!offsetCursor.test(Buffer.from(cursor, 'base64').toString('utf8'))) {
+    throw new BadInputError(`"${argument}" is not a cursor of this search: "${cursor}"`, argument);
+  }
+}
+
+function checkParameters(parameters: SearchParameters, args: ConnectionArgs) {
+  if (!parameters.query.trim()) throw new BadInputError('"query" must not be blank: give the words to search for', 'query');
+  if (parameters.query.length > MAX_QUERY_LENGTH) {
+    throw new BadInputError(`"query" must be at most ${MAX_QUERY_LENGTH} characters, got ${parameters.query.length}`, 'query');
+  }
+  if (!/[\p{L}\p{N}]/u.test(parameters.query)) {
+    throw new BadInputError('"query" must contain at least one letter or digit', 'query');
+  }
+  if (parameters.from && parameters.to && parameters.from > parameters.to) {
+    throw new BadInputError(`"from" (${parameters.from}) is after "to" (${parameters.to})`, 'from');
+  }
+  checkPageSize(args);
+  checkCursor(args, 'after');
+  checkCursor(args, 'before');
+  if (args.last !== null && args.last !== undefined && !args.before) {
+    throw new BadInputError('"last" pages backward from a cursor: give "before" too (or page forward with "first")', 'last');
+  }
+}
+
+export async function search(context: Context, parameters: SearchParameters, args: ConnectionArgs) {
+  checkParameters(parameters, args);
+  const normalised = { ...parameters, query: parameters.query.trim() };
+  try {
+    const connection = await resolveOffsetConnection(
+      { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+      async ({ offset, limit }): Promise<SearchHitShape[]> => {
+        const rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit));
+        return rows.map((row) => ({
+          type: row.type,
+          id: row.id,
+          regionId: row.region_id,
+          date: row.date,
+          rank: Number(row.rank),
+          approximate: !row.exact,
+          snippet: snippetOf(row),
+        }));
+      },
+    );
+    return {
+      ...connection,
+      totalCount: async () => {
+        const [row] = await selectRows<{ total: number }>(context.db, countStatement(normalised));
+        return Number(row?.total ?? 0);
+      },
+    };
+  } catch (error) {
+    if (error instanceof PothosValidationError) throw new BadInputError(error.message);
+    throw error;
+  }
+}
+
+const SearchResult = builder.unionType('SearchResult', {
+  description: 'A record that full-text search finds: a document, an agenda item, a decision, an assignment or a recommendation.',
+  types: [Document, AgendaItem, Decision, Assignment, Recommendation],
+});
+
+const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
+  description: 'One record found by `search`, with how well it matched and the passage that matched, highlighted.',
+  fields: (t) => ({
+    record: t.field({
+      type: SearchResult,
+      description: 'The record found.',
+      resolve: async (hit, _args, context) => {
+        const record = await loadEntity(context, hit.type, hit.id);
+        if (!record) throw new Error(`search hit ${hit.type} ${hit.id} has no record`);
+        return record as never;
+      },
+    }),
+    type: t.field({ type: SearchableType, description: 'What kind of record it is.', resolve: (hit) => hit.type }),
+    rank: t.float({
+      description:
+        'Relevance, higher first. Matches of the words themselves (Swedish stemming, accents ignored) score from 1 up to 2 ' +
+        '(full-text rank by cover density, normalised); approximate matches (OCR damage, misspellings) score their trigram ' +
+        'word similarity halved, at most 0.5, so they always come after.',
+      resolve: (hit) => hit.rank,
+    }),
+    approximate: t.boolean({
+      description:
+        'True when the record was found only by approximate (trigram) matching: its text has the words misspelt or ' +
+        'OCR-damaged ("likarkontakt" for "läkarkontakt").',
+      resolve: (hit) => hit.approximate,
+    }),
+    snippet: t.string({
+      description: `The passage that matched, about 25 words in the original spelling, matched words between ${SNIPPET_START} and ${SNIPPET_STOP}; "…" where the text goes on.`,
+      resolve: (hit) => hit.snippet,
+    }),
+    citations: t.field({
+      type: [Citation],
+      description: 'The passages of source documents that support the record, in document order (as the record\'s own `citations`).',
+      resolve: (hit, _args, context) =>
+        loadChildren<CitationRow>(
+          context,
+          {
+            // The same loader as the `Cited` interface's, so a query asking for both shares one statement.
+            table: tables.citations,
+            foreignKey: tables.citations.entityId,
+            where: eq(tables.citations.entityType, hit.type),
+            variant: hit.type,
+            orderBy: [asc(tables.citations.documentId), asc(tables.citations.lineStart), asc(tables.citations.id)],
+          },
+          hit.id,
+        ),
+    }),
+    region: t.field({
+      type: Region,
+      nullable: true,
+      description:
+        "The region the record belongs to (an agenda item's through its meeting, a recommendation's through its audit), when known.",
+      resolve: (hit, _args, context) => loadReference<RegionRow>(context, tables.regions, hit.regionId),
+    }),
+    date: t.field({
+      type: 'Date',
+      nullable: true,
+      description:
+        "The record's date, when known: a document's issue date, the meeting day of an agenda item, the decision date, " +
+        "an assignment's issue date (else its due date), the report date of a recommendation's audit. `from`/`to` filter on it.",
+      resolve: (hit) => hit.date,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  search: t.connection(
+    {
+      type: SearchHit,
+      description:
+        'Full-text search (fritextsökning) across documents, agenda items, decisions, assignments and recommendations, ' +
+        'most relevant first. Swedish words match in any inflection ("vårdcentralerna" finds "vårdcentral"), accents and ' +
+        'case are ignored, and OCR-damaged or misspelt text is found approximately (ranked after exact matches). ' +
+        'Paged by offset: at most 100 hits a page.',
+      args: {
+        query: t.arg.string({
+          required: true,
+          description:
+            'The words to look for, in web-search syntax: "quoted phrase", `or` between alternatives, -word to exclude. ' +
+            `Must not be blank; at most ${MAX_QUERY_LENGTH} characters.`,
+        }),
+        types: t.arg({ type: [SearchableType], description: 'Only these kinds of records (all when left out).' }),
+        region: t.arg.string({
+          description: 'Only records of this region, by SCB county code ("07"): agenda items by their meeting, recommendations by their audit.',
+        }),
+        from: t.arg({ type: 'Date', description: 'Only records dated on or after this day (see `SearchHit.date`).' }),
+        to: t.arg({ type: 'Date', description: 'Only records dated on or before this day (see `SearchHit.date`).' }),
+      },
+      resolve: (_root, args, context) =>
+        search(
+          context,
+          {
+            query: args.query,
+            types: args.types as SearchableTypeValue[] | null | undefined,
+            region: args.region,
+            from: args.from,
+            to: args.to,
+          },
+          args,
+        ),
+    },
+    { description: 'A page of search hits, most relevant first.' },
+    { description: 'A search hit and its cursor (an offset into the ranked hits).' },
+  ),
+}));

@@ -1,0 +1,269 @@
+import { databaseErrorOf, foldWhitespace, recordChange, tables, type Transaction } from '@naravard/db';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { actorOf } from './auth.ts';
+import type { Context } from './context.ts';
+import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from './errors.ts';
+import { ENTITIES } from './schema/entities.ts';
+
+export type EntityName = keyof typeof ENTITIES;
+
+export interface CitationInputShape {
+  document: string;
+  quote: string;
+  lineStart: number;
+  lineEnd: number;
+}
+
+type Row = Record<string, unknown> & { id: string; version: number; deletedAt: Date | null };
+
+/**
+ * Runs one write as one transaction. Every change made through the `Writer` is checked, applied and
+ * recorded in the change log inside it; any error rolls everything back, so bad input changes nothing.
+ */
+export async function write<T>(context: Context, work: (writer: Writer) => Promise<T>): Promise<T> {
+  try {
+    return await context.db.transaction((tx) => work(new Writer(tx, actorOf(context.principal))));
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+/**
+ * A rule the database enforces (a unique key, a CHECK) that the input broke, as a typed
+ * validation error naming the rule. Anything else is passed on unchanged.
+ */
+function translateDatabaseError(error: unknown): unknown {
+  const database = databaseErrorOf(error);
+  if (!database) return error;
+  if (database.code === '23505') {
+    return new ValidationError([{ path: ['input'], message: `a record with the same natural key already exists (${database.constraint})` }]);
+  }
+  if (database.code === '23514') {
+    return new ValidationError([{ path: ['input'], message: `the values break the rule ${database.constraint}` }]);
+  }
+  if (database.code === '23503') {
+    return new ValidationError([{ path: ['input'], message: `a referenced record does not exist (${database.constraint})` }]);
+  }
+  return error;
+}
+
+export class Writer {
+  constructor(
+    readonly tx: Transaction,
+    private readonly actor: { name: string; apiKeyId: string | null },
+  ) {}
+
+  private table(entity: EntityName) {
+    return ENTITIES[entity]!.table as PgTable;
+  }
+
+  /** Inserts a record and logs its creation. */
+  async create<T extends Row>(entity: EntityName, values: Record<string, unknown>): Promise<T> {
+    const [row] = (await this.tx.insert(this.table(entity)).values(values as never).returning()) as T[];
+    await this.log('create', entity, row!.id, null, row);
+    return row!;
+  }
+
+  /** The live record, locked for this transaction, or a NotFoundError. */
+  async current<T extends Row>(entity: EntityName, id: string, path: (string | number)[] = ['id']): Promise<T> {
+    const table = ENTITIES[entity]!.table;
+    const [row] = (await this.tx
+      .select()
+      .from(table as PgTable)
+      .where(and(eq(table.id, id), isNull(table.deletedAt)))
+      .for('update')) as T[];
+    if (!row) throw new NotFoundError(entity, id, path);
+    return row;
+  }
+
+  /**
+   * Updates a live record if the client's version is current (optimistic concurrency): a stale
+   * version is a ConflictError, never a silent overwrite. Logs before and after.
+   */
+  async update<T extends Row>(entity: EntityName, id: string, expectedVersion: number, values: Record<string, unknown>): Promise<T> {
+    const before = await this.current<T>(entity, id);
+    if (before.version !== expectedVersion) throw new ConflictError(entity, id, expectedVersion, before.version);
+    const table = ENTITIES[entity]!.table;
+    const [after] = (await this.tx
+      .update(table as PgTable)
+      .set({ ...values, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
+      .where(eq(table.id, id))
+      .returning()) as T[];
+    await this.log('update', entity, id, before, after);
+    return after!;
+  }
+
+  /** Deletes a record softly: it leaves the lists, shows in `updatedSince` with `deletedAt`, and can be restored. */
+  async delete<T extends Row>(entity: EntityName, id: string, expectedVersion: number | null): Promise<T> {
+    const before = await this.current<T>(entity, id);
+    if (expectedVersion !== null && before.version !== expectedVersion) {
+      throw new ConflictError(entity, id, expectedVersion, before.version);
+    }
+    const table = ENTITIES[entity]!.table;
+    const [after] = (await this.tx
+      .update(table as PgTable)
+      .set({ deletedAt: sql`now()`, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
+      .where(eq(table.id, id))
+      .returning()) as T[];
+    await this.log('delete', entity, id, before, after);
+    return after!;
+  }
+
+  /** Brings a deleted record back. */
+  async restore<T extends Row>(entity: EntityName, id: string): Promise<T> {
+    const table = ENTITIES[entity]!.table;
+    const [before] = (await this.tx
+      .select()
+      .from(table as PgTable)
+      .where(and(eq(table.id, id), isNotNull(table.deletedAt)))
+      .for('update')) as T[];
+    if (!before) throw new NotFoundError(`deleted ${entity}`, id, ['id']);
+    const [after] = (await this.tx
+      .update(table as PgTable)
+      .set({ deletedAt: null, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
+      .where(eq(table.id, id))
+      .returning()) as T[];
+    await this.log('restore', entity, id, before, after);
+    return after!;
+  }
+
+  /** Checks that every referenced record exists and is live, naming the input field of the first that is not. */
+  async requireLive(references: { entity: EntityName; id: string | null | undefined; path: (string | number)[] }[]) {
+    for (const { entity, id, path } of references) {
+      if (!id) continue;
+      const table = ENTITIES[entity]!.table;
+      const [row] = await this.tx
+        .select({ id: table.id })
+        .from(table as PgTable)
+        .where(and(eq(table.id, id), isNull(table.deletedAt)) as SQL);
+      if (!row) throw new NotFoundError(entity, id, path);
+    }
+  }
+
+  /**
+   * Attaches quoted passages to a record. Each quote must stand in its document's text
+   * (whitespace folded) and on the lines it names, so no record can cite what its source does not say.
+   */
+  async cite(entity: EntityName, entityId: string, citations: CitationInputShape[], path: (string | number)[]) {
+    for (const [index, citation] of citations.entries()) {
+      const at = [...path, index];
+      const [document] = await this.tx
+        .select({ text: tables.documents.text })
+        .from(tables.documents)
+        .where(and(eq(tables.documents.id, citation.document), isNull(tables.documents.deletedAt)));
+      if (!document) throw new NotFoundError('Document', citation.document, [...at, 'document']);
+      const quote = foldWhitespace(citation.quote);
+      const lines = document.text.split('\n');
+      if (!foldWhitespace(document.text).includes(quote)) {
+        throw new ValidationError([{ path: [...at, 'quote'], message: 'the quote does not appear in the document' }]);
+      }
+      if (citation.lineEnd > lines.length || !foldWhitespace(lines.slice(citation.lineStart - 1, citation.lineEnd).join('\n')).includes(quote)) {
+        throw new ValidationError([{ path: [...at, 'lineStart'], message: `the quote is not on lines ${citation.lineStart}-${citation.lineEnd}` }]);
+      }
+      await this.create('Citation', {
+        documentId: citation.document,
+        entityType: ENTITIES[entity]!.type,
+        entityId,
+        quote: citation.quote,
+        lineStart: citation.lineStart,
+        lineEnd: citation.lineEnd,
+      });
+    }
+  }
+
+  /** Tags a record with topics given by slug; an unknown slug is a NotFoundError at its path. */
+  async tag(entity: EntityName, entityId: string, slugs: string[], path: (string | number)[]) {
+    for (const [index, slug] of [...new Set(slugs)].entries()) {
+      const [topic] = await this.tx
+        .select({ id: tables.topics.id })
+        .from(tables.topics)
+        .where(and(eq(tables.topics.slug, slug), isNull(tables.topics.deletedAt)));
+      if (!topic) throw new NotFoundError('Topic', slug, [...path, index]);
+      const [link] = await this.tx
+        .insert(tables.topicLinks)
+        .values({ topicId: topic.id, entityType: ENTITIES[entity]!.type, entityId })
+        .onConflictDoNothing()
+        .returning();
+      if (link) await this.log('create', 'TopicLink', link.id, null, link);
+    }
+  }
+
+  async log(
+    operation: 'create' | 'update' | 'delete' | 'restore',
+    entity: EntityName | 'TopicLink',
+    id: string,
+    before: unknown,
+    after: unknown,
+  ) {
+    await recordChange(this.tx, {
+      actor: this.actor.name,
+      apiKeyId: this.actor.apiKeyId,
+      operation,
+      entityType: entity === 'TopicLink' ? 'topic_link' : ENTITIES[entity]!.type,
+      entityId: id,
+      before,
+      after,
+    });
+  }
+}
+
+/** Validates input with a zod schema; every problem becomes a FieldIssue with its full path. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path: (string | number)[] = ['input']): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
+    path: [...path, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))],
+    message: issue.message,
+  }));
+  throw new ValidationError(issues);
+}
+
+/** Input rules shared by every write. */
+export const rules = {
+  /** Text with a length limit; blank is refused. */
+  text: (max: number) => z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`),
+  /** SEK: exact, not negative, at most two decimals (öre). */
+  sek: z
+    .string()
+    .regex(/^[0-9]{1,16}(\.[0-9]{1,2})?$/, 'must be an amount in SEK, not negative, with at most two decimals (e.g. "148" or "51900000.00")'),
+  /** An exact decimal: digits, an optional sign and fraction, at most 20 significant digits. */
+  decimal: z.string().regex(/^-?[0-9]{1,15}(\.[0-9]{1,8})?$/, 'must be a decimal number with at most 15 digits before and 8 after the point'),
+  regionCode: z.string().regex(/^[0-9]{2}$/, 'must be a two-digit SCB county code such as "07"'),
+  /** A global ID of the given type, decoded to the record's UUID. */
+  globalId: (...typeNames: EntityName[]) =>
+    z.string().transform((value, context) => {
+      try {
+        const { typename, id } = decodeGlobalID(value);
+        if (typeNames.includes(typename as EntityName) && /^[0-9a-f-]{36}$/i.test(id)) return id;
+        context.addIssue({ code: 'custom', message: `must be the ID of a ${typeNames.join(' or ')}, not of a ${typename}` });
+      } catch {
+        context.addIssue({ code: 'custom', message: `"${value}" is not an ID this API gave out` });
+      }
+      return z.NEVER;
+    }),
+  /** A quoted passage supporting a record: document ID, verbatim quote and its line range. */
+  citations: () =>
+    z
+      .array(
+        z
+          .object({
+            document: rules.globalId('Document'),
+            quote: z.string().trim().min(1, 'must not be blank').max(5000, 'must be at most 5000 characters'),
+            lineStart: z.number().int().min(1, 'lines count from 1'),
+            lineEnd: z.number().int().min(1, 'lines count from 1'),
+          })
+          .refine((citation) => citation.lineStart <= citation.lineEnd, { message: 'lineEnd must not be before lineStart', path: ['lineEnd'] }),
+      )
+      .max(50, 'at most 50 citations per record'),
+  topics: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a topic slug such as "central-contact-entry"')).max(30),
+  /** The version the client last read, for optimistic concurrency. */
+  version: z.number().int().min(1),
+};
+
+/** Drops keys whose value is undefined, so "left out" and "set to null" stay different in a patch. */
+export function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,85 @@
+import { idFor, tables } from '@naravard/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+
+/** 60 extra meetings in region 25, each with 3 agenda items, 2 decisions per item, and a citation per decision. */
+async function insertManyMeetings() {
+  const { db } = server.database;
+  const regionId = idFor('region:25');
+  const documentId = idFor('doc:kronoberg-sg-2023-03-28');
+  for (let m = 0; m < 60; m += 1) {
+    const [meeting] = await db
+      .insert(tables.meetings)
+      .values({ title: `Sammanträde ${m}`, kind: 'sitting', regionId, heldOn: `2024-01-${String((m % 28) + 1).padStart(2, '0')}` })
+      .returning();
+    const items = await db
+      .insert(tables.agendaItems)
+      .values([1, 2, 3].map((ordinal) => ({ meetingId: meeting!.id, ordinal, title: `Punkt ${ordinal}` })))
+      .returning();
+    const decisions = await db
+      .insert(tables.decisions)
+      .values(items.flatMap((item) => [1, 2].map((n) => ({ kind: 'decision' as const, text: `Beslut ${n}`, meetingId: meeting!.id, agendaItemId: item.id, regionId }))))
+      .returning();
+    await db.insert(tables.citations).values(
+      decisions.map((decision) => ({ documentId, entityType: 'decision' as const, entityId: decision.id, quote: 'Beslut:', lineStart: 37, lineEnd: 37 })),
+    );
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ seed: true });
+  await insertManyMeetings();
+});
+afterAll(() => server?.close());
+
+const NESTED = /* GraphQL */ `
+  query Nested($first: Int!) {
+    meetings(first: $first, filter: { region: "25" }) {
+      edges { node {
+        title organisation { name } region { code }
+        agendaItems { title decisions { kind citations { quote document { title } } } }
+      } }
+    }
+  }
+`;
+
+async function statementsFor(first: number) {
+  server.database.resetStatements();
+  const response = await server.graphql(NESTED, { first });
+  expect(response.errors).toBeUndefined();
+  const meetings = response.data!.meetings.edges;
+  expect(meetings).toHaveLength(first);
+  for (const { node } of meetings) {
+    expect(node.agendaItems).toHaveLength(3);
+    for (const item of node.agendaItems) {
+      expect(item.decisions).toHaveLength(2);
+      expect(item.decisions[0].citations[0].document.title).toMatch(/Styrgrupp/);
+    }
+  }
+  return [...server.database.statements];
+}
+
+describe('batching', () => {
+  it('a nested query (meetings × items × decisions × citations) runs the same statements for 5 or 50 meetings', async () => {
+    const few = await statementsFor(5);
+    const many = await statementsFor(50);
+    expect(many.length).toBe(few.length);
+    // One statement per level: meetings, regions, agenda items, decisions, citations, documents.
+    expect(many.length).toBeLessThanOrEqual(7);
+  });
+
+  it("a region list with each region's meetings is one statement per level, not per region", async () => {
+    server.database.resetStatements();
+    const response = await server.graphql(`{
+      regions(first: 21) { edges { node { code meetings(first: 3) { totalCount edges { node { agendaItems { title } } } } } } }
+    }`);
+    expect(response.errors).toBeUndefined();
+    const byCode = Object.fromEntries(response.data!.regions.edges.map((edge: any) => [edge.node.code, edge.node.meetings]));
+    expect(byCode['25'].totalCount).toBe(60);
+    expect(byCode['25'].edges).toHaveLength(3);
+    // regions, meetings (window over all regions), their counts, agenda items.
+    expect(server.database.statements.length).toBe(4);
+  });
+});

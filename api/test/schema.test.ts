@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, type GraphQLNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { printedSchema, SCHEMA_FILE } from '../src/printed-schema.ts';
+import { schema } from '../src/schema/index.ts';
+
+describe('the schema', () => {
+  it('matches the committed api/schema.graphql (run `pnpm schema:print` after changing the API)', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(printedSchema());
+  });
+
+  it('describes every type, field, argument, input field and enum value', () => {
+    const missing: string[] = [];
+    const types = Object.values(schema.getTypeMap()).filter((type: GraphQLNamedType) => !type.name.startsWith('__'));
+    for (const type of types) {
+      if (['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      }
+      if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) if (!field.description) missing.push(`${type.name}.${field.name}`);
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      }
+      if (isUnionType(type) && !type.description) missing.push(type.name);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('is valid SDL that builds on its own', () => {
+    expect(() => buildSchema(printedSchema())).not.toThrow();
+  });
+});
