@@ -2,6 +2,7 @@ import { databaseErrorOf, foldWhitespace, recordChange, tables, type Transaction
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import organisationsnummerModule from 'organisationsnummer';
 import { z } from 'zod';
 import { actorOf } from './auth.ts';
 import type { Context } from './context.ts';
@@ -9,6 +10,9 @@ import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from '
 import { ENTITIES } from './schema/entities.ts';
 
 export type EntityName = keyof typeof ENTITIES;
+
+// The package is CommonJS (`module.exports = Organisationsnummer`) but its types declare an ES default export.
+const Organisationsnummer = organisationsnummerModule as unknown as typeof organisationsnummerModule.default;
 
 export interface CitationInputShape {
   document: string;
@@ -232,6 +236,14 @@ export const rules = {
   /** An exact decimal: digits, an optional sign and fraction, at most 20 significant digits. */
   decimal: z.string().regex(/^-?[0-9]{1,15}(\.[0-9]{1,8})?$/, 'must be a decimal number with at most 15 digits before and 8 after the point'),
   regionCode: z.string().regex(/^[0-9]{2}$/, 'must be a two-digit SCB county code such as "07"'),
+  /** A Swedish organisation number (organisationsnummer), checksum verified; stored as "NNNNNN-NNNN". */
+  organisationNumber: z
+    .string()
+    .refine((value) => Organisationsnummer.valid(value), 'must be a valid Swedish organisation number (e.g. "202100-5489"); the check digit does not match')
+    .transform((value) => Organisationsnummer.parse(value).format(true)),
+  /** A reporting period: "2018", "2018-Q3" or "2018-05". */
+  period: z.string().regex(/^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'must be a period: YYYY, YYYY-Qn or YYYY-MM'),
+  date: z.iso.date('must be a date, YYYY-MM-DD'),
   /** A global ID of the given type, decoded to the record's UUID. */
   globalId: (...typeNames: EntityName[]) =>
     z.string().transform((value, context) => {

@@ -197,7 +197,10 @@ describe('observations', () => {
   it('filters by dimensions: a value, presence and absence (totals versus breakdowns)', async () => {
     const count = async (filter: string) =>
       (await ok(`{ observations(filter: { indicator: ["SIP_MEETINGS"], ${filter} }) { totalCount } }`)).observations.totalCount;
+    server.database.resetStatements();
     expect(await count(`dimensions: [{ name: "ownership", value: "private" }]`)).toBe(8);
+    // Value conditions become one jsonb containment test, which the GIN index on dimensions answers.
+    expect(server.database.statements.some((statement) => /"dimensions" @> \$\d+::jsonb/.test(statement))).toBe(true);
     expect(await count(`dimensions: [{ name: "setting", value: "joint_planning" }]`)).toBe(12);
     expect(await count(`dimensions: [{ name: "ownership" }]`)).toBe(16);
     expect(await count(`dimensions: [{ name: "ownership", present: true }]`)).toBe(16);

@@ -530,6 +530,9 @@ builder.queryFields((t) => ({
         ),
     },
     { description: 'A page of search hits, most relevant first.' },
-    { description: 'A search hit and its cursor (an offset into the ranked hits).' },
+    {
+      description: 'A search hit and its cursor (an offset into the ranked hits).',
+      nodeField: { description: 'The hit: the record, its rank and the passage that matched.' },
+    },
   ),
 }));
