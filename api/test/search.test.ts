@@ -1,7 +1,7 @@
 import { selectRows } from '@naravard/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLDED_LETTERS, indexProbes, type SearchableTypeValue } from '../src/schema/search.ts';
+import { FOLDED_LETTERS, indexProbe, type SearchableTypeValue, splitQuery } from '../src/schema/search.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -212,6 +212,24 @@ describe('search', () => {
     expect((await search({ query: 'central kontaktingång', to: '2023-03-27' })).totalCount).toBe(0);
   });
 
+  it('reads web-search syntax: phrases, "or", and words excluded with "-" (approximate matches too)', async () => {
+    expect(splitQuery('"central kontaktingång" -vårdcentral or -"fast vårdkontakt" hälso-')).toEqual({
+      wanted: 'central kontaktingång hälso-',
+      excluded: 'vårdcentral or "fast vårdkontakt"',
+    });
+    const all = hitsOf(await search({ query: 'central kontaktingång' }));
+    expect(all.some((hit) => /vårdcentral/i.test(hit.snippet))).toBe(true);
+    const without = hitsOf(await search({ query: 'central kontaktingång -vårdcentral' }));
+    expect(without.length).toBeGreaterThan(0);
+    expect(without.length).toBeLessThan(all.length);
+    expect(without.filter((hit) => /vårdcentral/i.test(`${heading(hit)} ${hit.snippet}`))).toEqual([]);
+    const either = await search({ query: 'kontaktingång or läkarkontakt', types: ['RECOMMENDATION', 'AGENDA_ITEM'] });
+    const titles = hitsOf(either).map(heading);
+    expect(titles).toEqual(expect.arrayContaining(['Central kontaktingång', 'Föredragning om fast läkarkontakt i primärvården']));
+    // Only stop words ("och", "i") is nothing to look for: no hits rather than every record.
+    expect((await search({ query: 'och i' })).totalCount).toBe(0);
+  });
+
   it('pages with first/after through the ranked hits without repeats or gaps', async () => {
     const whole = await search({ query: 'hälso- och sjukvårdsnämnden' });
     const all = hitsOf(whole).map((hit) => hit.record.id);
@@ -230,6 +248,17 @@ describe('search', () => {
     }
     expect(new Set(paged).size).toBe(paged.length);
     expect(paged).toEqual(all);
+
+    // Backward from a cursor: the three hits before the eleventh.
+    const eleventh = await search({ query: 'hälso- och sjukvårdsnämnden', first: 11 });
+    const backward = await server.graphql<{ search: SearchPage }>(
+      `query($before: String) { search(query: "hälso- och sjukvårdsnämnden", last: 3, before: $before) {
+        pageInfo { hasPreviousPage hasNextPage } edges { node { record { ... on Node { id } } } } } }`,
+      { before: eleventh.edges[10]!.cursor },
+    );
+    expect(backward.errors).toBeUndefined();
+    expect(backward.data!.search.edges.map((edge) => edge.node.record.id)).toEqual(all.slice(7, 10));
+    expect(backward.data!.search.pageInfo).toEqual({ hasPreviousPage: true, hasNextPage: true });
   });
 
   it('rejects a blank query, a page above 100 and a foreign cursor', async () => {
@@ -246,8 +275,16 @@ describe('search', () => {
     expect(exactly100.errors).toBeUndefined();
     const foreignCursor = await server.graphql(`{ search(query: "vård", after: "YzE6bm90LWEtY3Vyc29y") { totalCount } }`);
     expect(foreignCursor.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
-    const punctuation = await server.graphql(`{ search(query: "–!?") { totalCount } }`);
-    expect(punctuation.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'query' });
+    for (const query of ['–!?', '-vård']) {
+      const nothingWanted = await server.graphql(`query($q: String!) { search(query: $q) { totalCount } }`, { q: query });
+      expect(nothingWanted.errors?.[0]?.message).toMatch(/"query" must contain a word to look for/);
+    }
+    const backwards = await server.graphql(`{ search(query: "vård", from: "2024-01-01", to: "2023-01-01") { totalCount } }`);
+    expect(backwards.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'from' });
+    const lastAlone = await server.graphql(`{ search(query: "vård", last: 3) { totalCount } }`);
+    expect(lastAlone.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'last' });
+    const long = await server.graphql(`query($q: String!) { search(query: $q) { totalCount } }`, { q: 'vård '.repeat(50) });
+    expect(long.errors?.[0]?.message).toMatch(/"query" must be at most 200 characters, got 250/);
   });
 
   it('answers a page with one search statement, and counts with one more only when asked', async () => {
@@ -300,9 +337,10 @@ describe('search', () => {
       recommendation: 'recommendations',
     };
     for (const [type, table] of Object.entries(tables) as [SearchableTypeValue, string][]) {
-      const probes = indexProbes(type, 'fast läkarkontakt');
-      expect(await plan(probes.fullText)).toContain(`Bitmap Index Scan on ${table}_search_idx`);
-      expect(await plan(probes.trigram)).toContain(`Bitmap Index Scan on ${table}_trgm_idx`);
+      const explained = await plan(indexProbe(type, 'fast läkarkontakt'));
+      expect(explained).toContain(`Bitmap Index Scan on ${table}_search_idx`);
+      expect(explained).toContain(`Bitmap Index Scan on ${table}_trgm_idx`);
+      expect(explained).not.toMatch(/Seq Scan/);
     }
   });
 

@@ -1,13 +1,17 @@
 import { tables } from '@naravard/db';
-import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { type EntityName, parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   Audit,
   AuditResponse,

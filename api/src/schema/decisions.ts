@@ -1,10 +1,11 @@
 import { tables } from '@naravard/db';
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
@@ -18,6 +19,9 @@ import {
 import { loadReference } from '../loaders.ts';
 import { taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   AgendaItem,
   type AgendaItemRow,
@@ -218,3 +222,217 @@ builder.objectField(Organisation, 'decisions', (t) =>
     resolve: (organisation, args, context) => decisionsOf(context, tables.decisions.decidedById, organisation.id, args),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// A decision taken at an agenda item names the item's meeting; when only the item is given, its
+// meeting is taken from it, and a meeting's day, body and region fill `decidedOn`, `decidedBy` and
+// `region` when those are left out (null keeps them empty). Deleting a decision leaves the
+// assignments that come from it pointing at the tombstone. Restoring is refused while its agenda
+// item is deleted.
+
+const DecisionKindValues = tables.decisionKind.enumValues;
+
+const decisionFields = {
+  kind: z.enum(DecisionKindValues),
+  title: rules.text(500).nullish(),
+  text: rules.text(20_000),
+  decidedOn: rules.date.nullish(),
+  decidedBy: rules.globalId('Organisation').nullish(),
+  meeting: rules.globalId('Meeting').nullish(),
+  agendaItem: rules.globalId('AgendaItem').nullish(),
+  region: rules.regionCode.nullish(),
+};
+
+const recordDecisionRules = z.object({
+  ...decisionFields,
+  topics: rules.topics.default([]),
+  citations: rules.citations().default([]),
+});
+
+const decisionPatchRules = z.object(decisionFields).partial().strict();
+
+const RecordDecisionInput = builder.inputType('RecordDecisionInput', {
+  description:
+    'A decision to record: taken at an agenda item of a meeting, or known only from a report (no meeting). The meeting fills the date, the body and the region when they are left out.',
+  fields: (t) => ({
+    kind: t.field({ type: DecisionKind, required: true, description: 'What kind of decision.' }),
+    title: t.string({ description: 'A short heading, at most 500 characters.' }),
+    text: t.string({ required: true, description: 'What was decided, as the records word it (at most 20 000 characters).' }),
+    decidedOn: t.field({ type: 'Date', description: "The day of the decision; the meeting's day if left out." }),
+    decidedBy: t.id({ description: "The body that decided (Organisation ID); the meeting's body if left out." }),
+    meeting: t.id({ description: "The meeting it was taken at (Meeting ID); the agenda item's meeting if left out." }),
+    agendaItem: t.id({ description: 'The agenda item it was taken under (AgendaItem ID); it must belong to the meeting.' }),
+    region: t.string({ description: "SCB county code of the region (\"07\"); the meeting's region if left out." }),
+    topics: t.stringList({ description: 'Topic slugs to tag the decision with.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the decision.' }),
+  }),
+});
+
+const DecisionPatch = builder.inputType('DecisionPatch', {
+  description:
+    'Fields of a decision to change; fields left out stay as they are, null clears an optional field. The agenda item must still belong to the meeting afterwards.',
+  fields: (t) => ({
+    kind: t.field({ type: DecisionKind, description: 'New kind.' }),
+    title: t.string({ description: 'New heading.' }),
+    text: t.string({ description: 'New wording.' }),
+    decidedOn: t.field({ type: 'Date', description: 'New date.' }),
+    decidedBy: t.id({ description: 'New deciding body (Organisation ID).' }),
+    meeting: t.id({ description: 'New meeting (Meeting ID).' }),
+    agendaItem: t.id({ description: 'New agenda item (AgendaItem ID), of the meeting.' }),
+    region: t.string({ description: 'New region (SCB county code).' }),
+  }),
+});
+
+/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
+async function decisionRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** The meeting an agenda item belongs to, with its heading for messages. */
+async function agendaItemOf(writer: Writer, id: string) {
+  const i = tables.agendaItems;
+  const [item] = await writer.tx
+    .select({ meetingId: i.meetingId, ordinal: i.ordinal, title: i.title, deletedAt: i.deletedAt })
+    .from(i)
+    .where(eq(i.id, id));
+  return item;
+}
+
+builder.mutationFields((t) => ({
+  recordDecision: t.field({
+    type: Decision,
+    description:
+      'Records a decision, with its topics and citations, in one transaction. An agenda item must belong to the meeting given. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: RecordDecisionInput, required: true, description: 'The decision.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(recordDecisionRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Organisation', id: input.decidedBy, path: ['input', 'decidedBy'] },
+          { entity: 'Meeting', id: input.meeting, path: ['input', 'meeting'] },
+          { entity: 'AgendaItem', id: input.agendaItem, path: ['input', 'agendaItem'] },
+        ]);
+        let meetingId = input.meeting ?? null;
+        if (input.agendaItem) {
+          const item = (await agendaItemOf(writer, input.agendaItem))!;
+          if (meetingId && item.meetingId !== meetingId) {
+            throw new ValidationError([
+              { path: ['input', 'agendaItem'], message: `agenda item ${item.ordinal} (${item.title}) belongs to another meeting` },
+            ]);
+          }
+          meetingId = item.meetingId;
+        }
+        const [meeting] = meetingId
+          ? await writer.tx.select().from(tables.meetings).where(eq(tables.meetings.id, meetingId))
+          : [];
+        const regionId = await decisionRegionId(writer, input.region, ['input', 'region']);
+        const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
+          kind: input.kind,
+          title: input.title ?? null,
+          text: input.text,
+          decidedOn: input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null),
+          decidedById: input.decidedBy !== undefined ? input.decidedBy : (meeting?.organisationId ?? null),
+          meetingId,
+          agendaItemId: input.agendaItem ?? null,
+          regionId: regionId !== undefined ? regionId : (meeting?.regionId ?? null),
+        });
+        await writer.tag('Decision', decision.id, input.topics, ['input', 'topics']);
+        await writer.cite('Decision', decision.id, input.citations, ['input', 'citations']);
+        return decision;
+      });
+    },
+  }),
+  updateDecision: t.field({
+    type: Decision,
+    description:
+      'Changes fields of a decision. `version` must be the one you read: a stale version is a ConflictError. The agenda item must still belong to the meeting afterwards.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The decision.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: DecisionPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
+      const patch = parseInput(decisionPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const before = await writer.current<DecisionRow & { version: number }>('Decision', id);
+        if (before.version !== args.version) throw new ConflictError('Decision', id, args.version, before.version);
+        await writer.requireLive([
+          { entity: 'Organisation', id: patch.decidedBy, path: ['patch', 'decidedBy'] },
+          { entity: 'Meeting', id: patch.meeting, path: ['patch', 'meeting'] },
+          { entity: 'AgendaItem', id: patch.agendaItem, path: ['patch', 'agendaItem'] },
+        ]);
+        const meetingId = patch.meeting !== undefined ? patch.meeting : before.meetingId;
+        const agendaItemId = patch.agendaItem !== undefined ? patch.agendaItem : before.agendaItemId;
+        if (agendaItemId) {
+          const item = (await agendaItemOf(writer, agendaItemId))!;
+          if (item.meetingId !== meetingId) {
+            throw new ValidationError([
+              {
+                path: ['patch', patch.agendaItem !== undefined ? 'agendaItem' : 'meeting'],
+                message: meetingId
+                  ? `agenda item ${item.ordinal} (${item.title}) belongs to another meeting`
+                  : `agenda item ${item.ordinal} (${item.title}) belongs to a meeting: a decision without a meeting has no agenda item, clear it too`,
+              },
+            ]);
+          }
+        }
+        const regionId = await decisionRegionId(writer, patch.region, ['patch', 'region']);
+        const { decidedBy, meeting, agendaItem, region: _region, ...rest } = patch;
+        return writer.update<DecisionRow & { version: number }>('Decision', id, args.version, {
+          ...rest,
+          ...(decidedBy !== undefined ? { decidedById: decidedBy } : {}),
+          ...(meeting !== undefined ? { meetingId: meeting } : {}),
+          ...(agendaItem !== undefined ? { agendaItemId: agendaItem } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteDecision: t.field({
+    type: Decision,
+    description:
+      'Deletes a decision (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`, and an admin can restore it). Assignments that come from it keep pointing at the tombstone.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The decision.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<DecisionRow & { version: number }>('Decision', id, args.version));
+    },
+  }),
+  restoreDecision: t.field({
+    type: Decision,
+    description: 'Brings back a deleted decision; refused while its agenda item is deleted. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted decision.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const [row] = await writer.tx
+          .select({ agendaItemId: tables.decisions.agendaItemId })
+          .from(tables.decisions)
+          .where(eq(tables.decisions.id, id));
+        const item = row?.agendaItemId ? await agendaItemOf(writer, row.agendaItemId) : undefined;
+        if (item?.deletedAt) {
+          throw new ValidationError([
+            { path: ['id'], message: `its agenda item ${item.ordinal} (${item.title}) is deleted; restore that first` },
+          ]);
+        }
+        return writer.restore<DecisionRow & { version: number }>('Decision', id);
+      });
+    },
+  }),
+}));

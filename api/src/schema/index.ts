@@ -1,6 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.ts';
-import { describeRelayTypes } from '../relay-descriptions.ts';
+import { describeGeneratedTypes } from '../generated-descriptions.ts';
 import './connections.ts';
 import './bookkeeping.ts';
 import './provenance.ts';
@@ -20,4 +20,4 @@ import './changes.ts';
 import './search.ts';
 
 /** The whole GraphQL schema, built from every domain module above. */
-export const schema = describeRelayTypes(lexicographicSortSchema(builder.toSchema()));
+export const schema = describeGeneratedTypes(lexicographicSortSchema(builder.toSchema()));

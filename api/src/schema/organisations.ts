@@ -1,13 +1,17 @@
-import { tables } from '@naravard/db';
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { selectRows, tables } from '@naravard/db';
+import { and, asc, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, regionIs, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { entityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   Membership,
   type MembershipRow,
@@ -313,3 +317,514 @@ builder.objectField(Region, 'organisations', (t) =>
     resolve: (region, args, context) => organisationsOf(context, region.id, args),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// Deleting: an organisation is refused (ValidationError at `id`) while live bodies sit under it
+// (`children`) or live memberships point at it: delete or move those first. A person is refused
+// while live memberships point at them. Meetings, decisions, assignments and participants that name
+// a deleted organisation or person keep pointing at the tombstone, which they still show with
+// `deletedAt` set: those are records of what happened and are not rewritten.
+// Restoring: an organisation whose parent is deleted, and a membership whose person or organisation
+// is deleted, are refused until that record is restored, so nothing live ever hangs under a tombstone.
+// Memberships are deleted with `deleteMembership` (a record that should not be there); a role that
+// ended is recorded by `updateMembership` with `endedOn`.
+
+const OrganisationKindValues = tables.organisationKind.enumValues;
+const OwnershipValues = tables.ownership.enumValues;
+
+/** Aliases: each a non-blank text, duplicates dropped; null in a patch clears them. */
+const aliasesRule = z
+  .array(rules.text(300))
+  .max(50, 'at most 50 aliases')
+  .transform((aliases) => [...new Set(aliases)]);
+
+const municipalityCodeRule = z.string().regex(/^[0-9]{4}$/, 'must be a four-digit SCB municipality code (kommunkod) such as "0780"');
+
+const organisationFields = {
+  kind: z.enum(OrganisationKindValues),
+  name: rules.text(300),
+  aliases: aliasesRule,
+  region: rules.regionCode.nullish(),
+  parent: rules.globalId('Organisation').nullish(),
+  ownership: z.enum(OwnershipValues).nullish(),
+  organisationNumber: rules.organisationNumber.nullish(),
+  municipalityCode: municipalityCodeRule.nullish(),
+  description: rules.text(5000).nullish(),
+};
+
+/** The rule linking kind and municipality code, or null when it holds. */
+function municipalityCodeProblem(kind: string, code: string | null | undefined): string | null {
+  if (kind === 'municipality' && !code) return 'a municipality needs its SCB municipality code (kommunkod)';
+  if (kind !== 'municipality' && code) return 'only an organisation of kind MUNICIPALITY has a municipality code';
+  return null;
+}
+
+const createOrganisationRules = z
+  .object({
+    ...organisationFields,
+    aliases: aliasesRule.default([]),
+    citations: rules.citations().default([]),
+  })
+  .superRefine((organisation, context) => {
+    const problem = municipalityCodeProblem(organisation.kind, organisation.municipalityCode);
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['municipalityCode'] });
+  });
+
+const organisationPatchRules = z
+  .object({ ...organisationFields, aliases: aliasesRule.nullable().transform((aliases) => aliases ?? []) })
+  .partial()
+  .strict();
+
+const personFields = { name: rules.text(300), aliases: aliasesRule };
+
+const createPersonRules = z.object({
+  ...personFields,
+  aliases: aliasesRule.default([]),
+  citations: rules.citations().default([]),
+});
+
+const personPatchRules = z
+  .object({ ...personFields, aliases: aliasesRule.nullable().transform((aliases) => aliases ?? []) })
+  .partial()
+  .strict();
+
+const membershipDates = { title: rules.text(300).nullish(), startedOn: rules.date.nullish(), endedOn: rules.date.nullish() };
+
+const addMembershipRules = z
+  .object({
+    person: rules.globalId('Person'),
+    organisation: rules.globalId('Organisation'),
+    ...membershipDates,
+    citations: rules.citations().default([]),
+  })
+  .superRefine((membership, context) => {
+    if (membership.startedOn && membership.endedOn && membership.endedOn < membership.startedOn) {
+      context.addIssue({ code: 'custom', message: 'the role must not end before it starts', path: ['endedOn'] });
+    }
+  });
+
+const membershipPatchRules = z.object(membershipDates).partial().strict();
+
+const CreateOrganisationInput = builder.inputType('CreateOrganisationInput', {
+  description: 'A body to add to the records: a board, committee, steering group, health centre, municipality, national body.',
+  fields: (t) => ({
+    kind: t.field({ type: OrganisationKind, required: true, description: 'What kind of body it is.' }),
+    name: t.string({ required: true, description: 'The name, corrected ("Hälso- och sjukvårdsnämnden"), at most 300 characters.' }),
+    aliases: t.stringList({ description: 'Short forms and damaged spellings met in the documents ("HSN").' }),
+    region: t.string({ description: 'SCB county code of the region it belongs to ("07"); left out for national bodies.' }),
+    parent: t.id({ description: 'The body it sits under (Organisation ID): a committee’s board, a health centre’s operator.' }),
+    ownership: t.field({ type: Ownership, description: 'Public or private, where the records say.' }),
+    organisationNumber: t.string({
+      description: 'Swedish organisation number (organisationsnummer), check digit verified; stored as "NNNNNN-NNNN".',
+    }),
+    municipalityCode: t.string({
+      description: 'SCB municipality code (kommunkod), four digits: required for kind MUNICIPALITY, refused for any other kind.',
+    }),
+    description: t.string({ description: 'What the body is and does, from the records.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the record.' }),
+  }),
+});
+
+const OrganisationPatch = builder.inputType('OrganisationPatch', {
+  description: 'Fields of an organisation to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    kind: t.field({ type: OrganisationKind, description: 'New kind.' }),
+    name: t.string({ description: 'New name.' }),
+    aliases: t.stringList({ description: 'The new list of aliases (replaces the old one; null clears it).' }),
+    region: t.string({ description: 'New region (SCB county code).' }),
+    parent: t.id({ description: 'New parent (Organisation ID); it must not be the body itself or one under it.' }),
+    ownership: t.field({ type: Ownership, description: 'New ownership.' }),
+    organisationNumber: t.string({ description: 'New organisation number.' }),
+    municipalityCode: t.string({ description: 'New municipality code (only for kind MUNICIPALITY).' }),
+    description: t.string({ description: 'New description.' }),
+  }),
+});
+
+const CreatePersonInput = builder.inputType('CreatePersonInput', {
+  description: 'A person named in the records.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Full name, corrected, at most 300 characters.' }),
+    aliases: t.stringList({ description: 'Other spellings of the name met in the documents.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages naming the person.' }),
+  }),
+});
+
+const PersonPatch = builder.inputType('PersonPatch', {
+  description: 'Fields of a person to change; fields left out stay as they are.',
+  fields: (t) => ({
+    name: t.string({ description: 'New name.' }),
+    aliases: t.stringList({ description: 'The new list of other spellings (replaces the old one; null clears it).' }),
+  }),
+});
+
+const AddMembershipInput = builder.inputType('AddMembershipInput', {
+  description: "A person's role in a body, with the title the records give.",
+  fields: (t) => ({
+    person: t.id({ required: true, description: 'The Person (ID).' }),
+    organisation: t.id({ required: true, description: 'The Organisation (ID).' }),
+    title: t.string({ description: 'The title ("Programchef"), at most 300 characters.' }),
+    startedOn: t.field({ type: 'Date', description: 'When the role began, if known.' }),
+    endedOn: t.field({ type: 'Date', description: 'When the role ended, if known; not before `startedOn`.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the membership.' }),
+  }),
+});
+
+const MembershipPatch = builder.inputType('MembershipPatch', {
+  description:
+    'Fields of a membership to change; fields left out stay, null clears. To record that a role ended, set `endedOn`. The person and the body are fixed: delete the membership and add another to change them.',
+  fields: (t) => ({
+    title: t.string({ description: 'New title.' }),
+    startedOn: t.field({ type: 'Date', description: 'New start date.' }),
+    endedOn: t.field({ type: 'Date', description: 'New end date (the day the role ended).' }),
+  }),
+});
+
+/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
+async function organisationRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** The live record at the version the client read, locked; a stale version is a ConflictError before any other check. */
+async function currentAt<T extends { id: string; version: number; deletedAt: Date | null }>(
+  writer: Writer,
+  entity: 'Organisation' | 'Person' | 'Membership',
+  id: string,
+  version: number,
+) {
+  const row = await writer.current<T & Record<string, unknown>>(entity, id);
+  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
+  return row;
+}
+
+/** Refuses an organisation number or municipality code another organisation (deleted ones too: the key is unique) already has. */
+async function requireUniqueKeys(
+  writer: Writer,
+  self: string | null,
+  values: { organisationNumber?: string | null; municipalityCode?: string | null },
+  path: (string | number)[],
+) {
+  const o = tables.organisations;
+  const issues: FieldIssue[] = [];
+  for (const field of ['organisationNumber', 'municipalityCode'] as const) {
+    const value = values[field];
+    if (!value) continue;
+    const [other] = await writer.tx
+      .select({ name: o.name, deletedAt: o.deletedAt })
+      .from(o)
+      .where(and(eq(o[field], value), self ? ne(o.id, self) : undefined));
+    if (other) {
+      issues.push({
+        path: [...path, field],
+        message: `${other.name}${other.deletedAt ? ' (deleted)' : ''} already has ${field === 'organisationNumber' ? 'the organisation number' : 'the municipality code'} ${value}`,
+      });
+    }
+  }
+  if (issues.length) throw new ValidationError(issues);
+}
+
+/** Refuses a parent that is the organisation itself or sits (at any depth) under it. */
+async function requireNoCycle(writer: Writer, id: string, parentId: string, path: (string | number)[]) {
+  if (parentId === id) throw new ValidationError([{ path, message: 'an organisation cannot be its own parent' }]);
+  const o = tables.organisations;
+  const rows = await selectRows<{ name: string }>(
+    writer.tx,
+    sql`with recursive ancestors(id, parent_id, name) as (
+          select ${o.id}, ${o.parentId}, ${o.name} from ${o} where ${o.id} = ${parentId}
+          union
+          select parent.id, parent.parent_id, parent.name from ${o} parent join ancestors on parent.id = ancestors.parent_id
+        )
+        select name from ancestors where id = ${id}`,
+  );
+  if (rows.length) {
+    throw new ValidationError([{ path, message: 'the new parent sits under this organisation: that would make a cycle' }]);
+  }
+}
+
+/** Refuses a delete while live records still hang under the record. */
+async function requireNothingLiveUnder(checks: { count: Promise<{ value: number }[]>; what: string }[]) {
+  const found: string[] = [];
+  for (const check of checks) {
+    const [row] = await check.count;
+    if (row && row.value > 0) found.push(`${row.value} ${check.what}`);
+  }
+  if (found.length) {
+    throw new ValidationError([{ path: ['id'], message: `still in use by ${found.join(' and ')}; delete or move those first` }]);
+  }
+}
+
+/** Refuses to restore a record while a record it hangs under is deleted. */
+async function requireLiveOwners(writer: Writer, owners: { entity: 'Organisation' | 'Person'; id: string | null; role: string }[]) {
+  for (const owner of owners) {
+    if (!owner.id) continue;
+    const table = owner.entity === 'Organisation' ? tables.organisations : tables.people;
+    const [row] = await writer.tx.select({ name: table.name, deletedAt: table.deletedAt }).from(table).where(eq(table.id, owner.id));
+    if (row?.deletedAt) {
+      throw new ValidationError([{ path: ['id'], message: `its ${owner.role} ${row.name} is deleted; restore that first` }]);
+    }
+  }
+}
+
+builder.mutationFields((t) => ({
+  createOrganisation: t.field({
+    type: Organisation,
+    description:
+      'Adds an organisation. The parent must exist; an organisation number must pass its check digit; a municipality needs its municipality code and only a municipality may have one. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateOrganisationInput, required: true, description: 'The organisation.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createOrganisationRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: input.parent, path: ['input', 'parent'] }]);
+        const regionId = await organisationRegionId(writer, input.region, ['input', 'region']);
+        await requireUniqueKeys(writer, null, input, ['input']);
+        const organisation = await writer.create<OrganisationRow & { version: number }>('Organisation', {
+          kind: input.kind,
+          name: input.name,
+          aliases: input.aliases,
+          regionId: regionId ?? null,
+          parentId: input.parent ?? null,
+          ownership: input.ownership ?? null,
+          organisationNumber: input.organisationNumber ?? null,
+          municipalityCode: input.municipalityCode ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('Organisation', organisation.id, input.citations, ['input', 'citations']);
+        return organisation;
+      });
+    },
+  }),
+  updateOrganisation: t.field({
+    type: Organisation,
+    description:
+      'Changes fields of an organisation. `version` must be the one you read: a stale version is a ConflictError. A new parent must not be the body itself or one under it.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The organisation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: OrganisationPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
+      const patch = parseInput(organisationPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const before = await currentAt<OrganisationRow & { version: number }>(writer, 'Organisation', id, args.version);
+        const kind = patch.kind ?? before.kind;
+        const municipalityCode = patch.municipalityCode !== undefined ? patch.municipalityCode : before.municipalityCode;
+        const problem = municipalityCodeProblem(kind, municipalityCode);
+        if (problem) {
+          throw new ValidationError([{ path: ['patch', patch.municipalityCode !== undefined ? 'municipalityCode' : 'kind'], message: problem }]);
+        }
+        await writer.requireLive([{ entity: 'Organisation', id: patch.parent, path: ['patch', 'parent'] }]);
+        if (patch.parent) await requireNoCycle(writer, id, patch.parent, ['patch', 'parent']);
+        await requireUniqueKeys(writer, id, patch, ['patch']);
+        const regionId = await organisationRegionId(writer, patch.region, ['patch', 'region']);
+        const { parent, region: _region, ...rest } = patch;
+        return writer.update<OrganisationRow & { version: number }>('Organisation', id, args.version, {
+          ...rest,
+          ...(parent !== undefined ? { parentId: parent } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteOrganisation: t.field({
+    type: Organisation,
+    description:
+      'Deletes an organisation (a tombstone an admin can restore). Refused while live bodies sit under it or live memberships point at it; records of meetings, decisions and assignments that name it keep pointing at the tombstone.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The organisation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
+      return write(context, async (writer) => {
+        await currentAt(writer, 'Organisation', id, args.version);
+        const o = tables.organisations;
+        const m = tables.memberships;
+        await requireNothingLiveUnder([
+          { count: writer.tx.select({ value: count() }).from(o).where(and(eq(o.parentId, id), isNull(o.deletedAt))), what: 'organisation(s) under it' },
+          { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.organisationId, id), isNull(m.deletedAt))), what: 'membership(s)' },
+        ]);
+        return writer.delete<OrganisationRow & { version: number }>('Organisation', id, args.version);
+      });
+    },
+  }),
+  restoreOrganisation: t.field({
+    type: Organisation,
+    description: 'Brings back a deleted organisation; refused while its parent is deleted. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted organisation.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const [row] = await writer.tx.select({ parentId: tables.organisations.parentId }).from(tables.organisations).where(eq(tables.organisations.id, id));
+        await requireLiveOwners(writer, [{ entity: 'Organisation', id: row?.parentId ?? null, role: 'parent' }]);
+        return writer.restore<OrganisationRow & { version: number }>('Organisation', id);
+      });
+    },
+  }),
+
+  createPerson: t.field({
+    type: Person,
+    description: 'Adds a person named in the records. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreatePersonInput, required: true, description: 'The person.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createPersonRules, args.input);
+      return write(context, async (writer) => {
+        const person = await writer.create<PersonRow & { version: number }>('Person', { name: input.name, aliases: input.aliases });
+        await writer.cite('Person', person.id, input.citations, ['input', 'citations']);
+        return person;
+      });
+    },
+  }),
+  updatePerson: t.field({
+    type: Person,
+    description: 'Changes the name or other spellings of a person. A stale `version` is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The person.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: PersonPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
+      const patch = parseInput(personPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, (writer) => writer.update<PersonRow & { version: number }>('Person', id, args.version, patch));
+    },
+  }),
+  deletePerson: t.field({
+    type: Person,
+    description:
+      'Deletes a person (a tombstone an admin can restore). Refused while live memberships point at them; participations and assignments keep pointing at the tombstone.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The person.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
+      return write(context, async (writer) => {
+        await currentAt(writer, 'Person', id, args.version);
+        const m = tables.memberships;
+        await requireNothingLiveUnder([
+          { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.personId, id), isNull(m.deletedAt))), what: 'membership(s)' },
+        ]);
+        return writer.delete<PersonRow & { version: number }>('Person', id, args.version);
+      });
+    },
+  }),
+  restorePerson: t.field({
+    type: Person,
+    description: 'Brings back a deleted person. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted person.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<PersonRow & { version: number }>('Person', id));
+    },
+  }),
+
+  addMembership: t.field({
+    type: Membership,
+    description: "Records a person's role in a body, with title and dates (`startedOn` not after `endedOn`). Needs the `write` scope.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AddMembershipInput, required: true, description: 'The membership.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(addMembershipRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Person', id: input.person, path: ['input', 'person'] },
+          { entity: 'Organisation', id: input.organisation, path: ['input', 'organisation'] },
+        ]);
+        const membership = await writer.create<MembershipRow & { version: number }>('Membership', {
+          personId: input.person,
+          organisationId: input.organisation,
+          title: input.title ?? null,
+          startedOn: input.startedOn ?? null,
+          endedOn: input.endedOn ?? null,
+        });
+        await writer.cite('Membership', membership.id, input.citations, ['input', 'citations']);
+        return membership;
+      });
+    },
+  }),
+  updateMembership: t.field({
+    type: Membership,
+    description:
+      'Changes the title or dates of a membership; set `endedOn` to record that the role ended. The dates must stay in order. A stale `version` is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The membership.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: MembershipPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
+      const patch = parseInput(membershipPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const before = await currentAt<MembershipRow & { version: number }>(writer, 'Membership', id, args.version);
+        const startedOn = patch.startedOn !== undefined ? patch.startedOn : before.startedOn;
+        const endedOn = patch.endedOn !== undefined ? patch.endedOn : before.endedOn;
+        if (startedOn && endedOn && endedOn < startedOn) {
+          throw new ValidationError([
+            {
+              path: ['patch', patch.endedOn !== undefined ? 'endedOn' : 'startedOn'],
+              message: `the role must not end (${endedOn}) before it starts (${startedOn})`,
+            },
+          ]);
+        }
+        return writer.update<MembershipRow & { version: number }>('Membership', id, args.version, patch);
+      });
+    },
+  }),
+  deleteMembership: t.field({
+    type: Membership,
+    description:
+      'Deletes a membership recorded in error (a tombstone an admin can restore). A role that ended is not deleted: set its `endedOn` with updateMembership.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The membership.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<MembershipRow & { version: number }>('Membership', id, args.version));
+    },
+  }),
+  restoreMembership: t.field({
+    type: Membership,
+    description: 'Brings back a deleted membership; refused while its person or body is deleted. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted membership.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const m = tables.memberships;
+        const [row] = await writer.tx.select({ personId: m.personId, organisationId: m.organisationId }).from(m).where(eq(m.id, id));
+        await requireLiveOwners(writer, [
+          { entity: 'Person', id: row?.personId ?? null, role: 'person' },
+          { entity: 'Organisation', id: row?.organisationId ?? null, role: 'organisation' },
+        ]);
+        return writer.restore<MembershipRow & { version: number }>('Membership', id);
+      });
+    },
+  }),
+}));

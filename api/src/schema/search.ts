@@ -189,23 +189,56 @@ export interface SearchParameters {
   to?: string | null | undefined;
 }
 
-/** The query's pieces, each one SQL expression over the bound query text. */
+/**
+ * The query read the way `websearch_to_tsquery` reads it: the words looked for, and the words or
+ * "phrases" excluded with a leading "-". `or` is an operator, not a word.
+ */
+export function splitQuery(query: string): { wanted: string; excluded: string } {
+  const wanted: string[] = [];
+  const excluded: string[] = [];
+  for (const match of query.matchAll(/(^|\s)(-?)(?:"([^"]*)"?|([^\s"]+))/g)) {
+    const [, , minus, phrase, word] = match;
+    if (phrase !== undefined) {
+      if (minus) excluded.push(`"${phrase}"`);
+      else wanted.push(phrase);
+    } else if (word !== undefined && !/^or$/i.test(word)) {
+      if (minus) excluded.push(word);
+      else wanted.push(word);
+    }
+  }
+  return { wanted: wanted.join(' '), excluded: excluded.join(' or ') };
+}
+
+/** The query's pieces, each one SQL expression over bound text. */
 function queryExpressions(query: string) {
+  const { wanted, excluded } = splitQuery(query);
   return {
-    /** Stemmed, accent-folded full-text query. */
+    /** Stemmed, accent-folded full-text query, with its operators. */
     tsquery: sql`websearch_to_tsquery('swedish', naravard_unaccent(${query}::text))`,
-    /** Accent-folded, lower-cased query for trigram matching. */
-    fuzzy: sql`naravard_unaccent(lower(${query}::text))`,
+    /**
+     * Whether the words looked for include any that full-text search uses (not only stop words such
+     * as "och"): otherwise nothing matches. Immutable over the bound text, so the planner folds it.
+     */
+    searchable: sql`numnode(websearch_to_tsquery('swedish', naravard_unaccent(${wanted}::text))) > 0`,
+    /** The words looked for, accent-folded and lower-cased, for trigram matching. */
+    fuzzy: sql`naravard_unaccent(lower(${wanted}::text))`,
+    /** The excluded words, which an approximate match must not have either. */
+    excluded: excluded ? sql`websearch_to_tsquery('swedish', naravard_unaccent(${excluded}::text))` : null,
   };
+}
+
+/** Whether a row of the type matches the query: its words (stemmed), or approximately. */
+function matchCondition(source: Source, query: string): SQL {
+  const { tsquery, searchable, fuzzy, excluded } = queryExpressions(query);
+  const approximate = excluded
+    ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
+    : sql`${fuzzy} <% ${source.trigramText}`;
+  return sql`${searchable} and (${source.vector} @@ ${tsquery} or ${approximate})`;
 }
 
 /** Which rows of one type match, with every filter pushed down into the type's subquery. */
 function matchConditions(source: Source, parameters: SearchParameters): SQL {
-  const { tsquery, fuzzy } = queryExpressions(parameters.query);
-  const conditions: SQL[] = [
-    sql`${source.deletedAt} is null`,
-    sql`(${source.vector} @@ ${tsquery} or ${fuzzy} <% ${source.trigramText})`,
-  ];
+  const conditions: SQL[] = [sql`${source.deletedAt} is null`, matchCondition(source, parameters.query)];
   const region = regionIs(source.regionId, parameters.region);
   if (region) conditions.push(region);
   if (parameters.from) conditions.push(sql`${source.date} >= ${parameters.from}::date`);
@@ -255,7 +288,7 @@ export function pageStatement(parameters: SearchParameters, offset: number, limi
     from (select '(' || string_agg(distinct '''' || word.word || '''', ' | ') || ')' as alternatives
       from unnest(regexp_split_to_array(${fuzzy}, '[^[:alnum:]]+')) as wanted(word)
       join (select distinct candidate as word
-        from regexp_split_to_table(naravard_unaccent(lower(record.text)), '[^[:alnum:]]+') as candidate) as word
+        from regexp_split_to_table(naravard_unaccent(lower(hit_text.text)), '[^[:alnum:]]+') as candidate) as word
         on similarity(word.word, wanted.word) >= ${HIGHLIGHT_SIMILARITY}
       where wanted.word <> '' and length(to_tsvector('swedish', wanted.word)) > 0
       group by wanted.word) as near)`;
@@ -266,41 +299,37 @@ export function pageStatement(parameters: SearchParameters, offset: number, limi
     )
     select page.type, page.id::text as id, page.region_id::text as region_id, page.date::text as date,
       round(page.rank::numeric, 6)::float8 as rank, page.exact, headline.marked,
-      place.start > 0 and substr(record.text, 1, place.start - 1) ~ '[^[:space:][:punct:]]' as more_before,
-      place.start > 0 and substr(record.text, place.start + length(headline.plain)) ~ '[^[:space:][:punct:]]' as more_after,
-      case when place.start > 0 then substr(record.text, place.start, length(headline.plain)) end as original,
+      place.start > 0 and substr(hit_text.text, 1, place.start - 1) ~ '[^[:space:][:punct:]]' as more_before,
+      place.start > 0 and substr(hit_text.text, place.start + length(headline.plain)) ~ '[^[:space:][:punct:]]' as more_after,
+      case when place.start > 0 then substr(hit_text.text, place.start, length(headline.plain)) end as original,
       case when place.start > 1
-        then substring(substr(record.text, greatest(place.start - 8, 1), least(place.start - 1, 8)) from '[[:punct:]]*$') end as leading,
+        then substring(substr(hit_text.text, greatest(place.start - 8, 1), least(place.start - 1, 8)) from '[[:punct:]]*$') end as leading,
       case when place.start > 0
-        then substring(substr(record.text, place.start + length(headline.plain), 8) from '^[[:punct:]]*') end as trailing
+        then substring(substr(hit_text.text, place.start + length(headline.plain), 8) from '^[[:punct:]]*') end as trailing
     from page
     cross join lateral (
       select texts.text, translate(texts.text, ${foldFrom}::text, ${foldTo}::text) as folded
       from (${texts}) as texts offset 0
-    ) as record
+    ) as hit_text
     cross join lateral (
       select marked.marked, replace(replace(marked.marked, ${START_MARK}::text, ''), ${STOP_MARK}::text, '') as plain
       from (select case when page.exact
-          then ts_headline('swedish', record.folded, ${tsquery}, ${HEADLINE_OPTIONS}::text)
-          else ts_headline('simple', record.folded, coalesce(${nearWords}, ${MATCHES_NOTHING}::tsquery), ${HEADLINE_OPTIONS}::text)
+          then ts_headline('swedish', hit_text.folded, ${tsquery}, ${HEADLINE_OPTIONS}::text)
+          else ts_headline('simple', hit_text.folded, coalesce(${nearWords}, ${MATCHES_NOTHING}::tsquery), ${HEADLINE_OPTIONS}::text)
         end as marked offset 0) as marked
       offset 0
     ) as headline
-    cross join lateral (select position(headline.plain in record.folded) as start offset 0) as place
+    cross join lateral (select position(headline.plain in hit_text.folded) as start offset 0) as place
     order by page.rank desc, page.date desc nulls last, page.id`;
 }
 
 /**
- * One statement per condition of a type's search, for checking with EXPLAIN that each can be
- * answered from its index (the full-text GIN index, the trigram GIN index).
+ * A type's match condition alone, for checking with EXPLAIN that it is answered from the type's
+ * full-text and trigram indexes.
  */
-export function indexProbes(type: SearchableTypeValue, query: string): { fullText: SQL; trigram: SQL } {
+export function indexProbe(type: SearchableTypeValue, query: string): SQL {
   const source = SOURCES[type];
-  const { tsquery, fuzzy } = queryExpressions(query);
-  return {
-    fullText: sql`select ${source.id} from ${source.table} where ${source.vector} @@ ${tsquery}`,
-    trigram: sql`select ${source.id} from ${source.table} where ${fuzzy} <% ${source.trigramText}`,
-  };
+  return sql`select ${source.id} from ${source.table} where ${matchCondition(source, query)}`;
 }
 
 /** The statement counting every hit, across pages. */
@@ -377,8 +406,8 @@ function checkParameters(parameters: SearchParameters, args: ConnectionArgs) {
   if (parameters.query.length > MAX_QUERY_LENGTH) {
     throw new BadInputError(`"query" must be at most ${MAX_QUERY_LENGTH} characters, got ${parameters.query.length}`, 'query');
   }
-  if (!/[\p{L}\p{N}]/u.test(parameters.query)) {
-    throw new BadInputError('"query" must contain at least one letter or digit', 'query');
+  if (!/[\p{L}\p{N}]/u.test(splitQuery(parameters.query).wanted)) {
+    throw new BadInputError('"query" must contain a word to look for (a letter or digit that is not excluded with "-")', 'query');
   }
   if (parameters.from && parameters.to && parameters.from > parameters.to) {
     throw new BadInputError(`"from" (${parameters.from}) is after "to" (${parameters.to})`, 'from');

@@ -1,4 +1,4 @@
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLSchema, isObjectType, isUnionType } from 'graphql';
 
 const ARGUMENTS: Record<string, string> = {
   first: 'How many records to return from the start (after `after`); at most 100, 20 if no size is given.',
@@ -8,12 +8,17 @@ const ARGUMENTS: Record<string, string> = {
 };
 
 /**
- * The Relay plugin generates connection and edge types without descriptions; GraphiQL shows
- * descriptions as the documentation, so every generated type, field and paging argument gets one
- * here, in one place.
+ * The Relay and errors plugins generate types without descriptions (connections, edges, mutation
+ * result unions); GraphiQL shows descriptions as the documentation, so every generated type, field
+ * and paging argument gets one here, in one place.
  */
-export function describeRelayTypes(schema: GraphQLSchema): GraphQLSchema {
+export function describeGeneratedTypes(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
+    const result = /^(.+)Result$/.exec(type.name);
+    if (isUnionType(type) && result) {
+      const mutation = `${result[1]!.slice(0, 1).toLowerCase()}${result[1]!.slice(1)}`;
+      type.description ??= `What \`${mutation}\` answers: the record written, or a WriteError saying why nothing was written.`;
+    }
     if (!isObjectType(type)) continue;
     const edge = /^(.+)ConnectionEdge$/.exec(type.name);
     const connection = /^(.+)Connection$/.exec(type.name);
