@@ -1,10 +1,11 @@
 import { tables } from '@naravard/db';
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
@@ -18,6 +19,9 @@ import {
 import { loadChildren, loadReference } from '../loaders.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   Assignment,
   AssignmentReport,
@@ -337,3 +341,354 @@ builder.objectField(Decision, 'assignments', (t) =>
       ),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// An assignment's `status` follows its reports: when a report that gives a status is (after it is
+// added, changed or restored) the newest dated live report of its assignment — latest `reportedOn`,
+// then the one recorded last — the assignment takes that status in the same transaction, logged as
+// an update of the assignment. When the newest dated report is deleted, the assignment follows the
+// next newest dated report, if that gives a status. Undated reports never move the status.
+// Deleting an assignment leaves its reports as they are (they are reached only through it) and
+// restoring it brings it back with them.
+
+const AssignmentStatusValues = tables.assignmentStatus.enumValues;
+const AssignmentForecastValues = tables.assignmentForecast.enumValues;
+
+const assignmentFields = {
+  reference: rules.text(100).nullish(),
+  title: rules.text(1000),
+  description: rules.text(20_000).nullish(),
+  issuedBy: rules.globalId('Organisation').nullish(),
+  assigneeOrganisation: rules.globalId('Organisation').nullish(),
+  assigneePerson: rules.globalId('Person').nullish(),
+  originDecision: rules.globalId('Decision').nullish(),
+  origin: rules.text(1000).nullish(),
+  region: rules.regionCode.nullish(),
+  issuedOn: rules.date.nullish(),
+  dueOn: rules.date.nullish(),
+  status: z.enum(AssignmentStatusValues),
+};
+
+const datesProblem = (issuedOn: string | null | undefined, dueOn: string | null | undefined) =>
+  issuedOn && dueOn && dueOn < issuedOn ? `the assignment must not be due (${dueOn}) before it was given (${issuedOn})` : null;
+
+const createAssignmentRules = z
+  .object({
+    ...assignmentFields,
+    status: assignmentFields.status.default('not_started'),
+    topics: rules.topics.default([]),
+    citations: rules.citations().default([]),
+  })
+  .superRefine((assignment, context) => {
+    const problem = datesProblem(assignment.issuedOn, assignment.dueOn);
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['dueOn'] });
+  });
+
+const assignmentPatchRules = z.object(assignmentFields).partial().strict();
+
+const reportFields = {
+  reportedOn: rules.date.nullish(),
+  source: rules.text(1000).nullish(),
+  status: z.enum(AssignmentStatusValues).nullish(),
+  forecast: z.enum(AssignmentForecastValues).nullish(),
+  text: rules.text(20_000),
+};
+
+const addReportRules = z.object({
+  assignment: rules.globalId('Assignment'),
+  ...reportFields,
+  citations: rules.citations().default([]),
+});
+
+const reportPatchRules = z.object(reportFields).partial().strict();
+
+const CreateAssignmentInput = builder.inputType('CreateAssignmentInput', {
+  description: 'An assignment (uppdrag) to record: who gave it to whom, from which decision or plan, and by when.',
+  fields: (t) => ({
+    reference: t.string({ description: 'The reference the records use ("Nr 4"), at most 100 characters.' }),
+    title: t.string({ required: true, description: 'What is to be done, at most 1000 characters.' }),
+    description: t.string({ description: 'The assignment in more detail.' }),
+    issuedBy: t.id({ description: 'The body that gave it (Organisation ID).' }),
+    assigneeOrganisation: t.id({ description: 'The body that got it (Organisation ID).' }),
+    assigneePerson: t.id({ description: 'The person who got it (Person ID).' }),
+    originDecision: t.id({ description: 'The decision it comes from (Decision ID).' }),
+    origin: t.string({ description: 'The plan or document it comes from, in words ("Verksamhetsplan 2023").' }),
+    region: t.string({ description: 'SCB county code of the region ("18").' }),
+    issuedOn: t.field({ type: 'Date', description: 'When it was given.' }),
+    dueOn: t.field({ type: 'Date', description: 'When it is to be done; not before `issuedOn`.' }),
+    status: t.field({ type: AssignmentStatus, description: 'The status known now; NOT_STARTED if left out.' }),
+    topics: t.stringList({ description: 'Topic slugs to tag the assignment with.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the assignment.' }),
+  }),
+});
+
+const AssignmentPatch = builder.inputType('AssignmentPatch', {
+  description: 'Fields of an assignment to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    reference: t.string({ description: 'New reference.' }),
+    title: t.string({ description: 'New title.' }),
+    description: t.string({ description: 'New description.' }),
+    issuedBy: t.id({ description: 'New issuing body (Organisation ID).' }),
+    assigneeOrganisation: t.id({ description: 'New assignee body (Organisation ID).' }),
+    assigneePerson: t.id({ description: 'New assignee person (Person ID).' }),
+    originDecision: t.id({ description: 'New origin decision (Decision ID).' }),
+    origin: t.string({ description: 'New origin, in words.' }),
+    region: t.string({ description: 'New region (SCB county code).' }),
+    issuedOn: t.field({ type: 'Date', description: 'New issue date.' }),
+    dueOn: t.field({ type: 'Date', description: 'New due date; not before the issue date.' }),
+    status: t.field({
+      type: AssignmentStatus,
+      description: 'New status, set by hand (a later dated report with a status will move it again).',
+    }),
+  }),
+});
+
+const AddAssignmentReportInput = builder.inputType('AddAssignmentReportInput', {
+  description:
+    'A report on how far an assignment has come (återrapportering). When it gives a status and is the newest dated report, the assignment takes that status.',
+  fields: (t) => ({
+    assignment: t.id({ required: true, description: 'The assignment reported on (Assignment ID).' }),
+    reportedOn: t.field({ type: 'Date', description: 'The date of the report; undated reports do not move the status.' }),
+    source: t.string({ description: 'Where the report was given ("Delårsrapport 2023, Region Örebro län").' }),
+    status: t.field({ type: AssignmentStatus, description: 'The status the report gives, if it gives one.' }),
+    forecast: t.field({ type: AssignmentForecast, description: 'Whether the report expects it to be done in time.' }),
+    text: t.string({ required: true, description: 'What the report says (at most 20 000 characters).' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the report.' }),
+  }),
+});
+
+const AssignmentReportPatch = builder.inputType('AssignmentReportPatch', {
+  description: 'Fields of a report to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    reportedOn: t.field({ type: 'Date', description: 'New report date.' }),
+    source: t.string({ description: 'New source.' }),
+    status: t.field({ type: AssignmentStatus, description: 'New status.' }),
+    forecast: t.field({ type: AssignmentForecast, description: 'New forecast.' }),
+    text: t.string({ description: 'New text.' }),
+  }),
+});
+
+/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
+async function assignmentRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** The newest dated live report of an assignment: latest date, then the one recorded last. */
+async function newestDatedReport(writer: Writer, assignmentId: string) {
+  const r = tables.assignmentReports;
+  const [newest] = await writer.tx
+    .select()
+    .from(r)
+    .where(and(eq(r.assignmentId, assignmentId), isNull(r.deletedAt), isNotNull(r.reportedOn)))
+    .orderBy(desc(r.reportedOn), desc(r.createdAt), desc(r.id))
+    .limit(1);
+  return newest;
+}
+
+/** Makes the assignment take the status of its newest dated report (when `onlyIf` is that report, or any), logged as an update. */
+async function followNewestReport(writer: Writer, assignmentId: string, onlyIf: string | null) {
+  const newest = await newestDatedReport(writer, assignmentId);
+  if (!newest?.status || (onlyIf && newest.id !== onlyIf)) return;
+  const assignment = await writer.current<AssignmentRow & { version: number }>('Assignment', assignmentId);
+  if (assignment.status === newest.status) return;
+  await writer.update('Assignment', assignmentId, assignment.version, { status: newest.status });
+}
+
+builder.mutationFields((t) => ({
+  createAssignment: t.field({
+    type: Assignment,
+    description: 'Records an assignment with its topics and citations, in one transaction. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateAssignmentInput, required: true, description: 'The assignment.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createAssignmentRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Organisation', id: input.issuedBy, path: ['input', 'issuedBy'] },
+          { entity: 'Organisation', id: input.assigneeOrganisation, path: ['input', 'assigneeOrganisation'] },
+          { entity: 'Person', id: input.assigneePerson, path: ['input', 'assigneePerson'] },
+          { entity: 'Decision', id: input.originDecision, path: ['input', 'originDecision'] },
+        ]);
+        const regionId = await assignmentRegionId(writer, input.region, ['input', 'region']);
+        const assignment = await writer.create<AssignmentRow & { version: number }>('Assignment', {
+          reference: input.reference ?? null,
+          title: input.title,
+          description: input.description ?? null,
+          issuedById: input.issuedBy ?? null,
+          assigneeOrganisationId: input.assigneeOrganisation ?? null,
+          assigneePersonId: input.assigneePerson ?? null,
+          originDecisionId: input.originDecision ?? null,
+          origin: input.origin ?? null,
+          regionId: regionId ?? null,
+          issuedOn: input.issuedOn ?? null,
+          dueOn: input.dueOn ?? null,
+          status: input.status,
+        });
+        await writer.tag('Assignment', assignment.id, input.topics, ['input', 'topics']);
+        await writer.cite('Assignment', assignment.id, input.citations, ['input', 'citations']);
+        return assignment;
+      });
+    },
+  }),
+  updateAssignment: t.field({
+    type: Assignment,
+    description:
+      'Changes fields of an assignment. `version` must be the one you read: a stale version is a ConflictError. The dates must stay in order.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The assignment.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AssignmentPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
+      const patch = parseInput(assignmentPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const before = await writer.current<AssignmentRow & { version: number }>('Assignment', id);
+        if (before.version !== args.version) throw new ConflictError('Assignment', id, args.version, before.version);
+        const problem = datesProblem(
+          patch.issuedOn !== undefined ? patch.issuedOn : before.issuedOn,
+          patch.dueOn !== undefined ? patch.dueOn : before.dueOn,
+        );
+        if (problem) throw new ValidationError([{ path: ['patch', patch.dueOn !== undefined ? 'dueOn' : 'issuedOn'], message: problem }]);
+        await writer.requireLive([
+          { entity: 'Organisation', id: patch.issuedBy, path: ['patch', 'issuedBy'] },
+          { entity: 'Organisation', id: patch.assigneeOrganisation, path: ['patch', 'assigneeOrganisation'] },
+          { entity: 'Person', id: patch.assigneePerson, path: ['patch', 'assigneePerson'] },
+          { entity: 'Decision', id: patch.originDecision, path: ['patch', 'originDecision'] },
+        ]);
+        const regionId = await assignmentRegionId(writer, patch.region, ['patch', 'region']);
+        const { issuedBy, assigneeOrganisation, assigneePerson, originDecision, region: _region, ...rest } = patch;
+        return writer.update<AssignmentRow & { version: number }>('Assignment', id, args.version, {
+          ...rest,
+          ...(issuedBy !== undefined ? { issuedById: issuedBy } : {}),
+          ...(assigneeOrganisation !== undefined ? { assigneeOrganisationId: assigneeOrganisation } : {}),
+          ...(assigneePerson !== undefined ? { assigneePersonId: assigneePerson } : {}),
+          ...(originDecision !== undefined ? { originDecisionId: originDecision } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteAssignment: t.field({
+    type: Assignment,
+    description:
+      'Deletes an assignment (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`, and an admin can restore it, reports and all).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The assignment.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<AssignmentRow & { version: number }>('Assignment', id, args.version));
+    },
+  }),
+  restoreAssignment: t.field({
+    type: Assignment,
+    description: 'Brings back a deleted assignment. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted assignment.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<AssignmentRow & { version: number }>('Assignment', id));
+    },
+  }),
+
+  addAssignmentReport: t.field({
+    type: AssignmentReport,
+    description:
+      "Records a report on an assignment. When the report gives a status and is the assignment's newest dated report, the assignment takes that status in the same transaction (logged as an update of the assignment). Needs the `write` scope.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AddAssignmentReportInput, required: true, description: 'The report.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(addReportRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Assignment', id: input.assignment, path: ['input', 'assignment'] }]);
+        const report = await writer.create<AssignmentReportRow & { version: number }>('AssignmentReport', {
+          assignmentId: input.assignment,
+          reportedOn: input.reportedOn ?? null,
+          source: input.source ?? null,
+          status: input.status ?? null,
+          forecast: input.forecast ?? null,
+          text: input.text,
+        });
+        await writer.cite('AssignmentReport', report.id, input.citations, ['input', 'citations']);
+        await followNewestReport(writer, input.assignment, report.id);
+        return report;
+      });
+    },
+  }),
+  updateAssignmentReport: t.field({
+    type: AssignmentReport,
+    description:
+      "Changes fields of a report; if it then gives a status and is the assignment's newest dated report, the assignment takes that status. A stale `version` is a ConflictError.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The report.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AssignmentReportPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
+      const patch = parseInput(reportPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const report = await writer.update<AssignmentReportRow & { version: number }>('AssignmentReport', id, args.version, patch);
+        await writer.requireLive([{ entity: 'Assignment', id: report.assignmentId, path: ['id'] }]);
+        await followNewestReport(writer, report.assignmentId, report.id);
+        return report;
+      });
+    },
+  }),
+  deleteAssignmentReport: t.field({
+    type: AssignmentReport,
+    description:
+      'Deletes a report (a tombstone an admin can restore). If it was the newest dated report, the assignment takes the status of the next newest dated report, if that gives one.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The report.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const before = await writer.current<AssignmentReportRow & { version: number }>('AssignmentReport', id);
+        const wasNewest = (await newestDatedReport(writer, before.assignmentId))?.id === id;
+        const report = await writer.delete<AssignmentReportRow & { version: number }>('AssignmentReport', id, args.version);
+        if (wasNewest) await followNewestReport(writer, report.assignmentId, null);
+        return report;
+      });
+    },
+  }),
+  restoreAssignmentReport: t.field({
+    type: AssignmentReport,
+    description:
+      "Brings back a deleted report; if it gives a status and is the assignment's newest dated report, the assignment takes that status. Needs the `admin` scope.",
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted report.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const report = await writer.restore<AssignmentReportRow & { version: number }>('AssignmentReport', id);
+        const [assignment] = await writer.tx
+          .select({ deletedAt: a.deletedAt })
+          .from(a)
+          .where(eq(a.id, report.assignmentId));
+        if (!assignment?.deletedAt) await followNewestReport(writer, report.assignmentId, report.id);
+        return report;
+      });
+    },
+  }),
+}));

@@ -319,3 +319,639 @@ builder.objectField(Region, 'audits', (t) =>
     resolve: (region, args, context) => auditsOf(context, region.id, args),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// An audit owns its recommendations and its responses; a response owns its parts (one per
+// recommendation answered). Deleting a whole deletes its live parts in the same transaction, so
+// they share its `deletedAt`; restoring the whole brings back exactly the parts deleted with it
+// (a part deleted on its own earlier stays deleted). A part cannot be restored while its whole
+// is deleted.
+
+type Bookkept = { id: string; version: number; deletedAt: Date | null };
+
+/** A list that may be left out or null (then empty). */
+const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
+
+/** The live record at the version the client read, locked; a stale version is a ConflictError. */
+async function currentAt<T extends Bookkept>(writer: Writer, entity: EntityName, id: string, version: number): Promise<T> {
+  const row = await writer.current<T & Record<string, unknown>>(entity, id);
+  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
+  return row;
+}
+
+/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
+async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+type PartTable = typeof tables.recommendations | typeof tables.auditResponses | typeof tables.recommendationResponses;
+
+/** Deletes the live rows of a part table that match, each logged, in the transaction deleting their whole. */
+async function deletePartsOf(writer: Writer, entity: EntityName, table: PartTable, where: SQL | undefined) {
+  const rows = await writer.tx.select({ id: table.id }).from(table).where(and(isNull(table.deletedAt), where));
+  for (const { id } of rows) await writer.delete(entity, id, null);
+}
+
+/** The rows of a part table deleted in the same transaction as their whole (the same `deletedAt`), before the whole is restored. */
+async function partsDeletedWith(writer: Writer, table: PartTable, wholeDeletedAt: SQL, where: SQL | undefined) {
+  const rows = await writer.tx
+    .select({ id: table.id })
+    .from(table)
+    .where(and(sql`${table.deletedAt} = ${wholeDeletedAt}`, where));
+  return rows.map((row) => row.id);
+}
+
+/** Refuses to restore a part whose audit is deleted (restoring the audit brings back the parts deleted with it). */
+async function requireLiveAudit(writer: Writer, auditId: string) {
+  const [audit] = await writer.tx.select({ deletedAt: tables.audits.deletedAt }).from(tables.audits).where(eq(tables.audits.id, auditId));
+  if (!audit || audit.deletedAt) {
+    throw new ValidationError([
+      { path: ['id'], message: 'its audit is deleted: restore the audit (restoreAudit), which brings back what was deleted with it' },
+    ]);
+  }
+}
+
+/** Refuses an ordinal the audit already uses; deleted recommendations keep their number until restored. */
+async function requireFreeOrdinal(writer: Writer, auditId: string, ordinal: number, exceptId: string | null, path: (string | number)[]) {
+  const r = tables.recommendations;
+  const [taken] = await writer.tx
+    .select({ id: r.id, deletedAt: r.deletedAt })
+    .from(r)
+    .where(and(eq(r.auditId, auditId), eq(r.ordinal, ordinal), exceptId ? ne(r.id, exceptId) : undefined));
+  if (taken) {
+    throw new ValidationError([
+      {
+        path,
+        message: taken.deletedAt
+          ? `recommendation ${ordinal} of this audit exists but is deleted: restore it (restoreRecommendation) or use another number`
+          : `the audit already has a recommendation ${ordinal}`,
+      },
+    ]);
+  }
+}
+
+const ordinalRule = z.number().int().min(1, 'recommendations are numbered from 1').max(1000, 'must be at most 1000');
+
+const recommendationRules = z.object({
+  ordinal: ordinalRule,
+  text: rules.text(5000),
+  topics: listOf(rules.topics),
+  citations: listOf(rules.citations()),
+});
+
+const auditFields = {
+  title: rules.text(500),
+  auditor: rules.globalId('Organisation').nullish(),
+  audited: rules.globalId('Organisation').nullish(),
+  region: rules.regionCode.nullish(),
+  reportedOn: rules.date.nullish(),
+  summary: rules.text(20_000).nullish(),
+};
+
+const createAuditRules = z
+  .object({
+    ...auditFields,
+    topics: listOf(rules.topics),
+    citations: listOf(rules.citations()),
+    recommendations: listOf(z.array(recommendationRules).max(100, 'at most 100 recommendations')),
+  })
+  .superRefine((audit, context) => {
+    const seen = new Set<number>();
+    audit.recommendations.forEach((recommendation, index) => {
+      if (seen.has(recommendation.ordinal)) {
+        context.addIssue({ code: 'custom', message: `ordinal ${recommendation.ordinal} is used twice`, path: ['recommendations', index, 'ordinal'] });
+      }
+      seen.add(recommendation.ordinal);
+    });
+  });
+
+const auditPatchRules = z.object(auditFields).partial().strict();
+const recommendationPatchRules = z.object({ ordinal: ordinalRule, text: rules.text(5000) }).partial().strict();
+
+const answerFields = {
+  actionsTaken: rules.text(20_000).nullish(),
+  plannedActions: rules.text(20_000).nullish(),
+  timeline: rules.text(20_000).nullish(),
+  otherComments: rules.text(20_000).nullish(),
+};
+type Answer = { actionsTaken?: string | null; plannedActions?: string | null; timeline?: string | null; otherComments?: string | null };
+const ANSWER_REQUIRED = 'a part answers with at least one of actionsTaken, plannedActions, timeline and otherComments';
+const answers = (part: Answer) => Boolean(part.actionsTaken || part.plannedActions || part.timeline || part.otherComments);
+
+const partRules = z
+  .object({ recommendation: rules.globalId('Recommendation'), ...answerFields, citations: listOf(rules.citations()) })
+  .refine(answers, { message: ANSWER_REQUIRED, path: ['actionsTaken'] });
+
+const responseFields = {
+  respondent: rules.globalId('Organisation').nullish(),
+  respondedOn: rules.date.nullish(),
+  document: rules.globalId('Document').nullish(),
+  caseOfficer: rules.globalId('Person').nullish(),
+  signatory: rules.globalId('Person').nullish(),
+  summary: rules.text(20_000).nullish(),
+};
+
+const recordResponseRules = z
+  .object({
+    audit: rules.globalId('Audit'),
+    ...responseFields,
+    parts: listOf(z.array(partRules).max(100, 'at most 100 parts')),
+    citations: listOf(rules.citations()),
+  })
+  .superRefine((response, context) => {
+    const seen = new Set<string>();
+    response.parts.forEach((part, index) => {
+      if (seen.has(part.recommendation)) {
+        context.addIssue({ code: 'custom', message: 'a response answers each recommendation in one part only', path: ['parts', index, 'recommendation'] });
+      }
+      seen.add(part.recommendation);
+    });
+  });
+
+const responsePatchRules = z.object(responseFields).partial().strict();
+const partPatchRules = z.object(answerFields).partial().strict();
+
+const RecommendationInput = builder.inputType('RecommendationInput', {
+  description: 'A numbered recommendation (rekommendation) of an audit.',
+  fields: (t) => ({
+    ordinal: t.int({ required: true, description: 'The number of the recommendation in the report (1, 2, …), unique within the audit.' }),
+    text: t.string({ required: true, description: 'The recommendation as the report words it (at most 5000 characters).' }),
+    topics: t.stringList({ description: 'Topic slugs to tag the recommendation with.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the recommendation.' }),
+  }),
+});
+
+const CreateAuditInput = builder.inputType('CreateAuditInput', {
+  description: 'An audit (granskning) with its numbered recommendations, recorded in one call.',
+  fields: (t) => ({
+    title: t.string({ required: true, description: 'The title of the audit report (at most 500 characters).' }),
+    auditor: t.id({ description: 'Who audited: the auditors (revisorerna), an Organisation ID.' }),
+    audited: t.id({ description: 'The body the audit is addressed to (granskad nämnd), an Organisation ID.' }),
+    region: t.string({ description: 'SCB county code of the audited region ("07").' }),
+    reportedOn: t.field({ type: 'Date', description: 'The date of the audit report (revisionsrapport).' }),
+    summary: t.string({ description: 'The findings and overall assessment, condensed (at most 20 000 characters).' }),
+    recommendations: t.field({ type: [RecommendationInput], description: 'The recommendations, each with a unique number.' }),
+    topics: t.stringList({ description: 'Topic slugs to tag the audit with.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the audit record.' }),
+  }),
+});
+
+const AuditPatch = builder.inputType('AuditPatch', {
+  description: 'Fields of an audit to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    title: t.string({ description: 'New title.' }),
+    auditor: t.id({ description: 'New auditors (Organisation ID).' }),
+    audited: t.id({ description: 'New audited body (Organisation ID).' }),
+    region: t.string({ description: 'New region (SCB county code).' }),
+    reportedOn: t.field({ type: 'Date', description: 'New report date.' }),
+    summary: t.string({ description: 'New summary.' }),
+  }),
+});
+
+const RecommendationPatch = builder.inputType('RecommendationPatch', {
+  description: 'Fields of a recommendation to change; fields left out stay as they are.',
+  fields: (t) => ({
+    ordinal: t.int({ description: 'New number, unique within the audit.' }),
+    text: t.string({ description: 'New wording.' }),
+  }),
+});
+
+const RecommendationResponseInput = builder.inputType('RecommendationResponseInput', {
+  description:
+    'The answer to one recommendation, in the four parts the auditors ask for; at least one of them must be given.',
+  fields: (t) => ({
+    recommendation: t.id({ required: true, description: 'The recommendation answered (ID); it must belong to the audit answered.' }),
+    actionsTaken: t.string({ description: 'Actions taken so far (hittills vidtagna åtgärder).' }),
+    plannedActions: t.string({ description: 'Planned actions (planerade åtgärder).' }),
+    timeline: t.string({ description: 'When the planned actions are to be done (tidplan).' }),
+    otherComments: t.string({ description: 'Other comments (eventuella andra synpunkter).' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting this part of the answer.' }),
+  }),
+});
+
+const RecordAuditResponseInput = builder.inputType('RecordAuditResponseInput', {
+  description: "The audited body's answer to an audit (revisionssvar), with one part per recommendation answered, recorded in one call.",
+  fields: (t) => ({
+    audit: t.id({ required: true, description: 'The audit answered (ID).' }),
+    respondent: t.id({ description: 'The body that answered (Organisation ID).' }),
+    respondedOn: t.field({ type: 'Date', description: 'The date of the answer.' }),
+    document: t.id({ description: 'The document holding the answer (Document ID).' }),
+    caseOfficer: t.id({ description: 'The case officer (handläggare) who prepared it (Person ID).' }),
+    signatory: t.id({ description: 'Who signed it (Person ID).' }),
+    summary: t.string({ description: 'The answer in brief (at most 20 000 characters).' }),
+    parts: t.field({ type: [RecommendationResponseInput], description: 'The answers to the recommendations, at most one per recommendation.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the response record.' }),
+  }),
+});
+
+const AuditResponsePatch = builder.inputType('AuditResponsePatch', {
+  description: 'Fields of an audit response to change; fields left out stay as they are, null clears a field.',
+  fields: (t) => ({
+    respondent: t.id({ description: 'New respondent (Organisation ID).' }),
+    respondedOn: t.field({ type: 'Date', description: 'New date.' }),
+    document: t.id({ description: 'New document (Document ID).' }),
+    caseOfficer: t.id({ description: 'New case officer (Person ID).' }),
+    signatory: t.id({ description: 'New signatory (Person ID).' }),
+    summary: t.string({ description: 'New summary.' }),
+  }),
+});
+
+const RecommendationResponsePatch = builder.inputType('RecommendationResponsePatch', {
+  description:
+    'Fields of the answer to one recommendation to change; fields left out stay, null clears one, and at least one of the four must remain.',
+  fields: (t) => ({
+    actionsTaken: t.string({ description: 'New actions taken so far.' }),
+    plannedActions: t.string({ description: 'New planned actions.' }),
+    timeline: t.string({ description: 'New timeline.' }),
+    otherComments: t.string({ description: 'New other comments.' }),
+  }),
+});
+
+async function createRecommendation(
+  writer: Writer,
+  auditId: string,
+  input: z.output<typeof recommendationRules>,
+  path: (string | number)[],
+): Promise<RecommendationRow> {
+  const recommendation = await writer.create<RecommendationRow>('Recommendation', { auditId, ordinal: input.ordinal, text: input.text });
+  await writer.tag('Recommendation', recommendation.id, input.topics, [...path, 'topics']);
+  await writer.cite('Recommendation', recommendation.id, input.citations, [...path, 'citations']);
+  return recommendation;
+}
+
+builder.mutationFields((t) => ({
+  createAudit: t.field({
+    type: Audit,
+    description:
+      'Records an audit with its numbered recommendations, topics and citations in one transaction. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateAuditInput, required: true, description: 'The audit and its recommendations.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createAuditRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Organisation', id: input.auditor, path: ['input', 'auditor'] },
+          { entity: 'Organisation', id: input.audited, path: ['input', 'audited'] },
+        ]);
+        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const audit = await writer.create<AuditRow>('Audit', {
+          title: input.title,
+          auditorId: input.auditor ?? null,
+          auditedId: input.audited ?? null,
+          regionId: regionId ?? null,
+          reportedOn: input.reportedOn ?? null,
+          summary: input.summary ?? null,
+        });
+        await writer.tag('Audit', audit.id, input.topics, ['input', 'topics']);
+        await writer.cite('Audit', audit.id, input.citations, ['input', 'citations']);
+        for (const [index, recommendation] of input.recommendations.entries()) {
+          await createRecommendation(writer, audit.id, recommendation, ['input', 'recommendations', index]);
+        }
+        return audit;
+      });
+    },
+  }),
+  updateAudit: t.field({
+    type: Audit,
+    description: 'Changes fields of an audit. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The audit.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AuditPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
+      const patch = parseInput(auditPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Organisation', id: patch.auditor, path: ['patch', 'auditor'] },
+          { entity: 'Organisation', id: patch.audited, path: ['patch', 'audited'] },
+        ]);
+        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const { auditor, audited, region: _region, ...rest } = patch;
+        return writer.update<AuditRow>('Audit', id, args.version, {
+          ...rest,
+          ...(auditor !== undefined ? { auditorId: auditor } : {}),
+          ...(audited !== undefined ? { auditedId: audited } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteAudit: t.field({
+    type: Audit,
+    description:
+      'Deletes an audit together with its recommendations, its responses and their parts (tombstones: they leave the lists, show in `updatedSince` queries with `deletedAt`, and an admin can restore them).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The audit.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const audit = await writer.delete<AuditRow>('Audit', id, args.version);
+        const r = tables.recommendations;
+        const ar = tables.auditResponses;
+        const rr = tables.recommendationResponses;
+        await deletePartsOf(
+          writer,
+          'RecommendationResponse',
+          rr,
+          or(
+            inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(eq(ar.auditId, id))),
+            inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(eq(r.auditId, id))),
+          ),
+        );
+        await deletePartsOf(writer, 'AuditResponse', ar, eq(ar.auditId, id));
+        await deletePartsOf(writer, 'Recommendation', r, eq(r.auditId, id));
+        return audit;
+      });
+    },
+  }),
+  restoreAudit: t.field({
+    type: Audit,
+    description:
+      'Brings back a deleted audit with the recommendations, responses and parts deleted with it. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted audit.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const a = tables.audits;
+        const r = tables.recommendations;
+        const ar = tables.auditResponses;
+        const rr = tables.recommendationResponses;
+        const deletedAt = sql`(select ${a.deletedAt} from ${a} where ${a.id} = ${id})`;
+        const recommendations = await partsDeletedWith(writer, r, deletedAt, eq(r.auditId, id));
+        const responses = await partsDeletedWith(writer, ar, deletedAt, eq(ar.auditId, id));
+        const parts = await partsDeletedWith(
+          writer,
+          rr,
+          deletedAt,
+          or(
+            inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(eq(ar.auditId, id))),
+            inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(eq(r.auditId, id))),
+          ),
+        );
+        const audit = await writer.restore<AuditRow>('Audit', id);
+        for (const partId of recommendations) await writer.restore('Recommendation', partId);
+        for (const partId of responses) await writer.restore('AuditResponse', partId);
+        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
+        return audit;
+      });
+    },
+  }),
+
+  addRecommendation: t.field({
+    type: Recommendation,
+    description: 'Adds a numbered recommendation to an audit. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      audit: t.arg.id({ required: true, description: 'The audit (ID).' }),
+      input: t.arg({ type: RecommendationInput, required: true, description: 'The recommendation.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const auditId = parseInput(rules.globalId('Audit'), args.audit, ['audit']);
+      const input = parseInput(recommendationRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Audit', id: auditId, path: ['audit'] }]);
+        await requireFreeOrdinal(writer, auditId, input.ordinal, null, ['input', 'ordinal']);
+        return createRecommendation(writer, auditId, input, ['input']);
+      });
+    },
+  }),
+  updateRecommendation: t.field({
+    type: Recommendation,
+    description: 'Changes the number or wording of a recommendation. `version` must be the one you read.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The recommendation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+      patch: t.arg({ type: RecommendationPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
+      const patch = parseInput(recommendationPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await currentAt<RecommendationRow>(writer, 'Recommendation', id, args.version);
+        if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.auditId, patch.ordinal, id, ['patch', 'ordinal']);
+        return writer.update<RecommendationRow>('Recommendation', id, args.version, patch);
+      });
+    },
+  }),
+  deleteRecommendation: t.field({
+    type: Recommendation,
+    description:
+      'Deletes a recommendation together with the parts of responses that answer it (tombstones; an admin can restore them).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The recommendation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const recommendation = await writer.delete<RecommendationRow>('Recommendation', id, args.version);
+        const rr = tables.recommendationResponses;
+        await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.recommendationId, id));
+        return recommendation;
+      });
+    },
+  }),
+  restoreRecommendation: t.field({
+    type: Recommendation,
+    description:
+      'Brings back a deleted recommendation with the answers deleted with it; its audit must be live. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted recommendation.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const r = tables.recommendations;
+        const ar = tables.auditResponses;
+        const rr = tables.recommendationResponses;
+        const parts = await partsDeletedWith(
+          writer,
+          rr,
+          sql`(select ${r.deletedAt} from ${r} where ${r.id} = ${id})`,
+          and(eq(rr.recommendationId, id), inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(isNull(ar.deletedAt)))),
+        );
+        const recommendation = await writer.restore<RecommendationRow>('Recommendation', id);
+        await requireLiveAudit(writer, recommendation.auditId);
+        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
+        return recommendation;
+      });
+    },
+  }),
+
+  recordAuditResponse: t.field({
+    type: AuditResponse,
+    description:
+      "Records the audited body's answer to an audit with one part per recommendation answered, in one transaction. Each part's recommendation must belong to the audit. Needs the `write` scope.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: RecordAuditResponseInput, required: true, description: 'The response and its parts.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(recordResponseRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Audit', id: input.audit, path: ['input', 'audit'] },
+          { entity: 'Organisation', id: input.respondent, path: ['input', 'respondent'] },
+          { entity: 'Document', id: input.document, path: ['input', 'document'] },
+          { entity: 'Person', id: input.caseOfficer, path: ['input', 'caseOfficer'] },
+          { entity: 'Person', id: input.signatory, path: ['input', 'signatory'] },
+        ]);
+        const r = tables.recommendations;
+        const recommendationIds = input.parts.map((part) => part.recommendation);
+        const found =
+          recommendationIds.length === 0
+            ? []
+            : await writer.tx
+                .select({ id: r.id, auditId: r.auditId })
+                .from(r)
+                .where(and(inArray(r.id, recommendationIds), isNull(r.deletedAt)));
+        const auditOf = new Map(found.map((row) => [row.id, row.auditId]));
+        input.parts.forEach((part, index) => {
+          const path = ['input', 'parts', index, 'recommendation'];
+          const auditId = auditOf.get(part.recommendation);
+          if (auditId === undefined) throw new NotFoundError('Recommendation', part.recommendation, path);
+          if (auditId !== input.audit) {
+            throw new ValidationError([{ path, message: 'the recommendation belongs to another audit than the one answered' }]);
+          }
+        });
+        const response = await writer.create<AuditResponseRow>('AuditResponse', {
+          auditId: input.audit,
+          respondentId: input.respondent ?? null,
+          respondedOn: input.respondedOn ?? null,
+          documentId: input.document ?? null,
+          caseOfficerId: input.caseOfficer ?? null,
+          signatoryId: input.signatory ?? null,
+          summary: input.summary ?? null,
+        });
+        await writer.cite('AuditResponse', response.id, input.citations, ['input', 'citations']);
+        for (const [index, part] of input.parts.entries()) {
+          const row = await writer.create<RecommendationResponseRow>('RecommendationResponse', {
+            auditResponseId: response.id,
+            recommendationId: part.recommendation,
+            actionsTaken: part.actionsTaken ?? null,
+            plannedActions: part.plannedActions ?? null,
+            timeline: part.timeline ?? null,
+            otherComments: part.otherComments ?? null,
+          });
+          await writer.cite('RecommendationResponse', row.id, part.citations, ['input', 'parts', index, 'citations']);
+        }
+        return response;
+      });
+    },
+  }),
+  updateAuditResponse: t.field({
+    type: AuditResponse,
+    description: 'Changes fields of an audit response (not its parts). `version` must be the one you read.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The audit response.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+      patch: t.arg({ type: AuditResponsePatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
+      const patch = parseInput(responsePatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Organisation', id: patch.respondent, path: ['patch', 'respondent'] },
+          { entity: 'Document', id: patch.document, path: ['patch', 'document'] },
+          { entity: 'Person', id: patch.caseOfficer, path: ['patch', 'caseOfficer'] },
+          { entity: 'Person', id: patch.signatory, path: ['patch', 'signatory'] },
+        ]);
+        const { respondent, document, caseOfficer, signatory, ...rest } = patch;
+        return writer.update<AuditResponseRow>('AuditResponse', id, args.version, {
+          ...rest,
+          ...(respondent !== undefined ? { respondentId: respondent } : {}),
+          ...(document !== undefined ? { documentId: document } : {}),
+          ...(caseOfficer !== undefined ? { caseOfficerId: caseOfficer } : {}),
+          ...(signatory !== undefined ? { signatoryId: signatory } : {}),
+        });
+      });
+    },
+  }),
+  updateRecommendationResponse: t.field({
+    type: RecommendationResponse,
+    description:
+      'Changes the answer to one recommendation (one part of an audit response); at least one of its four parts must remain. `version` must be the one you read.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The answer to one recommendation (RecommendationResponse ID).' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+      patch: t.arg({ type: RecommendationResponsePatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('RecommendationResponse'), args.id, ['id']);
+      const patch = parseInput(partPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await currentAt<RecommendationResponseRow>(writer, 'RecommendationResponse', id, args.version);
+        if (!answers({ ...current, ...patch })) throw new ValidationError([{ path: ['patch'], message: ANSWER_REQUIRED }]);
+        return writer.update<RecommendationResponseRow>('RecommendationResponse', id, args.version, patch);
+      });
+    },
+  }),
+  deleteAuditResponse: t.field({
+    type: AuditResponse,
+    description: 'Deletes an audit response together with its parts (tombstones; an admin can restore them).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The audit response.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const response = await writer.delete<AuditResponseRow>('AuditResponse', id, args.version);
+        const rr = tables.recommendationResponses;
+        await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.auditResponseId, id));
+        return response;
+      });
+    },
+  }),
+  restoreAuditResponse: t.field({
+    type: AuditResponse,
+    description: 'Brings back a deleted audit response with the parts deleted with it; its audit must be live. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted audit response.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const r = tables.recommendations;
+        const ar = tables.auditResponses;
+        const rr = tables.recommendationResponses;
+        const parts = await partsDeletedWith(
+          writer,
+          rr,
+          sql`(select ${ar.deletedAt} from ${ar} where ${ar.id} = ${id})`,
+          and(eq(rr.auditResponseId, id), inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(isNull(r.deletedAt)))),
+        );
+        const response = await writer.restore<AuditResponseRow>('AuditResponse', id);
+        await requireLiveAudit(writer, response.auditId);
+        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
+        return response;
+      });
+    },
+  }),
+}));

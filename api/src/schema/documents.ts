@@ -1,17 +1,23 @@
-import { type EntityType, tables } from '@naravard/db';
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { type EntityType, foldWhitespace, tables } from '@naravard/db';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { type GraphQLSchema, isObjectType } from 'graphql';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
 import { ENTITIES, loadEntity } from './entities.ts';
-import { Tagged } from './provenance.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput, Tagged } from './provenance.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow } from './refs.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -305,3 +311,387 @@ builder.objectField(Region, 'documents', (t) =>
 );
 
 export type { CitationRow };
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// A document's text is what every citation was checked against, so it is stored exactly as
+// given, identified by its SHA-256 (computed here), stored once (the same text twice is
+// refused), and frozen once any live citation quotes it. A document cannot be deleted while
+// live citations quote it or live audit responses name it: remove those first, so no record
+// is left citing a document that is gone.
+//
+// Citations are not nodes: `citeRecord` attaches one to any record that carries citations
+// (`Cited`), and `removeCitation` names the one to remove by what identifies it to a reader:
+// the record, the document, the quote (whitespace folded) and, when the same passage is cited
+// twice, its first line.
+
+/** At most this many characters of text per document (about 2,500 pages). */
+const MAX_TEXT_LENGTH = 5_000_000;
+
+/** A list that may be left out or null (then empty). */
+const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
+
+/** SHA-256 of a text, hex: the form `textSha256` has. */
+const sha256Of = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
+async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** Refuses a text some document (another one, when updating) already has, naming that document. */
+async function requireNewText(writer: Writer, textSha256: string, exceptId: string | null, path: (string | number)[]) {
+  const d = tables.documents;
+  const [existing] = await writer.tx
+    .select({ id: d.id, title: d.title, deletedAt: d.deletedAt })
+    .from(d)
+    .where(and(eq(d.textSha256, textSha256), exceptId ? ne(d.id, exceptId) : undefined));
+  if (existing) {
+    const where = `the document "${existing.title}" (${encodeGlobalID('Document', existing.id)})`;
+    throw new ValidationError([
+      {
+        path,
+        message: existing.deletedAt
+          ? `the same text is already stored as ${where}, which is deleted: restore it (restoreDocument) instead`
+          : `the same text is already stored as ${where}`,
+      },
+    ]);
+  }
+}
+
+/** The live citations quoting a document, by the type of record citing. */
+async function liveCitationsOf(writer: Writer, documentId: string) {
+  const c = tables.citations;
+  return writer.tx
+    .select({ entityType: c.entityType, count: sql<number>`count(*)::int` })
+    .from(c)
+    .where(and(eq(c.documentId, documentId), isNull(c.deletedAt)))
+    .groupBy(c.entityType);
+}
+
+const GRAPHQL_TYPE_OF = new Map(Object.entries(ENTITIES).map(([name, entity]) => [entity.type, name]));
+
+/** "12 citations (Decision 3, Audit 9)" */
+function describeCitations(groups: { entityType: EntityType; count: number }[]) {
+  const total = groups.reduce((sum, group) => sum + group.count, 0);
+  return `${total} live citation${total === 1 ? '' : 's'} (${groups.map((group) => `${GRAPHQL_TYPE_OF.get(group.entityType) ?? group.entityType} ${group.count}`).join(', ')})`;
+}
+
+/** The record types that carry citations: those whose GraphQL type implements `Cited` (worked out once per schema). */
+const citedBySchema = new WeakMap<GraphQLSchema, string[]>();
+function citedTypes(schema: GraphQLSchema): string[] {
+  let cited = citedBySchema.get(schema);
+  if (!cited) {
+    cited = Object.keys(ENTITIES).filter((name) => {
+      const type = schema.getType(name);
+      return isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Cited');
+    });
+    citedBySchema.set(schema, cited);
+  }
+  return cited;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The type and UUID of a record that carries citations, from its global ID; a ValidationError at `path` otherwise. */
+function citedRecordOf(schema: GraphQLSchema, value: string, path: (string | number)[]): { typeName: string; id: string } {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(String(value));
+  } catch {
+    throw new ValidationError([{ path, message: `"${value}" is not an ID this API gave out` }]);
+  }
+  const cited = citedTypes(schema);
+  if (!cited.includes(decoded.typename) || !UUID_PATTERN.test(decoded.id)) {
+    throw new ValidationError([
+      { path, message: `must be the ID of a record that carries citations (${cited.join(', ')}), not of a ${decoded.typename}` },
+    ]);
+  }
+  return { typeName: decoded.typename, id: decoded.id };
+}
+
+const documentFields = {
+  title: rules.text(500),
+  kind: z.enum(tables.documentKind.enumValues),
+  region: rules.regionCode.nullish(),
+  issuedBy: rules.globalId('Organisation').nullish(),
+  issuedOn: rules.date.nullish(),
+  registryNumber: rules.text(100).nullish(),
+  origin: rules.text(2000),
+  text: z
+    .string()
+    .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters`)
+    .refine((text) => text.trim().length > 0, 'must not be blank'),
+};
+
+const addDocumentRules = z.object({ ...documentFields, topics: listOf(rules.topics) });
+const documentPatchRules = z.object(documentFields).partial().strict();
+const citationRules = rules.citations().element;
+const removeCitationRules = z.object({
+  document: rules.globalId('Document'),
+  quote: z.string().trim().min(1, 'must not be blank').max(5000, 'must be at most 5000 characters'),
+  lineStart: z.number().int().min(1, 'lines count from 1').nullish(),
+});
+
+const AddDocumentInput = builder.inputType('AddDocumentInput', {
+  description:
+    'A source document with its full text. The text is stored exactly as given (citations point at its lines); its SHA-256 is computed by the server, and a text already stored is refused.',
+  fields: (t) => ({
+    title: t.string({ required: true, description: 'The title of the document (at most 500 characters).' }),
+    kind: t.field({ type: DocumentKind, required: true, description: 'What kind of document it is.' }),
+    region: t.string({ description: 'SCB county code of the region the document comes from ("07").' }),
+    issuedBy: t.id({ description: 'The body that issued it (Organisation ID).' }),
+    issuedOn: t.field({ type: 'Date', description: 'The date of the document.' }),
+    registryNumber: t.string({ description: 'The registry number (diarienummer), e.g. "24HSNG673".' }),
+    origin: t.string({ required: true, description: 'Where the document was obtained: publisher, file or address (at most 2000 characters).' }),
+    text: t.string({
+      required: true,
+      description: `The full text exactly as extracted from the published file, OCR damage included; at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`,
+    }),
+    topics: t.stringList({ description: 'Topic slugs to tag the document with.' }),
+  }),
+});
+
+const DocumentPatch = builder.inputType('DocumentPatch', {
+  description:
+    'Fields of a document to change; fields left out stay as they are, null clears an optional field. The text can change only while no live citation quotes it.',
+  fields: (t) => ({
+    title: t.string({ description: 'New title.' }),
+    kind: t.field({ type: DocumentKind, description: 'New kind.' }),
+    region: t.string({ description: 'New region (SCB county code).' }),
+    issuedBy: t.id({ description: 'New issuing body (Organisation ID).' }),
+    issuedOn: t.field({ type: 'Date', description: 'New date.' }),
+    registryNumber: t.string({ description: 'New registry number.' }),
+    origin: t.string({ description: 'New origin.' }),
+    text: t.string({ description: 'A corrected text; refused once any live citation quotes the document.' }),
+  }),
+});
+
+/** The path of a problem with the one citation of `citeRecord`, without the list index `writer.cite` adds. */
+const withoutIndex = (path: (string | number)[]) => (path[0] === 'citation' && path[1] === 0 ? ['citation', ...path.slice(2)] : path);
+
+builder.mutationFields((t) => ({
+  addDocument: t.field({
+    type: Document,
+    description: 'Adds a source document with its full text, for records to cite. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AddDocumentInput, required: true, description: 'The document.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(addDocumentRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: input.issuedBy, path: ['input', 'issuedBy'] }]);
+        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const textSha256 = sha256Of(input.text);
+        await requireNewText(writer, textSha256, null, ['input', 'text']);
+        const document = await writer.create<DocumentRow>('Document', {
+          title: input.title,
+          kind: input.kind,
+          regionId: regionId ?? null,
+          issuedById: input.issuedBy ?? null,
+          issuedOn: input.issuedOn ?? null,
+          registryNumber: input.registryNumber ?? null,
+          origin: input.origin,
+          textSha256,
+          text: input.text,
+        });
+        await writer.tag('Document', document.id, input.topics, ['input', 'topics']);
+        return document;
+      });
+    },
+  }),
+  updateDocument: t.field({
+    type: Document,
+    description:
+      "Changes a document's metadata, or its text while no live citation quotes it. `version` must be the one you read: a stale version is a ConflictError.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The document.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: DocumentPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
+      const patch = parseInput(documentPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await writer.current<DocumentRow>('Document', id);
+        if (current.version !== args.version) throw new ConflictError('Document', id, args.version, current.version);
+        await writer.requireLive([{ entity: 'Organisation', id: patch.issuedBy, path: ['patch', 'issuedBy'] }]);
+        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const { issuedBy, region: _region, text, ...rest } = patch;
+        const changes: Record<string, unknown> = {
+          ...rest,
+          ...(issuedBy !== undefined ? { issuedById: issuedBy } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        };
+        if (text !== undefined && text !== current.text) {
+          const quoted = await liveCitationsOf(writer, id);
+          if (quoted.length > 0) {
+            throw new ValidationError([
+              {
+                path: ['patch', 'text'],
+                message: `the text is quoted by ${describeCitations(quoted)} and can no longer change; add the corrected text as a new document`,
+              },
+            ]);
+          }
+          const textSha256 = sha256Of(text);
+          await requireNewText(writer, textSha256, id, ['patch', 'text']);
+          Object.assign(changes, { text, textSha256 });
+        }
+        return writer.update<DocumentRow>('Document', id, args.version, changes);
+      });
+    },
+  }),
+  deleteDocument: t.field({
+    type: Document,
+    description:
+      'Deletes a document (a tombstone; an admin can restore it). Refused while live citations quote it or live audit responses name it: remove those first (removeCitation).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The document.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const current = await writer.current<DocumentRow>('Document', id);
+        if (current.version !== args.version) throw new ConflictError('Document', id, args.version, current.version);
+        const quoted = await liveCitationsOf(writer, id);
+        if (quoted.length > 0) {
+          throw new ValidationError([
+            { path: ['id'], message: `the document is quoted by ${describeCitations(quoted)}: remove them first (removeCitation)` },
+          ]);
+        }
+        const ar = tables.auditResponses;
+        const responses = await writer.tx
+          .select({ id: ar.id })
+          .from(ar)
+          .where(and(eq(ar.documentId, id), isNull(ar.deletedAt)));
+        if (responses.length > 0) {
+          throw new ValidationError([
+            { path: ['id'], message: `the document holds ${responses.length} live audit response(s): change or delete them first` },
+          ]);
+        }
+        return writer.delete<DocumentRow>('Document', id, args.version);
+      });
+    },
+  }),
+  restoreDocument: t.field({
+    type: Document,
+    description: 'Brings back a deleted document. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted document.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<DocumentRow>('Document', id));
+    },
+  }),
+
+  citeRecord: t.field({
+    type: Citation,
+    description:
+      'Attaches a quoted passage of a document to a record that carries citations (any type implementing `Cited`). The quote must stand in the document on the lines given; citing the same passage twice is refused. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      record: t.arg.id({ required: true, description: 'The record the passage supports (its ID): a Decision, an Audit, a Grant, …' }),
+      citation: t.arg({ type: CitationInput, required: true, description: 'The passage.' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const record = citedRecordOf(info.schema, args.record, ['record']);
+      const citation = parseInput(citationRules, args.citation, ['citation']);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: record.typeName, id: record.id, path: ['record'] }]);
+        const c = tables.citations;
+        const entityType = ENTITIES[record.typeName]!.type;
+        const existing = await writer.tx
+          .select({ quote: c.quote, lineStart: c.lineStart, lineEnd: c.lineEnd })
+          .from(c)
+          .where(and(eq(c.entityType, entityType), eq(c.entityId, record.id), eq(c.documentId, citation.document), isNull(c.deletedAt)));
+        if (
+          existing.some(
+            (other) =>
+              foldWhitespace(other.quote) === foldWhitespace(citation.quote) &&
+              other.lineStart === citation.lineStart &&
+              other.lineEnd === citation.lineEnd,
+          )
+        ) {
+          throw new ValidationError([{ path: ['citation', 'quote'], message: 'the record already cites this passage on these lines' }]);
+        }
+        try {
+          await writer.cite(record.typeName, record.id, [citation], ['citation']);
+        } catch (error) {
+          if (error instanceof ValidationError) {
+            throw new ValidationError(error.issues.map((issue) => ({ ...issue, path: withoutIndex(issue.path) })));
+          }
+          if (error instanceof NotFoundError) throw new NotFoundError(error.typeName, error.id, withoutIndex(error.path));
+          throw error;
+        }
+        const [created] = await writer.tx
+          .select()
+          .from(c)
+          .where(
+            and(
+              eq(c.entityType, entityType),
+              eq(c.entityId, record.id),
+              eq(c.documentId, citation.document),
+              eq(c.quote, citation.quote),
+              eq(c.lineStart, citation.lineStart),
+              isNull(c.deletedAt),
+            ),
+          );
+        return created!;
+      });
+    },
+  }),
+  removeCitation: t.field({
+    type: Citation,
+    description:
+      'Removes a quoted passage from a record (a tombstone, kept in the change log). The citation is named by its record, document and quote (whitespace folded); when the record cites that passage more than once, `lineStart` says which. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      record: t.arg.id({ required: true, description: 'The record citing the passage (its ID).' }),
+      document: t.arg.id({ required: true, description: 'The Document quoted (its ID).' }),
+      quote: t.arg.string({ required: true, description: 'The quote, as the citation has it (whitespace may differ).' }),
+      lineStart: t.arg.int({ description: 'The first line of the passage, when the record cites the same quote more than once.' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const record = citedRecordOf(info.schema, args.record, ['record']);
+      const { document, quote, lineStart } = parseInput(
+        removeCitationRules,
+        { document: args.document, quote: args.quote, lineStart: args.lineStart },
+        [],
+      );
+      return write(context, async (writer) => {
+        const c = tables.citations;
+        const candidates = await writer.tx
+          .select({ id: c.id, quote: c.quote, lineStart: c.lineStart })
+          .from(c)
+          .where(
+            and(eq(c.entityType, ENTITIES[record.typeName]!.type), eq(c.entityId, record.id), eq(c.documentId, document), isNull(c.deletedAt)),
+          );
+        const matching = candidates.filter(
+          (candidate) =>
+            foldWhitespace(candidate.quote) === foldWhitespace(quote) && (lineStart === null || lineStart === undefined || candidate.lineStart === lineStart),
+        );
+        if (matching.length === 0) throw new NotFoundError('Citation', quote, ['quote']);
+        if (matching.length > 1) {
+          throw new ValidationError([
+            {
+              path: ['lineStart'],
+              message: `the record cites this quote ${matching.length} times (from lines ${matching.map((m) => m.lineStart).join(', ')}): give lineStart to say which`,
+            },
+          ]);
+        }
+        return writer.delete<CitationRow>('Citation', matching[0]!.id, null);
+      });
+    },
+  }),
+}));

@@ -2,14 +2,18 @@ import { tables } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { type EntityName, parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   Allocation,
   type AllocationRow,
@@ -437,3 +441,658 @@ builder.objectField(Organisation, 'grants', (t) =>
     resolve: (organisation, args, context) => grantsOf(context, tables.grants.recipientOrganisationId, organisation.id, args),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// Money is given as a string ("51900000", "148.50"): exact, never a binary float, at most two
+// decimals (öre), never negative. A programme or a grant that money is still recorded against
+// (live grants or allocations) cannot be deleted: delete those first. A grant or an allocation
+// cannot be restored while what it comes from is deleted.
+
+type Bookkept = { id: string; version: number; deletedAt: Date | null };
+
+/** A list that may be left out or null (then empty). */
+const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
+
+/** The live record at the version the client read, locked; a stale version is a ConflictError. */
+async function currentAt<T extends Bookkept>(writer: Writer, entity: EntityName, id: string, version: number): Promise<T> {
+  const row = await writer.current<T & Record<string, unknown>>(entity, id);
+  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
+  return row;
+}
+
+/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
+async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** A rule broken by a combination of fields, named by the field to fix. */
+interface Broken {
+  field: string;
+  message: string;
+}
+
+/** Throws the broken rules as one ValidationError, each under `prefix` ("input" or "patch"). */
+function refuse(broken: Broken[], prefix: string) {
+  if (broken.length > 0) throw new ValidationError(broken.map((rule): FieldIssue => ({ path: [prefix, rule.field], message: rule.message })));
+}
+
+/** An amount in öre, for exact comparison; null unless it is a valid SEK amount. */
+function oreOf(amount: string | null | undefined): bigint | null {
+  if (amount === null || amount === undefined || !rules.sek.safeParse(amount).success) return null;
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole!) * 100n + BigInt(`${fraction}00`.slice(0, 2));
+}
+
+/** The value after a patch: the patched one when given (null included), else the current one. */
+const after = <T>(patched: T | undefined, current: T) => (patched === undefined ? current : patched);
+
+// Grant programmes
+
+const programmeFields = {
+  name: rules.text(300),
+  legalBasis: rules.text(300).nullish(),
+  grantor: rules.globalId('Organisation').nullish(),
+  description: rules.text(20_000).nullish(),
+};
+const createProgrammeRules = z.object({ ...programmeFields, topics: listOf(rules.topics), citations: listOf(rules.citations()) });
+const programmePatchRules = z.object(programmeFields).partial().strict();
+
+// Grants
+
+interface GrantShape {
+  hasRecipientRegion: boolean;
+  hasRecipientOrganisation: boolean;
+  amountSek: string | null | undefined;
+  amountIsApproximate: boolean;
+}
+
+function grantRulesBroken(grant: GrantShape): Broken[] {
+  const broken: Broken[] = [];
+  if (!grant.hasRecipientRegion && !grant.hasRecipientOrganisation) {
+    broken.push({ field: 'recipientRegion', message: 'a grant goes to a region (recipientRegion), an organisation (recipientOrganisation), or both' });
+  }
+  if (grant.amountIsApproximate && (grant.amountSek === null || grant.amountSek === undefined)) {
+    broken.push({ field: 'amountIsApproximate', message: 'only an amount can be approximate: give amountSek too' });
+  }
+  return broken;
+}
+
+const grantFields = {
+  programme: rules.globalId('GrantProgramme'),
+  recipientRegion: rules.regionCode.nullish(),
+  recipientOrganisation: rules.globalId('Organisation').nullish(),
+  period: rules.period,
+  amountSek: rules.sek.nullish(),
+  status: z.enum(tables.grantStatus.enumValues),
+  requisitionDueOn: rules.date.nullish(),
+  description: rules.text(20_000).nullish(),
+};
+
+const createGrantRules = z
+  .object({
+    ...grantFields,
+    amountIsApproximate: z
+      .boolean()
+      .nullish()
+      .transform((value) => value ?? false),
+    citations: listOf(rules.citations()),
+  })
+  .superRefine((grant, context) => {
+    for (const rule of grantRulesBroken({
+      hasRecipientRegion: Boolean(grant.recipientRegion),
+      hasRecipientOrganisation: Boolean(grant.recipientOrganisation),
+      amountSek: grant.amountSek,
+      amountIsApproximate: grant.amountIsApproximate,
+    })) {
+      context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
+    }
+  });
+
+const grantPatchRules = z.object({ ...grantFields, amountIsApproximate: z.boolean() }).partial().strict();
+
+// Allocations
+
+interface AllocationShape {
+  grant?: string | null | undefined;
+  programme?: string | null | undefined;
+  amountSek?: string | null | undefined;
+  rateSek?: string | null | undefined;
+  rateMaxSek?: string | null | undefined;
+  rateUnit?: string | null | undefined;
+  capSek?: string | null | undefined;
+  capUnit?: string | null | undefined;
+}
+
+const given = (value: string | null | undefined) => value !== null && value !== undefined;
+
+function allocationRulesBroken(allocation: AllocationShape): Broken[] {
+  const broken: Broken[] = [];
+  if (!given(allocation.grant) && !given(allocation.programme)) {
+    broken.push({ field: 'grant', message: 'money is passed on from a grant, a programme, or both: give grant or programme' });
+  }
+  if (!given(allocation.amountSek) && !given(allocation.rateSek) && !given(allocation.capSek)) {
+    broken.push({ field: 'amountSek', message: 'an allocation needs an amount (amountSek), a rate (rateSek) or a ceiling (capSek)' });
+  }
+  if (given(allocation.rateSek) && !given(allocation.rateUnit)) {
+    broken.push({ field: 'rateUnit', message: 'a rate needs its unit, e.g. "listed patient"' });
+  }
+  if (!given(allocation.rateSek) && given(allocation.rateUnit)) {
+    broken.push({ field: 'rateUnit', message: 'a rate unit needs a rate (rateSek)' });
+  }
+  if (given(allocation.rateMaxSek)) {
+    const low = oreOf(allocation.rateSek);
+    const high = oreOf(allocation.rateMaxSek);
+    if (!given(allocation.rateSek)) {
+      broken.push({ field: 'rateMaxSek', message: 'the upper end of a rate range needs its lower end (rateSek)' });
+    } else if (low !== null && high !== null && low > high) {
+      broken.push({ field: 'rateMaxSek', message: 'the upper end of the rate range must not be below its lower end (rateSek)' });
+    }
+  }
+  if (given(allocation.capSek) && !given(allocation.capUnit)) {
+    broken.push({ field: 'capUnit', message: 'a ceiling needs its unit, e.g. "health centre and year"' });
+  }
+  if (!given(allocation.capSek) && given(allocation.capUnit)) {
+    broken.push({ field: 'capUnit', message: 'a ceiling unit needs a ceiling (capSek)' });
+  }
+  return broken;
+}
+
+const allocationFields = {
+  grant: rules.globalId('Grant').nullish(),
+  programme: rules.globalId('GrantProgramme').nullish(),
+  fromOrganisation: rules.globalId('Organisation').nullish(),
+  recipientOrganisation: rules.globalId('Organisation').nullish(),
+  recipientDescription: rules.text(1000).nullish(),
+  region: rules.regionCode.nullish(),
+  period: rules.period.nullish(),
+  amountSek: rules.sek.nullish(),
+  rateSek: rules.sek.nullish(),
+  rateMaxSek: rules.sek.nullish(),
+  rateUnit: rules.text(200).nullish(),
+  capSek: rules.sek.nullish(),
+  capUnit: rules.text(200).nullish(),
+  paidOn: rules.date.nullish(),
+  description: rules.text(20_000).nullish(),
+};
+
+const createAllocationRules = z
+  .object({ ...allocationFields, citations: listOf(rules.citations()) })
+  .superRefine((allocation, context) => {
+    for (const rule of allocationRulesBroken(allocation)) context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
+  });
+
+const allocationPatchRules = z.object(allocationFields).partial().strict();
+
+/** When both are named, the grant must be made under the programme. */
+async function requireGrantUnderProgramme(writer: Writer, grantId: string | null, programmeId: string | null, path: (string | number)[]) {
+  if (!grantId || !programmeId) return;
+  const [grant] = await writer.tx.select({ programmeId: tables.grants.programmeId }).from(tables.grants).where(eq(tables.grants.id, grantId));
+  if (grant && grant.programmeId !== programmeId) {
+    throw new ValidationError([{ path, message: 'the grant is made under another programme; give the grant’s own programme or leave programme out' }]);
+  }
+}
+
+/** Refuses to delete a source of money while live records are still recorded against it. */
+async function requireNothingAgainst(writer: Writer, what: string, dependants: { label: string; count: () => Promise<number> }[]) {
+  const counts = await Promise.all(dependants.map(async ({ label, count }) => ({ label, count: await count() })));
+  const remaining = counts.filter(({ count }) => count > 0);
+  if (remaining.length > 0) {
+    throw new ValidationError([
+      {
+        path: ['id'],
+        message: `the ${what} still has ${remaining.map(({ label, count }) => `${count} live ${label}`).join(' and ')}: delete those first`,
+      },
+    ]);
+  }
+}
+
+async function liveCount(writer: Writer, table: typeof tables.grants | typeof tables.allocations, where: SQL) {
+  const rows = await writer.tx.select({ id: table.id }).from(table).where(and(isNull(table.deletedAt), where));
+  return rows.length;
+}
+
+/** Refuses to restore a record whose source of money is deleted. */
+async function requireLiveSources(writer: Writer, sources: { entity: 'Grant' | 'GrantProgramme'; id: string | null }[]) {
+  for (const { entity, id } of sources) {
+    if (!id) continue;
+    const table = entity === 'Grant' ? tables.grants : tables.grantProgrammes;
+    const [row] = await writer.tx.select({ deletedAt: table.deletedAt }).from(table).where(eq(table.id, id));
+    if (row?.deletedAt) {
+      const name = entity === 'Grant' ? 'grant' : 'programme';
+      throw new ValidationError([{ path: ['id'], message: `its ${name} is deleted: restore the ${name} first` }]);
+    }
+  }
+}
+
+const CreateGrantProgrammeInput = builder.inputType('CreateGrantProgrammeInput', {
+  description: 'A grant programme (statsbidrag, satsning).',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'The name of the programme ("Statsbidrag för nära vård"), at most 300 characters.' }),
+    legalBasis: t.string({ description: 'The legal basis: an ordinance ("SFS 2024:1253") or an agreement (överenskommelse).' }),
+    grantor: t.id({ description: 'Who grants the money (Organisation ID).' }),
+    description: t.string({ description: 'What the programme is for and how it works (at most 20 000 characters).' }),
+    topics: t.stringList({ description: 'Topic slugs to tag the programme with.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the programme record.' }),
+  }),
+});
+
+const GrantProgrammePatch = builder.inputType('GrantProgrammePatch', {
+  description: 'Fields of a grant programme to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    name: t.string({ description: 'New name.' }),
+    legalBasis: t.string({ description: 'New legal basis.' }),
+    grantor: t.id({ description: 'New grantor (Organisation ID).' }),
+    description: t.string({ description: 'New description.' }),
+  }),
+});
+
+const CreateGrantInput = builder.inputType('CreateGrantInput', {
+  description: 'An amount granted under a programme to a region, an organisation or both, for a period.',
+  fields: (t) => ({
+    programme: t.id({ required: true, description: 'The programme the grant is made under (GrantProgramme ID).' }),
+    recipientRegion: t.string({ description: 'SCB county code of the region that receives it ("07"); this or recipientOrganisation is required.' }),
+    recipientOrganisation: t.id({ description: 'The organisation that receives it (Organisation ID).' }),
+    period: t.field({ type: 'Period', required: true, description: 'The year, quarter or month the grant is for ("2025").' }),
+    amountSek: t.string({
+      description: 'The amount in SEK as a string, exact: digits with at most two decimals, not negative ("51900000", "148.50").',
+    }),
+    amountIsApproximate: t.boolean({ description: 'True when the records give the amount as approximate ("cirka 46 miljoner"); false if left out.' }),
+    status: t.field({ type: GrantStatus, required: true, description: 'Requested, awarded or paid.' }),
+    requisitionDueOn: t.field({ type: 'Date', description: 'The last day to requisition (rekvirera) the money.' }),
+    description: t.string({ description: 'What the records say about the grant (at most 20 000 characters).' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the grant.' }),
+  }),
+});
+
+const GrantPatch = builder.inputType('GrantPatch', {
+  description:
+    'Fields of a grant to change, e.g. its status as it moves from requested to awarded to paid; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    programme: t.id({ description: 'New programme (GrantProgramme ID).' }),
+    recipientRegion: t.string({ description: 'New recipient region (SCB county code); null clears it.' }),
+    recipientOrganisation: t.id({ description: 'New recipient organisation (Organisation ID); null clears it.' }),
+    period: t.field({ type: 'Period', description: 'New period.' }),
+    amountSek: t.string({ description: 'New amount in SEK as a string, at most two decimals, not negative; null clears it.' }),
+    amountIsApproximate: t.boolean({ description: 'Whether the amount is approximate.' }),
+    status: t.field({ type: GrantStatus, description: 'New status.' }),
+    requisitionDueOn: t.field({ type: 'Date', description: 'New last day to requisition.' }),
+    description: t.string({ description: 'New description.' }),
+  }),
+});
+
+const allocationInputFields = {
+  grant: 'The grant the money comes from (Grant ID); this or programme is required.',
+  programme: 'The programme the money comes from (GrantProgramme ID); when grant is given too, it must be the grant’s programme.',
+  fromOrganisation: 'The body that passes the money on (Organisation ID).',
+  recipientOrganisation: 'The organisation that receives it, when it is one (Organisation ID).',
+  recipientDescription: 'Who receives it when that is a group ("Vårdcentralerna i Region Kronoberg"), at most 1000 characters.',
+  region: 'SCB county code of the region where the money is passed on ("07").',
+  amountSek: 'A fixed amount in SEK as a string: at most two decimals, not negative ("30000000").',
+  rateSek: 'A rate in SEK per `rateUnit` as a string ("148"); the lower end when the rate is a range. Needs rateUnit.',
+  rateMaxSek: 'The upper end of a rate range ("44" in "4–44 SEK per listed patient"); needs rateSek, not below it.',
+  rateUnit: 'What the rate is per ("listed patient").',
+  capSek: 'A ceiling in SEK per `capUnit` as a string ("180000"). Needs capUnit.',
+  capUnit: 'What the ceiling is per ("health centre and year").',
+  description: 'What the allocation is for and its conditions (at most 20 000 characters).',
+} as const;
+
+const CreateAllocationInput = builder.inputType('CreateAllocationInput', {
+  description:
+    'Money passed on from a grant or a programme: a fixed amount, a rate (with its unit), or a ceiling (with its unit); at least one of the three.',
+  fields: (t) => ({
+    grant: t.id({ description: allocationInputFields.grant }),
+    programme: t.id({ description: allocationInputFields.programme }),
+    fromOrganisation: t.id({ description: allocationInputFields.fromOrganisation }),
+    recipientOrganisation: t.id({ description: allocationInputFields.recipientOrganisation }),
+    recipientDescription: t.string({ description: allocationInputFields.recipientDescription }),
+    region: t.string({ description: allocationInputFields.region }),
+    period: t.field({ type: 'Period', description: 'The year, quarter or month ("2024-09").' }),
+    amountSek: t.string({ description: allocationInputFields.amountSek }),
+    rateSek: t.string({ description: allocationInputFields.rateSek }),
+    rateMaxSek: t.string({ description: allocationInputFields.rateMaxSek }),
+    rateUnit: t.string({ description: allocationInputFields.rateUnit }),
+    capSek: t.string({ description: allocationInputFields.capSek }),
+    capUnit: t.string({ description: allocationInputFields.capUnit }),
+    paidOn: t.field({ type: 'Date', description: 'When the money was paid out.' }),
+    description: t.string({ description: allocationInputFields.description }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the allocation.' }),
+  }),
+});
+
+const AllocationPatch = builder.inputType('AllocationPatch', {
+  description:
+    'Fields of an allocation to change; fields left out stay as they are, null clears one. The result must still have a source, an amount, a rate or a ceiling, and units for its rate and ceiling.',
+  fields: (t) => ({
+    grant: t.id({ description: `New grant. ${allocationInputFields.grant}` }),
+    programme: t.id({ description: `New programme. ${allocationInputFields.programme}` }),
+    fromOrganisation: t.id({ description: `New ${allocationInputFields.fromOrganisation}` }),
+    recipientOrganisation: t.id({ description: `New ${allocationInputFields.recipientOrganisation}` }),
+    recipientDescription: t.string({ description: `New recipient description. ${allocationInputFields.recipientDescription}` }),
+    region: t.string({ description: `New region. ${allocationInputFields.region}` }),
+    period: t.field({ type: 'Period', description: 'New period.' }),
+    amountSek: t.string({ description: `New amount. ${allocationInputFields.amountSek}` }),
+    rateSek: t.string({ description: `New rate. ${allocationInputFields.rateSek}` }),
+    rateMaxSek: t.string({ description: `New upper end of the rate. ${allocationInputFields.rateMaxSek}` }),
+    rateUnit: t.string({ description: `New rate unit. ${allocationInputFields.rateUnit}` }),
+    capSek: t.string({ description: `New ceiling. ${allocationInputFields.capSek}` }),
+    capUnit: t.string({ description: `New ceiling unit. ${allocationInputFields.capUnit}` }),
+    paidOn: t.field({ type: 'Date', description: 'New payment date.' }),
+    description: t.string({ description: 'New description.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createGrantProgramme: t.field({
+    type: GrantProgramme,
+    description: 'Records a grant programme with its topics and citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateGrantProgrammeInput, required: true, description: 'The programme.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createProgrammeRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: input.grantor, path: ['input', 'grantor'] }]);
+        const programme = await writer.create<GrantProgrammeRow>('GrantProgramme', {
+          name: input.name,
+          legalBasis: input.legalBasis ?? null,
+          grantorId: input.grantor ?? null,
+          description: input.description ?? null,
+        });
+        await writer.tag('GrantProgramme', programme.id, input.topics, ['input', 'topics']);
+        await writer.cite('GrantProgramme', programme.id, input.citations, ['input', 'citations']);
+        return programme;
+      });
+    },
+  }),
+  updateGrantProgramme: t.field({
+    type: GrantProgramme,
+    description: 'Changes fields of a grant programme. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The programme.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: GrantProgrammePatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
+      const patch = parseInput(programmePatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: patch.grantor, path: ['patch', 'grantor'] }]);
+        const { grantor, ...rest } = patch;
+        return writer.update<GrantProgrammeRow>('GrantProgramme', id, args.version, {
+          ...rest,
+          ...(grantor !== undefined ? { grantorId: grantor } : {}),
+        });
+      });
+    },
+  }),
+  deleteGrantProgramme: t.field({
+    type: GrantProgramme,
+    description:
+      'Deletes a grant programme (a tombstone; an admin can restore it). Refused while live grants or allocations are recorded under it: delete those first.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The programme.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
+      return write(context, async (writer) => {
+        await currentAt<GrantProgrammeRow>(writer, 'GrantProgramme', id, args.version);
+        await requireNothingAgainst(writer, 'programme', [
+          { label: 'grants', count: () => liveCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
+          { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
+        ]);
+        return writer.delete<GrantProgrammeRow>('GrantProgramme', id, args.version);
+      });
+    },
+  }),
+  restoreGrantProgramme: t.field({
+    type: GrantProgramme,
+    description: 'Brings back a deleted grant programme. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted programme.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<GrantProgrammeRow>('GrantProgramme', id));
+    },
+  }),
+
+  createGrant: t.field({
+    type: Grant,
+    description: 'Records an amount granted under a programme, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateGrantInput, required: true, description: 'The grant.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createGrantRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
+          { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
+        ]);
+        const regionId = await regionIdOf(writer, input.recipientRegion, ['input', 'recipientRegion']);
+        const grant = await writer.create<GrantRow>('Grant', {
+          programmeId: input.programme,
+          recipientRegionId: regionId ?? null,
+          recipientOrganisationId: input.recipientOrganisation ?? null,
+          period: input.period,
+          amountSek: input.amountSek ?? null,
+          amountIsApproximate: input.amountIsApproximate,
+          status: input.status,
+          requisitionDueOn: input.requisitionDueOn ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('Grant', grant.id, input.citations, ['input', 'citations']);
+        return grant;
+      });
+    },
+  }),
+  updateGrant: t.field({
+    type: Grant,
+    description:
+      'Changes fields of a grant, e.g. its status from REQUESTED to AWARDED to PAID. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The grant.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: GrantPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
+      const patch = parseInput(grantPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await currentAt<GrantRow>(writer, 'Grant', id, args.version);
+        await writer.requireLive([
+          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
+          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
+        ]);
+        const regionId = await regionIdOf(writer, patch.recipientRegion, ['patch', 'recipientRegion']);
+        refuse(
+          grantRulesBroken({
+            hasRecipientRegion: Boolean(after(regionId, current.recipientRegionId)),
+            hasRecipientOrganisation: Boolean(after(patch.recipientOrganisation, current.recipientOrganisationId)),
+            amountSek: after(patch.amountSek, current.amountSek),
+            amountIsApproximate: after(patch.amountIsApproximate, current.amountIsApproximate),
+          }),
+          'patch',
+        );
+        const { programme, recipientRegion: _region, recipientOrganisation, ...rest } = patch;
+        return writer.update<GrantRow>('Grant', id, args.version, {
+          ...rest,
+          ...(programme !== undefined ? { programmeId: programme } : {}),
+          ...(regionId !== undefined ? { recipientRegionId: regionId } : {}),
+          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
+        });
+      });
+    },
+  }),
+  deleteGrant: t.field({
+    type: Grant,
+    description:
+      'Deletes a grant (a tombstone; an admin can restore it). Refused while live allocations are recorded against it: delete those first.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The grant.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
+      return write(context, async (writer) => {
+        await currentAt<GrantRow>(writer, 'Grant', id, args.version);
+        await requireNothingAgainst(writer, 'grant', [
+          { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
+        ]);
+        return writer.delete<GrantRow>('Grant', id, args.version);
+      });
+    },
+  }),
+  restoreGrant: t.field({
+    type: Grant,
+    description: 'Brings back a deleted grant; its programme must be live. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted grant.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const grant = await writer.restore<GrantRow>('Grant', id);
+        await requireLiveSources(writer, [{ entity: 'GrantProgramme', id: grant.programmeId }]);
+        return grant;
+      });
+    },
+  }),
+
+  createAllocation: t.field({
+    type: Allocation,
+    description:
+      'Records money passed on from a grant or a programme: an amount, a rate or a ceiling, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateAllocationInput, required: true, description: 'The allocation.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createAllocationRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Grant', id: input.grant, path: ['input', 'grant'] },
+          { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
+          { entity: 'Organisation', id: input.fromOrganisation, path: ['input', 'fromOrganisation'] },
+          { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
+        ]);
+        await requireGrantUnderProgramme(writer, input.grant ?? null, input.programme ?? null, ['input', 'programme']);
+        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const allocation = await writer.create<AllocationRow>('Allocation', {
+          grantId: input.grant ?? null,
+          programmeId: input.programme ?? null,
+          fromOrganisationId: input.fromOrganisation ?? null,
+          recipientOrganisationId: input.recipientOrganisation ?? null,
+          recipientDescription: input.recipientDescription ?? null,
+          regionId: regionId ?? null,
+          period: input.period ?? null,
+          amountSek: input.amountSek ?? null,
+          rateSek: input.rateSek ?? null,
+          rateMaxSek: input.rateMaxSek ?? null,
+          rateUnit: input.rateUnit ?? null,
+          capSek: input.capSek ?? null,
+          capUnit: input.capUnit ?? null,
+          paidOn: input.paidOn ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('Allocation', allocation.id, input.citations, ['input', 'citations']);
+        return allocation;
+      });
+    },
+  }),
+  updateAllocation: t.field({
+    type: Allocation,
+    description:
+      'Changes fields of an allocation; the result must still satisfy the rules of a new one. `version` must be the one you read.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The allocation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AllocationPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
+      const patch = parseInput(allocationPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await currentAt<AllocationRow>(writer, 'Allocation', id, args.version);
+        await writer.requireLive([
+          { entity: 'Grant', id: patch.grant, path: ['patch', 'grant'] },
+          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
+          { entity: 'Organisation', id: patch.fromOrganisation, path: ['patch', 'fromOrganisation'] },
+          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
+        ]);
+        const grantId = after(patch.grant, current.grantId);
+        const programmeId = after(patch.programme, current.programmeId);
+        refuse(
+          allocationRulesBroken({
+            grant: grantId,
+            programme: programmeId,
+            amountSek: after(patch.amountSek, current.amountSek),
+            rateSek: after(patch.rateSek, current.rateSek),
+            rateMaxSek: after(patch.rateMaxSek, current.rateMaxSek),
+            rateUnit: after(patch.rateUnit, current.rateUnit),
+            capSek: after(patch.capSek, current.capSek),
+            capUnit: after(patch.capUnit, current.capUnit),
+          }),
+          'patch',
+        );
+        await requireGrantUnderProgramme(writer, grantId, programmeId, ['patch', patch.programme !== undefined ? 'programme' : 'grant']);
+        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const { grant, programme, fromOrganisation, recipientOrganisation, region: _region, ...rest } = patch;
+        return writer.update<AllocationRow>('Allocation', id, args.version, {
+          ...rest,
+          ...(grant !== undefined ? { grantId: grant } : {}),
+          ...(programme !== undefined ? { programmeId: programme } : {}),
+          ...(fromOrganisation !== undefined ? { fromOrganisationId: fromOrganisation } : {}),
+          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteAllocation: t.field({
+    type: Allocation,
+    description: 'Deletes an allocation (a tombstone: it leaves the lists, shows in `updatedSince` with `deletedAt`; an admin can restore it).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The allocation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<AllocationRow>('Allocation', id, args.version));
+    },
+  }),
+  restoreAllocation: t.field({
+    type: Allocation,
+    description: 'Brings back a deleted allocation; its grant and programme must be live. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted allocation.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
+      return write(context, async (writer) => {
+        const allocation = await writer.restore<AllocationRow>('Allocation', id);
+        await requireLiveSources(writer, [
+          { entity: 'Grant', id: allocation.grantId },
+          { entity: 'GrantProgramme', id: allocation.programmeId },
+        ]);
+        return allocation;
+      });
+    },
+  }),
+}));

@@ -947,3 +947,698 @@ builder.objectField(Organisation, 'observations', (t) =>
       observationsOf(context, tables.observations.organisationId, organisation.id, args),
   }),
 );
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// The imports of the write side stand here, with the section (ES imports are hoisted), so the
+// read side above is left exactly as it was.
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { actorOf } from '../auth.ts';
+import { type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
+
+/** A list argument that may be left out or null: an empty list then. */
+const listOrEmpty = <S extends z.ZodType>(schema: z.ZodArray<S>) => schema.nullish().transform((value) => value ?? []);
+
+/** UPPER_SNAKE_CASE: capitals and digits in words joined by single underscores ("SIP_MEETINGS"). */
+const INDICATOR_CODE = /^[A-Z0-9]+(_[A-Z0-9]+)*$/;
+const KOLADA_KPI_ID = /^[NU][0-9]{5}$/;
+
+const indicatorCode = z
+  .string()
+  .max(100, { message: 'must be at most 100 characters', abort: true })
+  .regex(INDICATOR_CODE, 'must be UPPER_SNAKE_CASE, e.g. "SIP_MEETINGS"');
+
+const indicatorFields = {
+  code: indicatorCode,
+  name: rules.text(300),
+  description: rules.text(10_000).nullish(),
+  unit: rules.text(100),
+  direction: z.enum(tables.indicatorDirection.enumValues),
+  sourceSystem: rules.text(300).nullish(),
+  koladaKpiId: z
+    .string()
+    .regex(KOLADA_KPI_ID, 'must be a Kolada KPI id: N or U and five digits, e.g. "N79050"')
+    .nullish(),
+};
+
+const createIndicatorRules = z.object({
+  ...indicatorFields,
+  direction: indicatorFields.direction.nullish().transform((direction) => direction ?? 'neutral'),
+  topics: listOrEmpty(rules.topics),
+  citations: listOrEmpty(rules.citations()),
+});
+
+const indicatorPatchRules = z.object(indicatorFields).partial().strict();
+
+/** Valid-from must not come after valid-to, when both are given. */
+const datesOrdered = (
+  target: { validFrom?: string | null; validTo?: string | null },
+  context: z.RefinementCtx,
+) => {
+  if (target.validFrom && target.validTo && target.validFrom > target.validTo) {
+    context.addIssue({ code: 'custom', message: 'validTo must not be before validFrom', path: ['validTo'] });
+  }
+};
+
+const targetFields = {
+  comparator: z.enum(tables.targetComparator.enumValues),
+  value: rules.decimal,
+  region: rules.regionCode.nullish(),
+  validFrom: rules.date.nullish(),
+  validTo: rules.date.nullish(),
+  basis: rules.text(1000).nullish(),
+  description: rules.text(10_000).nullish(),
+};
+
+const addTargetRules = z
+  .object({ indicator: rules.globalId('Indicator'), ...targetFields, citations: listOrEmpty(rules.citations()) })
+  .superRefine(datesOrdered);
+
+const targetPatchRules = z.object(targetFields).partial().strict().superRefine(datesOrdered);
+
+const CreateIndicatorInput = builder.inputType('CreateIndicatorInput', {
+  description: 'A new indicator (indikator), with its topics and the passages that support it.',
+  fields: (t) => ({
+    code: t.string({
+      required: true,
+      description: 'The stable code, UPPER_SNAKE_CASE ("SIP_MEETINGS"); unique among all indicators, deleted ones included.',
+    }),
+    name: t.string({ required: true, description: 'The name as the sources give it ("Genomförda SIP-möten"), at most 300 characters.' }),
+    description: t.string({ description: 'What is counted or measured, and how.' }),
+    unit: t.string({ required: true, description: 'What a value counts ("meetings", "days"), at most 100 characters.' }),
+    direction: t.field({ type: IndicatorDirection, description: 'Which way the indicator should move; NEUTRAL if left out.' }),
+    sourceSystem: t.string({ description: 'The system the values come from ("Nationella väntetidsdatabasen").' }),
+    koladaKpiId: t.string({ description: 'The Kolada KPI id ("N79050"): N or U and five digits.' }),
+    topics: t.stringList({ description: 'Topic slugs to tag the indicator with ("follow-up-and-indicators").' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the indicator.' }),
+  }),
+});
+
+const IndicatorPatch = builder.inputType('IndicatorPatch', {
+  description: 'Fields of an indicator to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    code: t.string({ description: 'New code, UPPER_SNAKE_CASE and unique. Clients and BI models filter by code: change it only to correct it.' }),
+    name: t.string({ description: 'New name.' }),
+    description: t.string({ description: 'New description; null clears it.' }),
+    unit: t.string({ description: 'New unit.' }),
+    direction: t.field({ type: IndicatorDirection, description: 'New direction.' }),
+    sourceSystem: t.string({ description: 'New source system; null clears it.' }),
+    koladaKpiId: t.string({ description: 'New Kolada KPI id; null clears it.' }),
+  }),
+});
+
+const AddIndicatorTargetInput = builder.inputType('AddIndicatorTargetInput', {
+  description: 'A target (målvärde) for an indicator: national, or set by one region.',
+  fields: (t) => ({
+    indicator: t.id({ required: true, description: 'The indicator the target is for (an Indicator ID).' }),
+    comparator: t.field({ type: TargetComparator, required: true, description: 'How a value is compared with the target value.' }),
+    value: t.field({
+      type: 'Decimal',
+      required: true,
+      description: 'The target value, exact, in the unit of the indicator: at most 15 digits before the point and 8 after.',
+    }),
+    region: t.string({ description: 'SCB county code of the region that set the target ("13"); leave out for a national target.' }),
+    validFrom: t.field({ type: 'Date', description: 'First day the target applies.' }),
+    validTo: t.field({ type: 'Date', description: 'Last day the target applies; not before validFrom.' }),
+    basis: t.string({ description: 'What sets the target: a law, a bill, a plan ("Lag 2018:1302").' }),
+    description: t.string({ description: 'The target in words.' }),
+    citations: t.field({ type: [CitationInput], description: 'Passages supporting the target.' }),
+  }),
+});
+
+const IndicatorTargetPatch = builder.inputType('IndicatorTargetPatch', {
+  description: 'Fields of a target to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    comparator: t.field({ type: TargetComparator, description: 'New comparator.' }),
+    value: t.field({ type: 'Decimal', description: 'New target value.' }),
+    region: t.string({ description: 'New region (SCB county code); null makes the target national.' }),
+    validFrom: t.field({ type: 'Date', description: 'New first day; null: from the outset.' }),
+    validTo: t.field({ type: 'Date', description: 'New last day; null: while it applies.' }),
+    basis: t.string({ description: 'New basis; null clears it.' }),
+    description: t.string({ description: 'New description; null clears it.' }),
+  }),
+});
+
+/** The region's UUID from its county code, or a NotFoundError naming the input field. */
+async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
+  if (!code) return code === null ? null : undefined;
+  const [region] = await writer.tx
+    .select({ id: tables.regions.id })
+    .from(tables.regions)
+    .where(and(eq(tables.regions.code, code), isNull(tables.regions.deletedAt)));
+  if (!region) throw new NotFoundError('Region', code, path);
+  return region.id;
+}
+
+/** Refuses a code another indicator (live or deleted: the unique key covers both) already has. */
+async function requireFreeCode(writer: Writer, code: string | undefined, path: (string | number)[], ownId?: string) {
+  if (code === undefined) return;
+  const [holder] = await writer.tx
+    .select({ id: tables.indicators.id, deletedAt: tables.indicators.deletedAt })
+    .from(tables.indicators)
+    .where(eq(tables.indicators.code, code));
+  if (!holder || holder.id === ownId) return;
+  throw new ValidationError([
+    {
+      path,
+      message: holder.deletedAt
+        ? `a deleted indicator has the code "${code}"; an admin can restore it, or choose another code`
+        : `an indicator with the code "${code}" already exists`,
+    },
+  ]);
+}
+
+// ─── Bulk upsert of observations ─────────────────────────────────────────────
+
+/** Most rows one upsertObservations call takes. */
+const MAX_UPSERT_ROWS = 10_000;
+/**
+ * Rows per INSERT statement. Each row sends 5 parameters, so a statement carries about 10,000:
+ * far under PostgreSQL's limit of 65,535 parameters per statement, and small enough to keep each
+ * statement well inside the statement timeout on PGlite.
+ */
+const ROWS_PER_STATEMENT = 2_000;
+const PARAMETERS_PER_ROW = 5;
+const MAX_PARAMETERS = 65_535;
+if (ROWS_PER_STATEMENT * PARAMETERS_PER_ROW + 16 > MAX_PARAMETERS) throw new Error('ROWS_PER_STATEMENT is too large');
+/** Most issues one refused batch lists; the rest are counted. */
+const MAX_LISTED_ISSUES = 100;
+
+const DIMENSION_NAME = /^[a-z][a-z_]*$/;
+const DIMENSION_VALUE = /^[a-z][a-z0-9_]*$/;
+
+const observationRowRules = z
+  .object({
+    region: rules.regionCode.nullish(),
+    organisation: rules.globalId('Organisation').nullish(),
+    period: z.string().max(16, { message: 'must be a period: YYYY, YYYY-Qn or YYYY-MM', abort: true }).pipe(rules.period),
+    value: z
+      .string()
+      .max(40, { message: 'must be a decimal number with at most 15 digits before and 8 after the point', abort: true })
+      .pipe(rules.decimal),
+    dimensions: listOrEmpty(
+      z
+        .array(
+          z.object({
+            name: z
+              .string()
+              .max(64, { message: 'must be at most 64 characters', abort: true })
+              .regex(DIMENSION_NAME, 'must be lower-case letters and underscores, e.g. "setting"'),
+            value: z
+              .string()
+              .max(100, { message: 'must be at most 100 characters', abort: true })
+              .regex(DIMENSION_VALUE, 'must be lower-case letters, digits and underscores, starting with a letter, e.g. "home_care"'),
+          }),
+        )
+        .max(10, 'at most 10 dimensions per observation'),
+    ),
+  })
+  .superRefine((row, context) => {
+    if (!row.region === !row.organisation) {
+      context.addIssue({
+        code: 'custom',
+        message: 'an observation is of exactly one subject: give either region or organisation',
+        path: [row.region ? 'organisation' : 'region'],
+      });
+    }
+    const seen = new Set<string>();
+    row.dimensions.forEach((dimension, index) => {
+      if (seen.has(dimension.name)) {
+        context.addIssue({ code: 'custom', message: `dimension "${dimension.name}" is given twice`, path: ['dimensions', index, 'name'] });
+      }
+      seen.add(dimension.name);
+    });
+  });
+
+/** A validated row: subject, period, value, and dimensions as the object stored (names sorted). */
+interface UpsertRow {
+  regionCode: string | null;
+  organisationId: string | null;
+  period: string;
+  value: string;
+  dimensions: string;
+}
+
+/**
+ * Every row checked before anything is read or written. A bad row refuses the whole batch with
+ * issues at ["rows", index, field] (at most MAX_LISTED_ISSUES listed, the rest counted); so does a
+ * row that repeats another row's identity (subject, period and dimensions).
+ */
+function validateRows(rows: readonly unknown[]): UpsertRow[] {
+  if (rows.length > MAX_UPSERT_ROWS) {
+    throw new ValidationError([{ path: ['rows'], message: `at most ${MAX_UPSERT_ROWS} rows per call, got ${rows.length}: split the batch` }]);
+  }
+  const issues: FieldIssue[] = [];
+  let unlisted = 0;
+  const report = (issue: FieldIssue) => {
+    if (issues.length < MAX_LISTED_ISSUES) issues.push(issue);
+    else unlisted += 1;
+  };
+  const valid: UpsertRow[] = [];
+  const firstRowOf = new Map<string, number>();
+  rows.forEach((input, index) => {
+    const result = observationRowRules.safeParse(input);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        report({ path: ['rows', index, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))], message: issue.message });
+      }
+      return;
+    }
+    const row = result.data;
+    const dimensions = Object.fromEntries(
+      [...row.dimensions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(({ name, value }) => [name, value]),
+    );
+    const upsertRow: UpsertRow = {
+      regionCode: row.region ?? null,
+      organisationId: row.organisation ? row.organisation.toLowerCase() : null,
+      period: row.period,
+      value: row.value,
+      dimensions: JSON.stringify(dimensions),
+    };
+    const key = JSON.stringify([upsertRow.regionCode, upsertRow.organisationId, upsertRow.period, upsertRow.dimensions]);
+    const first = firstRowOf.get(key);
+    if (first !== undefined) {
+      report({
+        path: ['rows', index],
+        message: `rows ${first} and ${index} are the same observation (same subject, period and dimensions); give each once`,
+      });
+    } else {
+      firstRowOf.set(key, index);
+    }
+    valid.push(upsertRow);
+  });
+  if (unlisted > 0) issues.push({ path: ['rows'], message: `and ${unlisted} more problems, not listed` });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return valid;
+}
+
+/**
+ * An observation row as JSON in the shape the change log holds for every other write (the Drizzle
+ * row: camelCase keys, numerics and dates as strings, instants as ISO strings in UTC with
+ * milliseconds), built in SQL so the log is written set-based.
+ */
+const observationJson = (alias: string) => {
+  const instant = (column: string) => `to_char(${alias}.${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return sql.raw(`jsonb_build_object(
+    'id', ${alias}.id, 'indicatorId', ${alias}.indicator_id, 'regionId', ${alias}.region_id,
+    'organisationId', ${alias}.organisation_id, 'period', ${alias}.period, 'periodGrain', ${alias}.period_grain,
+    'periodStart', ${alias}.period_start::text, 'value', ${alias}.value::text, 'dimensions', ${alias}.dimensions,
+    'createdAt', ${instant('created_at')}, 'updatedAt', ${instant('updated_at')}, 'deletedAt', ${instant('deleted_at')},
+    'version', ${alias}.version)`);
+};
+
+/**
+ * One statement per chunk: the rows as VALUES; the stored rows they match, before the change; a
+ * multi-row INSERT … ON CONFLICT ON CONSTRAINT observations_identity_key that inserts new rows and
+ * updates only those whose value differs or that were deleted (they come back live); and one
+ * INSERT … SELECT into the change log for every row inserted or updated (create/update with before
+ * and after). The log is written here, set-based, instead of through Writer.log, which inserts one
+ * change per call. Returns how many rows were inserted and updated.
+ */
+async function upsertChunk(
+  writer: Writer,
+  actor: { name: string; apiKeyId: string | null },
+  indicatorId: string,
+  chunk: { regionId: string | null; organisationId: string | null; period: string; value: string; dimensions: string }[],
+) {
+  const values = sql.join(
+    chunk.map(
+      (row) =>
+        sql`(${row.regionId}::uuid, ${row.organisationId}::uuid, ${row.period}::text, ${row.value}::numeric, ${row.dimensions}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  const [counts] = await selectRows<{ inserted: number; updated: number }>(
+    writer.tx,
+    sql`
+      with input (region_id, organisation_id, period, value, dimensions) as (values ${values}),
+      previous as (
+        select o.* from input i join observations o
+          on o.indicator_id = ${indicatorId}::uuid and o.region_id = i.region_id and o.organisation_id is null
+          and o.period = i.period and o.dimensions = i.dimensions
+        union all
+        select o.* from input i join observations o
+          on o.indicator_id = ${indicatorId}::uuid and o.organisation_id = i.organisation_id and o.region_id is null
+          and o.period = i.period and o.dimensions = i.dimensions
+      ),
+      written as (
+        insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
+        select ${indicatorId}::uuid, region_id, organisation_id, period, value, dimensions from input
+        on conflict on constraint observations_identity_key do update
+          set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
+          where o.value is distinct from excluded.value or o.deleted_at is not null
+        returning o.*, (o.xmax = 0) as inserted
+      ),
+      logged as (
+        insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
+        select ${actor.name}::text, ${actor.apiKeyId}::uuid,
+          (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
+          case when w.inserted then null else ${observationJson('p')} end, ${observationJson('w')}
+        from written w left join previous p on p.id = w.id
+        order by w.period, w.id
+      )
+      select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated
+      from written`,
+  );
+  return { inserted: Number(counts?.inserted ?? 0), updated: Number(counts?.updated ?? 0) };
+}
+
+interface UpsertOutcomeShape {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  indicator: IndicatorRow;
+}
+
+const UpsertObservationsResult = builder.objectRef<UpsertOutcomeShape>('UpsertObservationsResult').implement({
+  description: 'What a bulk upsert of observations did: how many rows were new, changed, and already stored as given.',
+  fields: (t) => ({
+    inserted: t.exposeInt('inserted', { description: 'Rows stored as new observations.' }),
+    updated: t.exposeInt('updated', {
+      description: 'Rows whose observation existed with another value, or deleted: now changed (version + 1) and live.',
+    }),
+    unchanged: t.exposeInt('unchanged', { description: 'Rows already stored with the same value: nothing was written for them.' }),
+    indicator: t.field({ type: Indicator, description: 'The indicator the values are for.', resolve: (outcome) => outcome.indicator }),
+  }),
+});
+
+const ObservationRowInput = builder.inputType('ObservationRowInput', {
+  description: [
+    'One value of an indicator to store: a subject (a region or an organisation, exactly one), a period,',
+    'dimensions and the value. Indicator, subject, period and dimensions identify the observation, so',
+    'sending the same row again changes nothing.',
+  ].join(' '),
+  fields: (t) => ({
+    region: t.string({ description: 'The region the value is for, by SCB county code ("13" is Halland). Give this or `organisation`.' }),
+    organisation: t.id({ description: 'The organisation the value is for (an Organisation ID), e.g. a health centre. Give this or `region`.' }),
+    period: t.string({
+      required: true,
+      description: [
+        'The period: "2018", "2018-Q3" or "2018-05". A String, not the Period scalar, so that a bad period is',
+        'answered with a ValidationError naming its row (["rows", "3", "period"]) like every other row problem.',
+      ].join(' '),
+    }),
+    value: t.string({
+      required: true,
+      description: [
+        'The value, an exact decimal as a string ("52", "-0.5", "1100.25"), at most 15 digits before the point',
+        'and 8 after; negative values are allowed. A String, not the Decimal scalar, so a bad value is reported',
+        'with its row. A value numerically equal to the stored one ("52.0" for "52") is unchanged.',
+      ].join(' '),
+    }),
+    dimensions: t.field({
+      type: [DimensionInput],
+      description: [
+        'The breakdown the value belongs to, e.g. [{ name: "ownership", value: "public" }, { name: "setting",',
+        'value: "home_care" }]; leave out for an overall total. Names: lower-case letters and underscores; values:',
+        'lower-case letters, digits and underscores, starting with a letter; no name twice; order does not matter.',
+      ].join(' '),
+    }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createIndicator: t.field({
+    type: Indicator,
+    description: 'Records a new indicator with its topics and citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateIndicatorInput, required: true, description: 'The indicator.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createIndicatorRules, args.input);
+      return write(context, async (writer) => {
+        await requireFreeCode(writer, input.code, ['input', 'code']);
+        const indicator = await writer.create<IndicatorRow & { version: number }>('Indicator', {
+          code: input.code,
+          name: input.name,
+          description: input.description ?? null,
+          unit: input.unit,
+          direction: input.direction,
+          sourceSystem: input.sourceSystem ?? null,
+          koladaKpiId: input.koladaKpiId ?? null,
+        });
+        await writer.tag('Indicator', indicator.id, input.topics, ['input', 'topics']);
+        await writer.cite('Indicator', indicator.id, input.citations, ['input', 'citations']);
+        return indicator;
+      });
+    },
+  }),
+  updateIndicator: t.field({
+    type: Indicator,
+    description: 'Changes fields of an indicator. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The indicator (its ID).' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: IndicatorPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
+      const patch = parseInput(indicatorPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await requireFreeCode(writer, patch.code, ['patch', 'code'], id);
+        return writer.update<IndicatorRow & { version: number }>('Indicator', id, args.version, patch);
+      });
+    },
+  }),
+  deleteIndicator: t.field({
+    type: Indicator,
+    description: [
+      'Deletes an indicator (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`,',
+      'and an admin can restore it). Its targets and observations are not deleted with it; its code stays taken.',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The indicator.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<IndicatorRow & { version: number }>('Indicator', id, args.version));
+    },
+  }),
+  restoreIndicator: t.field({
+    type: Indicator,
+    description: 'Brings back a deleted indicator. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted indicator.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<IndicatorRow & { version: number }>('Indicator', id));
+    },
+  }),
+
+  addIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: 'Adds a target (målvärde) to an indicator, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AddIndicatorTargetInput, required: true, description: 'The target.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(addTargetRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Indicator', id: input.indicator, path: ['input', 'indicator'] }]);
+        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const target = await writer.create<IndicatorTargetRow & { version: number }>('IndicatorTarget', {
+          indicatorId: input.indicator,
+          comparator: input.comparator,
+          value: input.value,
+          regionId: regionId ?? null,
+          validFrom: input.validFrom ?? null,
+          validTo: input.validTo ?? null,
+          basis: input.basis ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('IndicatorTarget', target.id, input.citations, ['input', 'citations']);
+        return target;
+      });
+    },
+  }),
+  updateIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: [
+      'Changes fields of a target. `version` must be the one you read: a stale version is a ConflictError.',
+      'The dates after the change must still be ordered (validFrom ≤ validTo).',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The target (its ID).' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: IndicatorTargetPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
+      const patch = parseInput(targetPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await writer.current<IndicatorTargetRow & { version: number }>('IndicatorTarget', id);
+        const validFrom = patch.validFrom !== undefined ? patch.validFrom : current.validFrom;
+        const validTo = patch.validTo !== undefined ? patch.validTo : current.validTo;
+        if (validFrom && validTo && validFrom > validTo) {
+          throw new ValidationError([
+            {
+              path: ['patch', patch.validTo !== undefined ? 'validTo' : 'validFrom'],
+              message: `the target would apply from ${validFrom} to ${validTo}: validTo must not be before validFrom`,
+            },
+          ]);
+        }
+        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const { region: _region, ...rest } = patch;
+        return writer.update<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version, {
+          ...rest,
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: 'Deletes a target (a tombstone; an admin can restore it).',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The target.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version));
+    },
+  }),
+  restoreIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: 'Brings back a deleted target. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted target.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<IndicatorTargetRow & { version: number }>('IndicatorTarget', id));
+    },
+  }),
+
+  deleteObservation: t.field({
+    type: Observation,
+    description: [
+      'Deletes one observation (a tombstone: it leaves lists, series and aggregates, and shows in `updatedSince`',
+      'queries with `deletedAt`). Upserting the same observation again brings it back; so can an admin.',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The observation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Observation'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<ObservationRow & { version: number }>('Observation', id, args.version));
+    },
+  }),
+  restoreObservation: t.field({
+    type: Observation,
+    description: 'Brings back a deleted observation. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted observation.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Observation'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<ObservationRow & { version: number }>('Observation', id));
+    },
+  }),
+
+  upsertObservations: t.field({
+    type: UpsertObservationsResult,
+    description: [
+      `Stores up to ${MAX_UPSERT_ROWS.toLocaleString('en')} values of one indicator in one transaction, idempotently: each row is`,
+      'identified by indicator, subject, period and dimensions; a new row is inserted, a row whose value differs',
+      '(or whose observation was deleted) is updated with version + 1, and a row already stored as given is left',
+      'alone, so sending the same batch twice changes nothing the second time. Every row is checked first: one bad',
+      'row, two rows with the same identity, or an unknown region or organisation refuses the whole batch with an',
+      'error naming the row (["rows", "3", "period"]), and nothing is written. Each insert and update is recorded',
+      'in the change log. Needs the `write` scope.',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: {
+      types: WRITE_ERRORS,
+      union: {
+        name: 'UpsertObservationsOutcome',
+        description: 'What upsertObservations answers: the counts of what it did, or why it wrote nothing.',
+      },
+    },
+    args: {
+      indicator: t.arg.string({ required: true, description: 'The indicator, by code ("SIP_MEETINGS").' }),
+      rows: t.arg({
+        type: [ObservationRowInput],
+        required: true,
+        description: `The values, at most ${MAX_UPSERT_ROWS.toLocaleString('en')}; each observation at most once.`,
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const code = parseInput(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), args.indicator, ['indicator']);
+      const rows = validateRows(args.rows);
+      const actor = actorOf(context.principal);
+      return write(context, async (writer) => {
+        const [indicator] = await writer.tx
+          .select()
+          .from(tables.indicators)
+          .where(and(eq(tables.indicators.code, code), isNull(tables.indicators.deletedAt)));
+        if (!indicator) throw new NotFoundError('Indicator', code, ['indicator']);
+
+        const regionCodes = [...new Set(rows.flatMap((row) => (row.regionCode ? [row.regionCode] : [])))];
+        const regionIds = new Map<string, string>();
+        if (regionCodes.length > 0) {
+          const found = await writer.tx
+            .select({ id: tables.regions.id, code: tables.regions.code })
+            .from(tables.regions)
+            .where(and(inArray(tables.regions.code, regionCodes), isNull(tables.regions.deletedAt)));
+          for (const region of found) regionIds.set(region.code, region.id);
+        }
+        const organisationIds = [...new Set(rows.flatMap((row) => (row.organisationId ? [row.organisationId] : [])))];
+        const liveOrganisations = new Set<string>();
+        if (organisationIds.length > 0) {
+          // At most MAX_UPSERT_ROWS parameters: one statement, under the parameter limit.
+          const found = await writer.tx
+            .select({ id: tables.organisations.id })
+            .from(tables.organisations)
+            .where(and(inArray(tables.organisations.id, organisationIds), isNull(tables.organisations.deletedAt)));
+          for (const organisation of found) liveOrganisations.add(organisation.id);
+        }
+        rows.forEach((row, index) => {
+          if (row.regionCode && !regionIds.has(row.regionCode)) throw new NotFoundError('Region', row.regionCode, ['rows', index, 'region']);
+          if (row.organisationId && !liveOrganisations.has(row.organisationId)) {
+            throw new NotFoundError('Organisation', row.organisationId, ['rows', index, 'organisation']);
+          }
+        });
+
+        // Written in the order of their identity, so two batches touching the same observations
+        // take their row locks in the same order and cannot deadlock each other.
+        const resolved = rows
+          .map((row) => ({
+            regionId: row.regionCode ? regionIds.get(row.regionCode)! : null,
+            organisationId: row.organisationId,
+            period: row.period,
+            value: row.value,
+            dimensions: row.dimensions,
+          }))
+          .map((row) => ({ row, key: `${row.regionId ?? ''}|${row.organisationId ?? ''}|${row.period}|${row.dimensions}` }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .map(({ row }) => row);
+        let inserted = 0;
+        let updated = 0;
+        for (let start = 0; start < resolved.length; start += ROWS_PER_STATEMENT) {
+          const counts = await upsertChunk(writer, actor, indicator.id, resolved.slice(start, start + ROWS_PER_STATEMENT));
+          inserted += counts.inserted;
+          updated += counts.updated;
+        }
+        return { inserted, updated, unchanged: rows.length - inserted - updated, indicator };
+      });
+    },
+  }),
+}));

@@ -1,8 +1,11 @@
 import { tables } from '@naravard/db';
 import { and, eq, gte, ilike, isNull, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
 import { entityNode } from '../nodes.ts';
+import { parseInput, rules, stripUndefined, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
 import { Region, type RegionRow } from './refs.ts';
 
 builder.node(Region, {
@@ -74,6 +77,42 @@ builder.queryFields((t) => ({
         .from(tables.regions)
         .where(and(eq(tables.regions.code, code), isNull(tables.regions.deletedAt)));
       return row ?? null;
+    },
+  }),
+}));
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// Regions are reference data (the 21 regions, keyed by SCB county code): they are neither
+// created nor deleted through the API, and their codes never change. An admin may correct a
+// name.
+
+const regionPatchRules = z.object({ name: rules.text(200), countyName: rules.text(200) }).partial().strict();
+
+const RegionPatch = builder.inputType('RegionPatch', {
+  description: 'Names of a region to correct; fields left out stay as they are. Codes are fixed.',
+  fields: (t) => ({
+    name: t.string({ description: 'The regional authority: "Region Kronoberg" (at most 200 characters).' }),
+    countyName: t.string({ description: 'The county (län): "Kronobergs län" (at most 200 characters).' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  updateRegion: t.field({
+    type: Region,
+    description:
+      "Corrects a region's name or county name. Regions are reference data, so this needs the `admin` scope. `version` must be the one you read.",
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The region.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: RegionPatch, required: true, description: 'The names to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Region'), args.id, ['id']);
+      const patch = parseInput(regionPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, (writer) => writer.update<RegionRow>('Region', id, args.version, patch));
     },
   }),
 }));

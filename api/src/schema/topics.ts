@@ -1,14 +1,18 @@
 import { type EntityType, tables } from '@naravard/db';
-import { and, type SQL, sql } from 'drizzle-orm';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { type GraphQLSchema, isObjectType } from 'graphql';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
-import { BadInputError } from '../errors.ts';
+import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
-import { type EntityTable, loadRows } from '../loaders.ts';
+import { type EntityTable, loadReference, loadRows } from '../loaders.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
 import { ENTITIES, loadEntity } from './entities.ts';
+import { WRITE_ERRORS } from './errors.ts';
 import { Tagged } from './provenance.ts';
 import { Topic, type TopicRow } from './refs.ts';
 
@@ -151,6 +155,254 @@ builder.queryFields((t) => ({
         ]),
         order: [{ column, direction: 'asc' }],
         args,
+      });
+    },
+  }),
+}));
+
+// ─── Writes ──────────────────────────────────────────────────────────────────
+//
+// Topics are the platform's own classification: no citations. A slug is unique among all topics,
+// deleted ones included (a deleted topic keeps its slug until restored). Deleting a topic keeps
+// its tags, hidden with it, so restoring it brings them back. `tagRecord` is idempotent (a tag
+// already there is left as it is); `untagRecord` removes the tag row itself (tags carry no facts)
+// and records its last state in the change log.
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const slugRule = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .regex(SLUG, 'must be a topic slug: lower-case letters and digits in words joined by "-", such as "central-contact-entry"');
+
+const topicFields = {
+  slug: slugRule,
+  name: rules.text(200),
+  swedishName: rules.text(200).nullish(),
+  description: rules.text(2000).nullish(),
+};
+const createTopicRules = z.object(topicFields);
+const topicPatchRules = z.object(topicFields).partial().strict();
+
+/** Refuses a slug another topic has, deleted topics included. */
+async function requireFreeSlug(writer: Writer, slug: string, exceptId: string | null, path: (string | number)[]) {
+  const topics = tables.topics;
+  const [taken] = await writer.tx
+    .select({ name: topics.name, deletedAt: topics.deletedAt })
+    .from(topics)
+    .where(and(eq(topics.slug, slug), exceptId ? ne(topics.id, exceptId) : undefined));
+  if (taken) {
+    throw new ValidationError([
+      {
+        path,
+        message: taken.deletedAt
+          ? `the slug "${slug}" belongs to the deleted topic "${taken.name}": restore it (restoreTopic) instead`
+          : `the slug "${slug}" is already used by the topic "${taken.name}"`,
+      },
+    ]);
+  }
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The GraphQL type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
+function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: string; entityType: EntityType; id: string } {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(String(value));
+  } catch {
+    throw new ValidationError([{ path: ['record'], message: `"${value}" is not an ID this API gave out` }]);
+  }
+  const taggable = taggableTypes(schema);
+  const entityType = taggable.get(decoded.typename);
+  if (!entityType || !UUID_PATTERN.test(decoded.id)) {
+    throw new ValidationError([
+      { path: ['record'], message: `must be the ID of a record that can be tagged (${[...taggable.keys()].join(', ')}), not of a ${decoded.typename}` },
+    ]);
+  }
+  return { typeName: decoded.typename, entityType, id: decoded.id };
+}
+
+/** What `tagRecord` and `untagRecord` answer: the record and the topic. */
+interface TopicTagShape {
+  entityType: EntityType;
+  entityId: string;
+  topicId: string;
+}
+
+const TopicTag = builder.objectRef<TopicTagShape>('TopicTag').implement({
+  description: 'A record and a topic: what tagRecord tagged, or what untagRecord untagged.',
+  fields: (t) => ({
+    record: t.field({
+      type: Tagged,
+      description: 'The record, with its topics as they are now.',
+      resolve: async (tag, _args, context) => (await loadEntity(context, tag.entityType, tag.entityId)) as never,
+    }),
+    topic: t.field({
+      type: Topic,
+      description: 'The topic.',
+      resolve: async (tag, _args, context) => (await loadReference<TopicRow>(context, tables.topics, tag.topicId))!,
+    }),
+  }),
+});
+
+const CreateTopicInput = builder.inputType('CreateTopicInput', {
+  description: 'A theme shared across regions (tema), to tag records with.',
+  fields: (t) => ({
+    slug: t.string({
+      required: true,
+      description: 'Stable key used in filters and tags, unique: lower-case words joined by "-" ("central-contact-entry").',
+    }),
+    name: t.string({ required: true, description: 'The name in English ("Central contact entry"), at most 200 characters.' }),
+    swedishName: t.string({ description: 'The Swedish term ("Central kontaktingång").' }),
+    description: t.string({ description: 'What the topic covers (at most 2000 characters).' }),
+  }),
+});
+
+const TopicPatch = builder.inputType('TopicPatch', {
+  description: 'Fields of a topic to change; fields left out stay as they are, null clears an optional field.',
+  fields: (t) => ({
+    slug: t.string({ description: 'New slug, unique. Clients that filter by the old slug must change too.' }),
+    name: t.string({ description: 'New English name.' }),
+    swedishName: t.string({ description: 'New Swedish term.' }),
+    description: t.string({ description: 'New description.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createTopic: t.field({
+    type: Topic,
+    description: 'Creates a topic to tag records with. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateTopicInput, required: true, description: 'The topic.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createTopicRules, args.input);
+      return write(context, async (writer) => {
+        await requireFreeSlug(writer, input.slug, null, ['input', 'slug']);
+        return writer.create<TopicRow>('Topic', {
+          slug: input.slug,
+          name: input.name,
+          swedishName: input.swedishName ?? null,
+          description: input.description ?? null,
+        });
+      });
+    },
+  }),
+  updateTopic: t.field({
+    type: Topic,
+    description: 'Changes fields of a topic. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The topic.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: TopicPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
+      const patch = parseInput(topicPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        if (patch.slug !== undefined) await requireFreeSlug(writer, patch.slug, id, ['patch', 'slug']);
+        return writer.update<TopicRow>('Topic', id, args.version, patch);
+      });
+    },
+  }),
+  deleteTopic: t.field({
+    type: Topic,
+    description:
+      'Deletes a topic (a tombstone): it leaves the lists and the records’ `topics`, shows in `updatedSince` with `deletedAt`; an admin can restore it with its tags.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The topic.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read.' }),
+    },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
+      return write(context, (writer) => writer.delete<TopicRow>('Topic', id, args.version));
+    },
+  }),
+  restoreTopic: t.field({
+    type: Topic,
+    description: 'Brings back a deleted topic with its tags. Needs the `admin` scope.',
+    authScopes: { admin: true },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id({ required: true, description: 'The deleted topic.' }) },
+    resolve: (_root, args, context) => {
+      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
+      return write(context, (writer) => writer.restore<TopicRow>('Topic', id));
+    },
+  }),
+
+  tagRecord: t.field({
+    type: TopicTag,
+    description:
+      'Tags a record (any type implementing `Tagged`) with a topic, logged in the change log. Tagging a record that already has the tag changes nothing. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      record: t.arg.id({ required: true, description: 'The record to tag (its ID): a Decision, a Meeting, an Audit, a Document, …' }),
+      topic: t.arg.string({ required: true, description: 'The topic’s slug ("central-contact-entry").' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const record = taggedRecordOf(info.schema, args.record);
+      const slug = parseInput(slugRule, args.topic, ['topic']);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: record.typeName, id: record.id, path: ['record'] }]);
+        const topics = tables.topics;
+        const [topic] = await writer.tx
+          .select({ id: topics.id })
+          .from(topics)
+          .where(and(eq(topics.slug, slug), isNull(topics.deletedAt)));
+        if (!topic) throw new NotFoundError('Topic', slug, ['topic']);
+        const l = tables.topicLinks;
+        const [link] = await writer.tx
+          .select()
+          .from(l)
+          .where(and(eq(l.topicId, topic.id), eq(l.entityType, record.entityType), eq(l.entityId, record.id)))
+          .for('update');
+        if (!link) {
+          await writer.tag(record.typeName, record.id, [slug], ['topic']);
+        } else if (link.deletedAt) {
+          // A tag removed by other means (a tombstone) comes back rather than being duplicated.
+          const [revived] = await writer.tx
+            .update(l)
+            .set({ deletedAt: null, version: sql`${l.version} + 1`, updatedAt: sql`now()` })
+            .where(eq(l.id, link.id))
+            .returning();
+          await writer.log('restore', 'TopicLink', link.id, link, revived);
+        }
+        return { entityType: record.entityType, entityId: record.id, topicId: topic.id };
+      });
+    },
+  }),
+  untagRecord: t.field({
+    type: TopicTag,
+    description:
+      'Removes a topic from a record. The tag is removed outright; the change log keeps what it was. A tag that is not there is a NotFoundError. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      record: t.arg.id({ required: true, description: 'The tagged record (its ID).' }),
+      topic: t.arg.string({ required: true, description: 'The topic’s slug.' }),
+    },
+    resolve: async (_root, args, context, info) => {
+      const record = taggedRecordOf(info.schema, args.record);
+      const slug = parseInput(slugRule, args.topic, ['topic']);
+      return write(context, async (writer) => {
+        const topics = tables.topics;
+        const [topic] = await writer.tx.select({ id: topics.id }).from(topics).where(eq(topics.slug, slug));
+        if (!topic) throw new NotFoundError('Topic', slug, ['topic']);
+        const l = tables.topicLinks;
+        const [link] = await writer.tx
+          .select()
+          .from(l)
+          .where(and(eq(l.topicId, topic.id), eq(l.entityType, record.entityType), eq(l.entityId, record.id), isNull(l.deletedAt)))
+          .for('update');
+        if (!link) throw new NotFoundError('TopicLink', slug, ['topic']);
+        await writer.tx.delete(l).where(eq(l.id, link.id));
+        await writer.log('delete', 'TopicLink', link.id, link, null);
+        return { entityType: record.entityType, entityId: record.id, topicId: topic.id };
       });
     },
   }),
