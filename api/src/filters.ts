@@ -2,6 +2,8 @@ import { type EntityType, tables } from '@naravard/db';
 import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from './builder.ts';
+import { BadInputError } from './errors.ts';
+import { UUID } from './loaders.ts';
 
 /** Shared pieces of every list's `filter`, so each list reads the same way. */
 
@@ -54,10 +56,41 @@ export function regionIs(column: PgColumn, code: string | null | undefined): SQL
   return eq(column, sql`(select ${tables.regions.id} from ${tables.regions} where ${tables.regions.code} = ${code})`);
 }
 
-/** The row is tagged with the topic (by slug). */
+/**
+ * The UUID of a global ID given as a filter argument (`t.globalID`), undefined when it is left out.
+ * Refused, with a BadInputError naming the argument, unless it names a record of the expected type
+ * (or one of the expected types) and holds a UUID.
+ */
+export function filterId(
+  value: { typename: string; id: string } | null | undefined,
+  expected: string | readonly string[],
+  argument: string,
+): string | undefined {
+  if (!value) return undefined;
+  const typeNames = typeof expected === 'string' ? [expected] : expected;
+  if (!typeNames.includes(value.typename)) {
+    throw new BadInputError(`"${argument}" must be an ID of type ${typeNames.join(' or ')}, got an ID of type ${value.typename}`, argument);
+  }
+  if (!UUID.test(value.id)) throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
+  return value.id;
+}
+
+/** The row references the record a filter argument names by global ID (checked by `filterId`). */
+export function referenceIs(
+  column: PgColumn,
+  value: { typename: string; id: string } | null | undefined,
+  expected: string,
+  argument: string,
+): SQL | undefined {
+  const id = filterId(value, expected, argument);
+  return id ? eq(column, id) : undefined;
+}
+
+/** The row is tagged with the topic (by slug); a deleted topic or tag matches nothing. */
 export function taggedWith(entityType: EntityType, idColumn: PgColumn, slug: string | null | undefined): SQL | undefined {
   if (!slug) return undefined;
   return sql`exists (select 1 from ${tables.topicLinks} join ${tables.topics} on ${tables.topics.id} = ${tables.topicLinks.topicId}
+    and ${tables.topics.deletedAt} is null
     where ${tables.topics.slug} = ${slug} and ${tables.topicLinks.entityType} = ${entityType}
     and ${tables.topicLinks.entityId} = ${idColumn} and ${tables.topicLinks.deletedAt} is null)`;
 }

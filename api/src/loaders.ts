@@ -6,7 +6,8 @@ import type { Context } from './context.ts';
 /** A table with the bookkeeping columns every entity table has. */
 export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version: PgColumn; updatedAt: PgColumn };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID, the form of every record's ID (the part of a global ID after the type name). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of

@@ -206,3 +206,39 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
         .load(parentId),
   };
 }
+
+/** The arguments of a list with a typed `filter` and an `orderBy` (an order enum's value). */
+export interface ListArgs<Filter> extends ConnectionArgs {
+  filter?: Filter | null;
+  orderBy?: string | null;
+}
+
+/**
+ * One table's list with its typed filter and order, read the same way wherever it appears: as a
+ * root connection (`page`) and as a parent's connection batched across parents (`pageOf`: a
+ * region's meetings, an organisation's decisions), where the filter and the order also key the batch.
+ */
+export function filteredList<Row extends { id: string }, Filter>(options: {
+  table: TableWithId & { deletedAt: PgColumn };
+  /** The filter's conditions, lifecycle included. */
+  where: (filter: Filter | null | undefined) => SQL | undefined;
+  /** The sort keys of an `orderBy` value; the ID breaks ties. */
+  order: (orderBy: string | null | undefined) => OrderKey[];
+}) {
+  const { table, where, order } = options;
+  return {
+    page: (context: Context, args: ListArgs<Filter>) =>
+      paginateTable<Row>({ db: context.db, table, where: where(args.filter), order: order(args.orderBy), args }),
+    pageOf: (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>) =>
+      paginateChildren<Row>({
+        context,
+        table,
+        foreignKey,
+        parentId,
+        where: where(args.filter),
+        filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
+        order: order(args.orderBy),
+        args,
+      }),
+  };
+}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { actorOf } from './auth.ts';
 import type { Context } from './context.ts';
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from './errors.ts';
+import { UUID } from './loaders.ts';
 import { ENTITIES } from './schema/entities.ts';
 
 export type EntityName = keyof typeof ENTITIES;
@@ -84,12 +85,36 @@ export class Writer {
   }
 
   /**
+   * The live record at the version the client read, locked for this transaction: a stale version
+   * is a ConflictError (optimistic concurrency), a missing record a NotFoundError.
+   */
+  async currentAt<T extends Row>(entity: EntityName, id: string, expectedVersion: number): Promise<T> {
+    const row = await this.current<T>(entity, id);
+    if (row.version !== expectedVersion) throw new ConflictError(entity, id, expectedVersion, row.version);
+    return row;
+  }
+
+  /**
+   * A region's UUID from its SCB county code, for an input field that names a region: null clears
+   * the reference, undefined (left out) leaves it; a code no live region has is a NotFoundError at `path`.
+   */
+  async regionId(code: string | null | undefined, path: (string | number)[]): Promise<string | null | undefined> {
+    if (!code) return code === null ? null : undefined;
+    const regions = tables.regions;
+    const [region] = await this.tx
+      .select({ id: regions.id })
+      .from(regions)
+      .where(and(eq(regions.code, code), isNull(regions.deletedAt)));
+    if (!region) throw new NotFoundError('Region', code, path);
+    return region.id;
+  }
+
+  /**
    * Updates a live record if the client's version is current (optimistic concurrency): a stale
    * version is a ConflictError, never a silent overwrite. Logs before and after.
    */
   async update<T extends Row>(entity: EntityName, id: string, expectedVersion: number, values: Record<string, unknown>): Promise<T> {
-    const before = await this.current<T>(entity, id);
-    if (before.version !== expectedVersion) throw new ConflictError(entity, id, expectedVersion, before.version);
+    const before = await this.currentAt<T>(entity, id, expectedVersion);
     const table = ENTITIES[entity]!.table;
     const [after] = (await this.tx
       .update(table as PgTable)
@@ -102,10 +127,7 @@ export class Writer {
 
   /** Deletes a record softly: it leaves the lists, shows in `updatedSince` with `deletedAt`, and can be restored. */
   async delete<T extends Row>(entity: EntityName, id: string, expectedVersion: number | null): Promise<T> {
-    const before = await this.current<T>(entity, id);
-    if (expectedVersion !== null && before.version !== expectedVersion) {
-      throw new ConflictError(entity, id, expectedVersion, before.version);
-    }
+    const before = expectedVersion === null ? await this.current<T>(entity, id) : await this.currentAt<T>(entity, id, expectedVersion);
     const table = ENTITIES[entity]!.table;
     const [after] = (await this.tx
       .update(table as PgTable)
@@ -247,15 +269,13 @@ export const rules = {
   /** A global ID of the given type, decoded to the record's UUID. */
   globalId: (...typeNames: EntityName[]) =>
     z.string().transform((value, context) => {
-      try {
-        const { typename, id } = decodeGlobalID(value);
-        if (typeNames.includes(typename as EntityName) && /^[0-9a-f-]{36}$/i.test(id)) return id;
-        context.addIssue({ code: 'custom', message: `must be the ID of a ${typeNames.join(' or ')}, not of a ${typename}` });
-      } catch {
-        context.addIssue({ code: 'custom', message: `"${value}" is not an ID this API gave out` });
-      }
+      const decoded = decodeRecordId(value, typeNames, typeNames.join(' or '));
+      if ('id' in decoded) return decoded.id;
+      context.addIssue({ code: 'custom', message: decoded.problem });
       return z.NEVER;
     }),
+  /** A list that may be left out or null: an empty list then. */
+  list: <S extends z.ZodType>(schema: z.ZodArray<S>) => schema.nullish().transform((value) => value ?? []),
   /** A quoted passage supporting a record: document ID, verbatim quote and its line range. */
   citations: () =>
     z
@@ -274,6 +294,33 @@ export const rules = {
   /** The version the client last read, for optimistic concurrency. */
   version: z.number().int().min(1),
 };
+
+/**
+ * The type and UUID of the record a global ID names, when it is of one of `typeNames` (described to
+ * the client as `what`: "Organisation or Person", "record that can be tagged (…)"); else what is wrong.
+ */
+function decodeRecordId(value: string, typeNames: readonly string[], what: string): { typeName: string; id: string } | { problem: string } {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(value);
+  } catch {
+    return { problem: `"${value}" is not an ID this API gave out` };
+  }
+  if (!typeNames.includes(decoded.typename) || !UUID.test(decoded.id)) {
+    return { problem: `must be the ID of a ${what}, not of a ${decoded.typename}` };
+  }
+  return { typeName: decoded.typename, id: decoded.id };
+}
+
+/**
+ * The type and UUID of the record a global ID argument names, for arguments that take records of
+ * several types (any record that carries citations, any that can be tagged); a ValidationError at `path` otherwise.
+ */
+export function recordIdOf(value: string, typeNames: readonly string[], what: string, path: (string | number)[]): { typeName: string; id: string } {
+  const decoded = decodeRecordId(value, typeNames, what);
+  if ('problem' in decoded) throw new ValidationError([{ path, message: decoded.problem }]);
+  return decoded;
+}
 
 /** Drops keys whose value is undefined, so "left out" and "set to null" stay different in a patch. */
 export function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -1,15 +1,13 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { globalId, gid, MISSING } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, sortedIssuePaths, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
-const gid = (type: string, key: string) => globalId(type, idFor(key));
-const MISSING = '00000000-0000-4000-8000-000000000000';
+let as: Callers;
+let refused: WriteTest['refusedWith'];
 
 const kronobergDoc = () => gid('Document', 'doc:kronoberg-sg-2023-03-28');
 const orebroDoc = () => gid('Document', 'doc:orebro-beredning-2023');
@@ -17,19 +15,10 @@ const styrgrupp = () => gid('Organisation', 'org:07:styrgrupp-nara-vard');
 const nr = (n: number) => gid('Assignment', `assignment:orebro-beredning-2023:nr-${n}`);
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refusedWith: refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 const ASSIGNMENT = /* GraphQL */ `
   id version reference title description origin issuedOn dueOn status deletedAt
   issuedBy { name } assigneeOrganisation { name } assigneePerson { name } originDecision { title } region { code }
@@ -59,17 +48,6 @@ const assignmentInput = (overrides: Record<string, unknown> = {}) => ({
   citations: [{ document: kronobergDoc(), quote: 'Tidsplaner ska granskas.', lineStart: 180, lineEnd: 180 }],
   ...overrides,
 });
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, expected: Record<string, unknown>, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(response.data![field]).toMatchObject(expected);
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
-
-const issuePaths = (result: any) => result.issues.map((issue: any) => issue.path.join('.')).sort();
 
 async function assignmentChanges(id: string) {
   const log = await server.graphql(`query ($id: ID!) { changes(first: 50, entityId: $id) { edges { node { actor operation before after } } } }`, { id });
@@ -159,7 +137,7 @@ describe('createAssignment', () => {
       'createAssignment',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(many)).toEqual(['input.assigneePerson', 'input.issuedBy', 'input.originDecision', 'input.reference', 'input.region', 'input.title']);
+    expect(sortedIssuePaths(many)).toEqual(['input.assigneePerson', 'input.issuedBy', 'input.originDecision', 'input.reference', 'input.region', 'input.title']);
   });
 
   it('refuses any due date before its issue date (generated)', async () => {
@@ -195,7 +173,7 @@ describe('updateAssignment', () => {
       currentVersion: 3,
     });
     const nulls = await refused(UPDATE, { id: created.id, version: 3, patch: { title: null, status: null } }, 'updateAssignment', { __typename: 'ValidationError' });
-    expect(issuePaths(nulls)).toEqual(['patch.status', 'patch.title']);
+    expect(sortedIssuePaths(nulls)).toEqual(['patch.status', 'patch.title']);
     const wrongId = await refused(UPDATE, { id: styrgrupp(), version: 1, patch: { title: 'X' } }, 'updateAssignment', { __typename: 'ValidationError' });
     expect(wrongId.issues[0].path).toEqual(['id']);
   });
@@ -297,7 +275,7 @@ describe('assignment reports', () => {
       'addAssignmentReport',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(many)).toEqual(['input.assignment', 'input.source', 'input.text']);
+    expect(sortedIssuePaths(many)).toEqual(['input.assignment', 'input.source', 'input.text']);
     await refused(ADD_REPORT, { input: { assignment: globalId('Assignment', MISSING), text: 'Klart.', status: 'COMPLETED', reportedOn: '2024-01-01' } }, 'addAssignmentReport', {
       __typename: 'NotFoundError',
       type: 'Assignment',

@@ -1,6 +1,7 @@
 import { idFor, tables } from '@naravard/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -9,9 +10,6 @@ beforeAll(async () => {
   server = await startTestServer({ seed: true });
 });
 afterAll(() => server?.close());
-
-/** The Relay global ID of a seed record, as the API gives it out. */
-const globalId = (typename: string, key: string) => Buffer.from(`${typename}:${idFor(key)}`).toString('base64');
 
 const nodes = (connection: any) => connection.edges.map((edge: any) => edge.node);
 const references = (connection: any) => nodes(connection).map((node: any) => node.reference);
@@ -137,10 +135,10 @@ describe('assignments', () => {
         due: assignments(filter: { dueOn: { from: "2018-11-01", to: "2018-11-30" } }) { edges { node { title dueOn issuedBy { name } } } }
       }`,
       {
-        committee: globalId('Organisation', 'org:18:beredning-for-nara-vard'),
-        administration: globalId('Organisation', 'org:18:halso-och-sjukvardsforvaltningen'),
-        person: globalId('Person', 'person:07:roger-o-nilsson'),
-        group: globalId('Organisation', 'org:07:styrgrupp-nara-vard'),
+        committee: gid('Organisation', 'org:18:beredning-for-nara-vard'),
+        administration: gid('Organisation', 'org:18:halso-och-sjukvardsforvaltningen'),
+        person: gid('Person', 'person:07:roger-o-nilsson'),
+        group: gid('Organisation', 'org:07:styrgrupp-nara-vard'),
       },
     );
     expect(response.errors).toBeUndefined();
@@ -180,11 +178,11 @@ describe('assignments', () => {
           agendaItem { ordinal title meeting { title } }
           assignments { title assigneePerson { name } }
         } } } }
-        decisions(filter: { organisation: "${globalId('Organisation', 'org:18:halso-och-sjukvardsnamnden')}", text: "verksamhetsplan" }) {
+        decisions(filter: { organisation: "${gid('Organisation', 'org:18:halso-och-sjukvardsnamnden')}", text: "verksamhetsplan" }) {
           edges { node { title assignments { reference } } }
         }
       }`,
-      { person: globalId('Person', 'person:07:roger-o-nilsson') },
+      { person: gid('Person', 'person:07:roger-o-nilsson') },
     );
     expect(response.errors).toBeUndefined();
     const person = response.data!.node;
@@ -270,7 +268,7 @@ describe('assignments', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/at most 100/);
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const wrongType = await server.graphql(ASSIGNMENTS, {
-      filter: { assignee: globalId('Decision', 'decision:kronoberg-sg-2023-03-28:3') },
+      filter: { assignee: gid('Decision', 'decision:kronoberg-sg-2023-03-28:3') },
     });
     expect(wrongType.errors?.[0]?.message).toMatch(/"assignee" must be an ID of type Organisation or Person, got an ID of type Decision/);
     const malformed = await server.graphql(ASSIGNMENTS, {
@@ -306,7 +304,7 @@ describe('assignments', () => {
         withDeleted: assignments(filter: { status: [NOT_HANDLED], includeDeleted: true }) { edges { node { reference deletedAt } } }
         changed: assignments(orderBy: UPDATED_AT, filter: { updatedSince: $since }) { edges { node { reference deletedAt } } }
       }`,
-      { since: since.toISOString(), id: globalId('Assignment', 'assignment:orebro-beredning-2023:nr-8') },
+      { since: since.toISOString(), id: gid('Assignment', 'assignment:orebro-beredning-2023:nr-8') },
     );
     expect(response.errors).toBeUndefined();
     const { node, live, withDeleted, changed } = response.data!;

@@ -1,38 +1,26 @@
-import { idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers } from './support/auth.ts';
+import { gid, missingId, uuidOf } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, issuePaths, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
+let as: Callers;
+let refused: WriteTest['refused'];
 
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
-const uuidOf = (id: string) => Buffer.from(id, 'base64').toString('utf8').split(':')[1];
-const MISSING = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64');
-
-const SEEDED_AUDIT = globalId('Audit', 'audit:kronoberg-revisionssvar-2025-03-25');
-const SEEDED_RECOMMENDATION = (n: number) => globalId('Recommendation', `recommendation:kronoberg-revisionssvar-2025-03-25:${n}`);
-const SEEDED_PART = (n: number) => globalId('RecommendationResponse', `recommendation-response:kronoberg-revisionssvar-2025-03-25:${n}`);
-const REVISORER = globalId('Organisation', 'org:07:revisorer');
-const HSN = globalId('Organisation', 'org:07:halso-och-sjukvardsnamnden');
-const SALOMONSSON = globalId('Person', 'person:07:jenny-salomonsson');
-const EKMAN = globalId('Person', 'person:07:ewa-ekman');
-const DOCUMENT = globalId('Document', 'doc:kronoberg-revisionssvar-2025');
+const SEEDED_AUDIT = gid('Audit', 'audit:kronoberg-revisionssvar-2025-03-25');
+const SEEDED_RECOMMENDATION = (n: number) => gid('Recommendation', `recommendation:kronoberg-revisionssvar-2025-03-25:${n}`);
+const SEEDED_PART = (n: number) => gid('RecommendationResponse', `recommendation-response:kronoberg-revisionssvar-2025-03-25:${n}`);
+const REVISORER = gid('Organisation', 'org:07:revisorer');
+const HSN = gid('Organisation', 'org:07:halso-och-sjukvardsnamnden');
+const SALOMONSSON = gid('Person', 'person:07:jenny-salomonsson');
+const EKMAN = gid('Person', 'person:07:ewa-ekman');
+const DOCUMENT = gid('Document', 'doc:kronoberg-revisionssvar-2025');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 
 const CREATE = /* GraphQL */ `
   mutation ($input: CreateAuditInput!) {
@@ -84,17 +72,6 @@ async function createAudit(overrides: Record<string, unknown> = {}) {
   return response.data!.createAudit;
 }
 
-/** Runs a write that must be refused, and proves it changed nothing. */
-async function refused(query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
-
-const paths = (result: { issues: { path: string[] }[] }) => result.issues.map((issue) => issue.path.join('.'));
-
 describe('createAudit', () => {
   it('records an audit with its recommendations, topics and cited passages in one call, readable at once and logged', async () => {
     const audit = await createAudit();
@@ -124,7 +101,7 @@ describe('createAudit', () => {
     expect(list.data!.audits.edges).toEqual([{ node: { id: audit.id, title: audit.title } }]);
     const byTopic = await server.graphql(
       `query ($id: ID!) { node(id: $id) { ... on Topic { records(first: 50, types: ["Recommendation"]) { edges { node { ... on Node { id } } } } } } }`,
-      { id: globalId('Topic', 'topic:fixed-doctor-contact') },
+      { id: gid('Topic', 'topic:fixed-doctor-contact') },
     );
     expect(byTopic.errors).toBeUndefined();
     expect(byTopic.data!.node.records.edges.map((edge: any) => edge.node.id)).toContain(audit.recommendations[1].id);
@@ -178,7 +155,7 @@ describe('createAudit', () => {
       'createAudit',
     );
     expect(result.__typename).toBe('ValidationError');
-    expect(paths(result)).toEqual(
+    expect(issuePaths(result)).toEqual(
       expect.arrayContaining([
         'input.title',
         'input.summary',
@@ -192,7 +169,7 @@ describe('createAudit', () => {
   });
 
   it('refuses references that do not exist or are of the wrong type, naming the field', async () => {
-    expect(await refused(CREATE, { input: auditInput({ auditor: MISSING('Organisation') }) }, 'createAudit')).toMatchObject({
+    expect(await refused(CREATE, { input: auditInput({ auditor: missingId('Organisation') }) }, 'createAudit')).toMatchObject({
       __typename: 'NotFoundError',
       type: 'Organisation',
       path: ['input', 'auditor'],
@@ -262,7 +239,7 @@ describe('recommendations', () => {
   });
 
   it('refuses a missing or deleted audit, and an ID of another type', async () => {
-    expect(await refused(ADD, { audit: MISSING('Audit'), input: { ordinal: 1, text: 'X' } }, 'addRecommendation')).toMatchObject({
+    expect(await refused(ADD, { audit: missingId('Audit'), input: { ordinal: 1, text: 'X' } }, 'addRecommendation')).toMatchObject({
       __typename: 'NotFoundError',
       type: 'Audit',
       path: ['audit'],
@@ -384,11 +361,11 @@ describe('audit responses', () => {
     });
     const missing = await refused(
       RECORD,
-      { input: responseInput(audit, { parts: [{ recommendation: MISSING('Recommendation'), timeline: '2026' }] }) },
+      { input: responseInput(audit, { parts: [{ recommendation: missingId('Recommendation'), timeline: '2026' }] }) },
       'recordAuditResponse',
     );
     expect(missing).toMatchObject({ __typename: 'NotFoundError', type: 'Recommendation', path: ['input', 'parts', '0', 'recommendation'] });
-    const person = await refused(RECORD, { input: responseInput(audit, { signatory: MISSING('Person') }) }, 'recordAuditResponse');
+    const person = await refused(RECORD, { input: responseInput(audit, { signatory: missingId('Person') }) }, 'recordAuditResponse');
     expect(person).toMatchObject({ __typename: 'NotFoundError', type: 'Person', path: ['input', 'signatory'] });
     // A part's quote that is not on its lines is refused like any other citation.
     const misplaced = await refused(
@@ -414,7 +391,7 @@ describe('audit responses', () => {
       ${RESULT} ... on AuditResponse { version respondedOn caseOfficer { name } signatory { name } } } }`;
     const UPDATE_PART = `mutation ($id: ID!, $version: Int!, $patch: RecommendationResponsePatch!) { updateRecommendationResponse(id: $id, version: $version, patch: $patch) {
       ${RESULT} ... on RecommendationResponse { version timeline otherComments recommendation { ordinal } } } }`;
-    const responseId = globalId('AuditResponse', 'audit-response:kronoberg-revisionssvar-2025-03-25');
+    const responseId = gid('AuditResponse', 'audit-response:kronoberg-revisionssvar-2025-03-25');
 
     const updated = await server.graphql(UPDATE_RESPONSE, { id: responseId, version: 1, patch: { caseOfficer: null } }, as.write);
     expect(updated.data!.updateAuditResponse).toEqual({
@@ -428,7 +405,7 @@ describe('audit responses', () => {
       __typename: 'ConflictError',
       currentVersion: 2,
     });
-    expect(await refused(UPDATE_RESPONSE, { id: responseId, version: 2, patch: { document: MISSING('Document') } }, 'updateAuditResponse')).toMatchObject({
+    expect(await refused(UPDATE_RESPONSE, { id: responseId, version: 2, patch: { document: missingId('Document') } }, 'updateAuditResponse')).toMatchObject({
       __typename: 'NotFoundError',
       path: ['patch', 'document'],
     });

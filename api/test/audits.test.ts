@@ -1,5 +1,6 @@
 import { idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid, uuidOf } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -8,9 +9,6 @@ beforeAll(async () => {
   server = await startTestServer({ seed: true });
 });
 afterAll(() => server?.close());
-
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
-const uuidOf = (id: string) => Buffer.from(id, 'base64').toString('utf8').split(':')[1];
 
 const AUDIT = 'audit:kronoberg-revisionssvar-2025-03-25';
 
@@ -132,8 +130,8 @@ describe('audits', () => {
         part: node(id: $part) { ... on RecommendationResponse { recommendation { ordinal } otherComments } }
       }`,
       {
-        recommendation: globalId('Recommendation', 'recommendation:kronoberg-revisionssvar-2025-03-25:3'),
-        part: globalId('RecommendationResponse', 'recommendation-response:kronoberg-revisionssvar-2025-03-25:5'),
+        recommendation: gid('Recommendation', 'recommendation:kronoberg-revisionssvar-2025-03-25:3'),
+        part: gid('RecommendationResponse', 'recommendation-response:kronoberg-revisionssvar-2025-03-25:5'),
       },
     );
     expect(response.errors).toBeUndefined();
@@ -149,9 +147,9 @@ describe('audits', () => {
       expect(response.errors).toBeUndefined();
       return response.data!.audits.totalCount;
     };
-    const auditor = globalId('Organisation', 'org:07:revisorer');
-    const audited = globalId('Organisation', 'org:07:halso-och-sjukvardsnamnden');
-    const other = globalId('Organisation', 'org:07:regionstyrelsen');
+    const auditor = gid('Organisation', 'org:07:revisorer');
+    const audited = gid('Organisation', 'org:07:halso-och-sjukvardsnamnden');
+    const other = gid('Organisation', 'org:07:regionstyrelsen');
     expect(await count(`{ auditor: "${auditor}" }`)).toBe(1);
     expect(await count(`{ audited: "${audited}" }`)).toBe(1);
     expect(await count(`{ audited: "${other}" }`)).toBe(0);
@@ -164,7 +162,7 @@ describe('audits', () => {
     expect(await count(`{ text: "omstallning till god och nara vard" }`)).toBe(1);
     expect(await count(`{ text: "patientmiljarden" }`)).toBe(0);
 
-    const wrongType = await server.graphql(`{ audits(filter: { auditor: "${globalId('Person', 'person:07:ewa-ekman')}" }) { totalCount } }`);
+    const wrongType = await server.graphql(`{ audits(filter: { auditor: "${gid('Person', 'person:07:ewa-ekman')}" }) { totalCount } }`);
     expect(wrongType.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 

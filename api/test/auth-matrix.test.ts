@@ -1,8 +1,10 @@
 import { getNamedType, type GraphQLInputType, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, isUnionType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { startWriteTest } from './support/writes.ts';
 
 /**
  * Every mutation × every kind of caller, generated from the schema so a new mutation is covered
@@ -11,16 +13,15 @@ import { startTestServer, type TestServer } from './support/server.ts';
  * ForbiddenError or 401 — and the database stays as it was.
  */
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
+let as: Callers;
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
 const SCALAR_PLACEHOLDERS: Record<string, unknown> = {
-  ID: Buffer.from('Meeting:00000000-0000-4000-8000-000000000000').toString('base64'),
+  ID: missingId('Meeting'),
   String: 'placeholder',
   Int: 1,
   Float: 1,

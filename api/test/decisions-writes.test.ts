@@ -1,15 +1,13 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { globalId, gid, MISSING } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, sortedIssuePaths, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
-const gid = (type: string, key: string) => globalId(type, idFor(key));
-const MISSING = '00000000-0000-4000-8000-000000000000';
+let as: Callers;
+let refused: WriteTest['refusedWith'];
 
 const kronobergDoc = () => gid('Document', 'doc:kronoberg-sg-2023-03-28');
 const kronobergMeeting = () => gid('Meeting', 'meeting:kronoberg-sg-2023-03-28');
@@ -18,19 +16,10 @@ const hallandMeeting = () => gid('Meeting', 'meeting:halland-dialogmote-2018-09-
 const styrgrupp = () => gid('Organisation', 'org:07:styrgrupp-nara-vard');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refusedWith: refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 const DECISION = /* GraphQL */ `
   id version kind title text decidedOn deletedAt
   decidedBy { name } meeting { title } agendaItem { ordinal title } region { code }
@@ -52,17 +41,6 @@ const decisionInput = (overrides: Record<string, unknown> = {}) => ({
   citations: [{ document: kronobergDoc(), quote: OMVARLDSBEVAKNING, lineStart: 144, lineEnd: 145 }],
   ...overrides,
 });
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, expected: Record<string, unknown>, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(response.data![field]).toMatchObject(expected);
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
-
-const issuePaths = (result: any) => result.issues.map((issue: any) => issue.path.join('.')).sort();
 
 describe('recordDecision', () => {
   it("records a decision at item 6 of the Kronoberg steering group, taking the meeting's day, body and region", async () => {
@@ -139,7 +117,7 @@ describe('recordDecision', () => {
       'recordDecision',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(wrong)).toEqual(['input.agendaItem', 'input.decidedBy', 'input.meeting']);
+    expect(sortedIssuePaths(wrong)).toEqual(['input.agendaItem', 'input.decidedBy', 'input.meeting']);
     expect(wrong.issues.find((issue: any) => issue.path[1] === 'agendaItem').message).toBe('must be the ID of a AgendaItem, not of a Meeting');
     await refused(RECORD, { input: decisionInput({ topics: ['central-contact-entry', 'no-such-topic'] }) }, 'recordDecision', {
       __typename: 'NotFoundError',
@@ -164,7 +142,7 @@ describe('recordDecision', () => {
       'recordDecision',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(many)).toEqual(['input.citations.0.lineEnd', 'input.region', 'input.text', 'input.title', 'input.topics.0']);
+    expect(sortedIssuePaths(many)).toEqual(['input.citations.0.lineEnd', 'input.region', 'input.text', 'input.title', 'input.topics.0']);
 
     const notThere = await refused(
       RECORD,
@@ -185,7 +163,7 @@ describe('recordDecision', () => {
         }),
         async ({ text, region }) => {
           const response = await server.graphql(RECORD, { input: decisionInput({ text, region }) }, as.write);
-          expect(issuePaths(response.data!.recordDecision)).toEqual(['input.region', 'input.text']);
+          expect(sortedIssuePaths(response.data!.recordDecision)).toEqual(['input.region', 'input.text']);
         },
       ),
       { numRuns: 10 },
@@ -230,7 +208,7 @@ describe('updateDecision', () => {
     const noMeeting = await refused(UPDATE, { id: created.id, version: 1, patch: { meeting: null } }, 'updateDecision', { __typename: 'ValidationError' });
     expect(noMeeting.issues[0].path).toEqual(['patch', 'meeting']);
     const nulls = await refused(UPDATE, { id: created.id, version: 1, patch: { kind: null, text: null } }, 'updateDecision', { __typename: 'ValidationError' });
-    expect(issuePaths(nulls)).toEqual(['patch.kind', 'patch.text']);
+    expect(sortedIssuePaths(nulls)).toEqual(['patch.kind', 'patch.text']);
     await refused(UPDATE, { id: created.id, version: 1, patch: { decidedBy: globalId('Organisation', MISSING) } }, 'updateDecision', {
       __typename: 'NotFoundError',
       path: ['patch', 'decidedBy'],

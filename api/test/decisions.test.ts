@@ -1,6 +1,7 @@
 import { idFor, tables } from '@naravard/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -9,9 +10,6 @@ beforeAll(async () => {
   server = await startTestServer({ seed: true });
 });
 afterAll(() => server?.close());
-
-/** The Relay global ID of a seed record, as the API gives it out. */
-const globalId = (typename: string, key: string) => Buffer.from(`${typename}:${idFor(key)}`).toString('base64');
 
 const nodes = (connection: any) => connection.edges.map((edge: any) => edge.node);
 
@@ -61,13 +59,13 @@ describe('decisions', () => {
           } }
         }
       }`,
-      { meeting: globalId('Meeting', 'meeting:kronoberg-sg-2023-03-28') },
+      { meeting: gid('Meeting', 'meeting:kronoberg-sg-2023-03-28') },
     );
     expect(response.errors).toBeUndefined();
     expect(response.data!.decisions.totalCount).toBe(1);
     const [delegation] = nodes(response.data!.decisions);
     expect(delegation).toMatchObject({
-      id: globalId('Decision', 'decision:kronoberg-sg-2023-03-28:3'),
+      id: gid('Decision', 'decision:kronoberg-sg-2023-03-28:3'),
       kind: 'DELEGATION',
       title: 'Regiondirektören delegerar arbetet med vårdförlopp till hälso- och sjukvårdsdirektören',
       decidedOn: '2023-03-28',
@@ -95,7 +93,7 @@ describe('decisions', () => {
         byText: decisions(filter: { text: "DIREKTBOKNINGAR" }) { edges { node { title } } }
         halland: decisions(filter: { region: "13", kind: [APPROVAL] }) { edges { node { title decidedOn decidedBy { name } meeting { title } } } }
       }`,
-      { meeting: globalId('Meeting', 'meeting:kronoberg-sg-2023-03-28') },
+      { meeting: gid('Meeting', 'meeting:kronoberg-sg-2023-03-28') },
     );
     expect(response.errors).toBeUndefined();
     const { directions, approvals, atMeeting, carePathways, byText, halland } = response.data!;
@@ -128,7 +126,7 @@ describe('decisions', () => {
         later: decisions(filter: { decidedOn: { from: "2023-04-01" } }) { totalCount }
         earlier: decisions(filter: { decidedOn: { to: "2023-03-28" } }) { totalCount }
       }`,
-      { board: globalId('Organisation', 'org:18:halso-och-sjukvardsnamnden') },
+      { board: gid('Organisation', 'org:18:halso-och-sjukvardsnamnden') },
     );
     expect(response.errors).toBeUndefined();
     const { decisions, byBoard, later, earlier } = response.data!;
@@ -217,7 +215,7 @@ describe('decisions', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/at most 100/);
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const wrongType = await server.graphql(DECISIONS, {
-      filter: { meeting: globalId('Organisation', 'org:07:styrgrupp-nara-vard') },
+      filter: { meeting: gid('Organisation', 'org:07:styrgrupp-nara-vard') },
     });
     expect(wrongType.errors?.[0]?.message).toMatch(/"meeting" must be an ID of type Meeting/);
   });

@@ -1,21 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers } from './support/auth.ts';
+import { gid, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
+let as: Callers;
+let refused: WriteTest['refused'];
 
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
-const MISSING = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64');
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-const REVISIONSSVAR = globalId('Document', 'doc:kronoberg-revisionssvar-2025');
+const REVISIONSSVAR = gid('Document', 'doc:kronoberg-revisionssvar-2025');
 const REVISIONSSVAR_TEXT = readFileSync(new URL('../../db/seed/documents/002_b526b9da5b07003b.txt', import.meta.url), 'utf8');
-const REKVISITION = globalId('Decision', 'decision:kronoberg-revisionssvar-2025-03-25:rekvisition-statsbidrag-2025');
-const HSN = globalId('Organisation', 'org:07:halso-och-sjukvardsnamnden');
+const REKVISITION = gid('Decision', 'decision:kronoberg-revisionssvar-2025-03-25:rekvisition-statsbidrag-2025');
+const HSN = gid('Organisation', 'org:07:halso-och-sjukvardsnamnden');
 
 /** A short set of minutes whose decision line appears twice (lines 4 and 8). */
 const MINUTES = [
@@ -31,19 +31,9 @@ const MINUTES = [
 ].join('\n');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 
 const ADD = `mutation ($input: AddDocumentInput!) { addDocument(input: $input) {
   ${RESULT} ... on Document { id version title kind registryNumber issuedOn origin textSha256 lineCount region { code } issuedBy { name } topics { slug } } } }`;
@@ -68,14 +58,6 @@ const documentInput = (overrides: Record<string, unknown> = {}) => ({
   topics: ['state-grants'],
   ...overrides,
 });
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
 
 async function addDocument(overrides: Record<string, unknown> = {}) {
   const response = await server.graphql(ADD, { input: documentInput(overrides) }, as.write);
@@ -218,8 +200,8 @@ describe('citations', () => {
     const ofDocument = await refused(CITE, { record: REVISIONSSVAR, citation }, 'citeRecord');
     expect(ofDocument).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['record'], message: expect.stringContaining('not of a Document') }] });
     expect(await refused(CITE, { record: 'garbage', citation }, 'citeRecord')).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['record'] }] });
-    expect(await refused(CITE, { record: MISSING('Decision'), citation }, 'citeRecord')).toMatchObject({ __typename: 'NotFoundError', type: 'Decision', path: ['record'] });
-    expect(await refused(CITE, { record: REKVISITION, citation: { ...citation, document: MISSING('Document') } }, 'citeRecord')).toMatchObject({
+    expect(await refused(CITE, { record: missingId('Decision'), citation }, 'citeRecord')).toMatchObject({ __typename: 'NotFoundError', type: 'Decision', path: ['record'] });
+    expect(await refused(CITE, { record: REKVISITION, citation: { ...citation, document: missingId('Document') } }, 'citeRecord')).toMatchObject({
       __typename: 'NotFoundError',
       type: 'Document',
       path: ['citation', 'document'],

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { foldWhitespace, idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -11,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
 const decodeId = (id: string) => Buffer.from(id, 'base64').toString('utf8');
 
 const RESPONSE_TITLE = 'Svar på revisionsrapport – gällande omställning till god och nära vård';
@@ -69,7 +69,7 @@ describe('documents', () => {
     expect((await titles('filter: { kind: [MINUTES, REPORT] }')).sort()).toEqual([MINUTES_TITLE, REPORT_TITLE].sort());
     expect(await titles('filter: { region: "13" }')).toEqual([LETTER_TITLE]);
     expect(await titles('filter: { issuedOn: { from: "2023-01-01", to: "2023-12-31" } }')).toEqual([MINUTES_TITLE]);
-    expect(await titles(`filter: { issuedBy: "${globalId('Organisation', 'org:07:halso-och-sjukvarden')}" }`)).toEqual([RESPONSE_TITLE]);
+    expect(await titles(`filter: { issuedBy: "${gid('Organisation', 'org:07:halso-och-sjukvarden')}" }`)).toEqual([RESPONSE_TITLE]);
     expect(await titles('filter: { registryNumber: " 24hsng673 " }')).toEqual([RESPONSE_TITLE]);
     expect(await titles('filter: { registryNumber: "24HSNG674" }')).toEqual([]);
     expect(await titles('filter: { topic: "sip" }')).toEqual([LETTER_TITLE]);

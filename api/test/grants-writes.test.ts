@@ -1,49 +1,28 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { gid, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, issuePaths, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
-const MISSING = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64');
+let as: Callers;
+let refused: WriteTest['refused'];
 
 const DOC = 'kronoberg-revisionssvar-2025-03-25';
-const DOCUMENT = globalId('Document', 'doc:kronoberg-revisionssvar-2025');
-const STATSBIDRAG = globalId('GrantProgramme', `grant-programme:${DOC}:statsbidrag-nara-vard`);
-const SEKTORSBIDRAG = globalId('GrantProgramme', `grant-programme:${DOC}:sektorsbidrag`);
-const VARDVAL = globalId('GrantProgramme', `grant-programme:${DOC}:vardval-primarvard-ersattning`);
-const GRANT_2024 = globalId('Grant', `grant:${DOC}:statsbidrag-nara-vard-2024`);
-const GRANT_2025 = globalId('Grant', `grant:${DOC}:statsbidrag-nara-vard-2025`);
-const RATE_148 = globalId('Allocation', `allocation:${DOC}:sektorsbidrag-148-per-listad`);
-const SOCIALSTYRELSEN = globalId('Organisation', 'org:se:socialstyrelsen');
+const DOCUMENT = gid('Document', 'doc:kronoberg-revisionssvar-2025');
+const STATSBIDRAG = gid('GrantProgramme', `grant-programme:${DOC}:statsbidrag-nara-vard`);
+const SEKTORSBIDRAG = gid('GrantProgramme', `grant-programme:${DOC}:sektorsbidrag`);
+const VARDVAL = gid('GrantProgramme', `grant-programme:${DOC}:vardval-primarvard-ersattning`);
+const GRANT_2024 = gid('Grant', `grant:${DOC}:statsbidrag-nara-vard-2024`);
+const GRANT_2025 = gid('Grant', `grant:${DOC}:statsbidrag-nara-vard-2025`);
+const RATE_148 = gid('Allocation', `allocation:${DOC}:sektorsbidrag-148-per-listad`);
+const SOCIALSTYRELSEN = gid('Organisation', 'org:se:socialstyrelsen');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
-
-const paths = (result: { issues: { path: string[] }[] }) => result.issues.map((issue) => issue.path.join('.'));
 
 const CREATE_PROGRAMME = `mutation ($input: CreateGrantProgrammeInput!) { createGrantProgramme(input: $input) {
   ${RESULT} ... on GrantProgramme { id version name legalBasis grantor { name } topics { slug } citations { quote lines { start end } } } } }`;
@@ -120,8 +99,8 @@ describe('grant programmes', () => {
 
   it('refuses a blank name, a missing grantor and an unknown topic, naming each field', async () => {
     const blank = await refused(CREATE_PROGRAMME, { input: { name: ' ', legalBasis: 'x'.repeat(301) } }, 'createGrantProgramme');
-    expect(paths(blank)).toEqual(['input.name', 'input.legalBasis']);
-    expect(await refused(CREATE_PROGRAMME, { input: { name: 'P', grantor: MISSING('Organisation') } }, 'createGrantProgramme')).toMatchObject({
+    expect(issuePaths(blank)).toEqual(['input.name', 'input.legalBasis']);
+    expect(await refused(CREATE_PROGRAMME, { input: { name: 'P', grantor: missingId('Organisation') } }, 'createGrantProgramme')).toMatchObject({
       __typename: 'NotFoundError',
       path: ['input', 'grantor'],
     });
@@ -205,8 +184,8 @@ describe('createGrant', () => {
 
   it('refuses a grant without a recipient, an approximate amount that is not given, and references that do not exist', async () => {
     const noRecipient = await refused(CREATE_GRANT, { input: grantInput({ recipientRegion: null, amountSek: null, amountIsApproximate: true }) }, 'createGrant');
-    expect(paths(noRecipient)).toEqual(['input.recipientRegion', 'input.amountIsApproximate']);
-    expect(await refused(CREATE_GRANT, { input: grantInput({ programme: MISSING('GrantProgramme') }) }, 'createGrant')).toMatchObject({
+    expect(issuePaths(noRecipient)).toEqual(['input.recipientRegion', 'input.amountIsApproximate']);
+    expect(await refused(CREATE_GRANT, { input: grantInput({ programme: missingId('GrantProgramme') }) }, 'createGrant')).toMatchObject({
       __typename: 'NotFoundError',
       type: 'GrantProgramme',
       path: ['input', 'programme'],
@@ -304,16 +283,16 @@ describe('allocations', () => {
       { input: allocationInput({ programme: null, rateSek: null, rateMaxSek: null, rateUnit: null, citations: [] }) },
       'createAllocation',
     );
-    expect(paths(nothing)).toEqual(['input.grant', 'input.amountSek']);
+    expect(issuePaths(nothing)).toEqual(['input.grant', 'input.amountSek']);
     const units = await refused(CREATE_ALLOCATION, { input: allocationInput({ rateUnit: null, capSek: '180000' }) }, 'createAllocation');
-    expect(paths(units)).toEqual(['input.rateUnit', 'input.capUnit']);
+    expect(issuePaths(units)).toEqual(['input.rateUnit', 'input.capUnit']);
     const inverted = await refused(CREATE_ALLOCATION, { input: allocationInput({ rateSek: '44', rateMaxSek: '4.50' }) }, 'createAllocation');
     expect(inverted).toMatchObject({
       __typename: 'ValidationError',
       issues: [{ path: ['input', 'rateMaxSek'], message: 'the upper end of the rate range must not be below its lower end (rateSek)' }],
     });
     const topOnly = await refused(CREATE_ALLOCATION, { input: allocationInput({ rateSek: null, rateUnit: null, amountSek: '100' }) }, 'createAllocation');
-    expect(paths(topOnly)).toEqual(['input.rateMaxSek']);
+    expect(issuePaths(topOnly)).toEqual(['input.rateMaxSek']);
   });
 
   it('refuses a grant and a programme that do not belong together', async () => {
@@ -332,7 +311,7 @@ describe('allocations', () => {
         const response = await server.graphql(CREATE_ALLOCATION, { input: allocationInput({ capUnit: 'year', [field]: value }) }, as.write);
         const result = response.data!.createAllocation;
         expect(result.__typename).toBe('ValidationError');
-        expect(paths(result)).toContain(`input.${field}`);
+        expect(issuePaths(result)).toContain(`input.${field}`);
         expect(await databaseChecksum(server)).toBe(before);
       }),
       { numRuns: 10 },
@@ -343,7 +322,7 @@ describe('allocations', () => {
     const range = await server.graphql(UPDATE_ALLOCATION, { id: RATE_148, version: 1, patch: { rateMaxSek: '160' } }, as.write);
     expect(range.data!.updateAllocation).toEqual({ __typename: 'Allocation', version: 2, rateSek: '148.00', rateMaxSek: '160.00', rateUnit: 'listed patient' });
     const cleared = await refused(UPDATE_ALLOCATION, { id: RATE_148, version: 2, patch: { rateSek: null } }, 'updateAllocation');
-    expect(paths(cleared)).toEqual(['patch.amountSek', 'patch.rateUnit', 'patch.rateMaxSek']);
+    expect(issuePaths(cleared)).toEqual(['patch.amountSek', 'patch.rateUnit', 'patch.rateMaxSek']);
     expect(await refused(UPDATE_ALLOCATION, { id: RATE_148, version: 1, patch: { rateMaxSek: null } }, 'updateAllocation')).toMatchObject({
       __typename: 'ConflictError',
       currentVersion: 2,

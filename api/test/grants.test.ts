@@ -1,5 +1,5 @@
-import { idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -8,8 +8,6 @@ beforeAll(async () => {
   server = await startTestServer({ seed: true });
 });
 afterAll(() => server?.close());
-
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
 
 const STATE_GRANT = 'grant-programme:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard';
 const MENTAL_HEALTH = 'grant-programme:halland-dialogmote-2018-09-19:psykisk-halsa';
@@ -108,11 +106,11 @@ describe('grants', () => {
     expect(await periods('{ status: [REQUESTED] }')).toEqual(['2025']);
     expect(await periods('{ status: [AWARDED, PAID] }')).toEqual(['2024', '2018']);
     expect(await periods('{ status: [PAID] }')).toEqual([]);
-    expect(await periods(`{ programme: "${globalId('GrantProgramme', STATE_GRANT)}" }`)).toEqual(['2025', '2024']);
-    expect(await periods(`{ programme: "${globalId('GrantProgramme', MENTAL_HEALTH)}", region: "13" }`)).toEqual(['2018']);
-    expect(await periods(`{ programme: "${globalId('GrantProgramme', MENTAL_HEALTH)}", region: "07" }`)).toEqual([]);
-    expect(await periods(`{ recipientOrganisation: "${globalId('Organisation', 'org:07:halso-och-sjukvardsnamnden')}" }`)).toEqual([]);
-    const wrongType = await server.graphql(`{ grants(filter: { programme: "${globalId('Grant', 'grant:halland-dialogmote-2018-09-19:psykisk-halsa-2018')}" }) { totalCount } }`);
+    expect(await periods(`{ programme: "${gid('GrantProgramme', STATE_GRANT)}" }`)).toEqual(['2025', '2024']);
+    expect(await periods(`{ programme: "${gid('GrantProgramme', MENTAL_HEALTH)}", region: "13" }`)).toEqual(['2018']);
+    expect(await periods(`{ programme: "${gid('GrantProgramme', MENTAL_HEALTH)}", region: "07" }`)).toEqual([]);
+    expect(await periods(`{ recipientOrganisation: "${gid('Organisation', 'org:07:halso-och-sjukvardsnamnden')}" }`)).toEqual([]);
+    const wrongType = await server.graphql(`{ grants(filter: { programme: "${gid('Grant', 'grant:halland-dialogmote-2018-09-19:psykisk-halsa-2018')}" }) { totalCount } }`);
     expect(wrongType.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 

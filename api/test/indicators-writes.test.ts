@@ -1,8 +1,9 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { gid, MISSING, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { issuePaths, sortedIssuePaths, startWriteTest, WRITE_ERRORS, type WriteTest } from './support/writes.ts';
 
 /*
  * Writes of indicators, targets and single observations, through HTTP. The seeded records are
@@ -11,33 +12,22 @@ import { startTestServer, type TestServer } from './support/server.ts';
  */
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-let documentId: string;
+let as: Callers;
+let refused: WriteTest['refused'];
 
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
-const MISSING = '00000000-0000-4000-8000-000000000000';
+const documentId = gid('Document', 'doc:halland-infobrev-2018-v39');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
-  documentId = globalId('Document', idFor('doc:halland-infobrev-2018-v39'));
+  ({ server, as, refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const ERRORS = /* GraphQL */ `
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateIndicatorInput!) {
     createIndicator(input: $input) {
       __typename
       ... on Indicator { id version code name description unit direction sourceSystem koladaKpiId topics { slug } citations { quote document { title } } }
-      ${ERRORS}
+      ${WRITE_ERRORS}
     }
   }
 `;
@@ -47,7 +37,7 @@ const UPDATE = /* GraphQL */ `
     updateIndicator(id: $id, version: $version, patch: $patch) {
       __typename
       ... on Indicator { code name description koladaKpiId version }
-      ${ERRORS}
+      ${WRITE_ERRORS}
     }
   }
 `;
@@ -57,7 +47,7 @@ const ADD_TARGET = /* GraphQL */ `
     addIndicatorTarget(input: $input) {
       __typename
       ... on IndicatorTarget { id version comparator value validFrom validTo basis region { code } indicator { code } citations { quote } }
-      ${ERRORS}
+      ${WRITE_ERRORS}
     }
   }
 `;
@@ -67,7 +57,7 @@ const UPDATE_TARGET = /* GraphQL */ `
     updateIndicatorTarget(id: $id, version: $version, patch: $patch) {
       __typename
       ... on IndicatorTarget { version value validFrom validTo region { code } }
-      ${ERRORS}
+      ${WRITE_ERRORS}
     }
   }
 `;
@@ -91,17 +81,6 @@ const create = async (overrides: Record<string, unknown> = {}, headers: Record<s
   expect(response.errors).toBeUndefined();
   return response.data!.createIndicator;
 };
-
-/** Runs a write that must be refused, checks that it changed nothing, and returns its answer. */
-const refused = async (query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = as.write) => {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-};
-
-const paths = (result: { issues: { path: string[] }[] }) => result.issues.map((issue) => issue.path.join('.'));
 
 describe('createIndicator', () => {
   it('records an indicator with topics and a citation, shows it in reads and logs who did it', async () => {
@@ -151,7 +130,7 @@ describe('createIndicator', () => {
       'createIndicator',
     );
     expect(result.__typename).toBe('ValidationError');
-    expect(paths(result).sort()).toEqual(['input.code', 'input.description', 'input.koladaKpiId', 'input.name', 'input.topics.0', 'input.unit']);
+    expect(sortedIssuePaths(result)).toEqual(['input.code', 'input.description', 'input.koladaKpiId', 'input.name', 'input.topics.0', 'input.unit']);
   });
 
   it('refuses an unknown topic and a quote that is not in the document, naming the field', async () => {
@@ -168,7 +147,7 @@ describe('createIndicator', () => {
       { input: indicatorInput({ code: 'SOME_INDICATOR', citations: [{ document: documentId, quote: REMOTE_QUOTE, lineStart: 250, lineEnd: 240 }] }) },
       'createIndicator',
     );
-    expect(paths(lines)).toEqual(['input.citations.0.lineEnd']);
+    expect(issuePaths(lines)).toEqual(['input.citations.0.lineEnd']);
   });
 
   it('refuses generated codes that are not UPPER_SNAKE_CASE', async () => {
@@ -181,7 +160,7 @@ describe('createIndicator', () => {
       fc.asyncProperty(badCode, async (code) => {
         const response = await server.graphql(CREATE, { input: indicatorInput({ code }) }, as.write);
         expect(response.data!.createIndicator.__typename).toBe('ValidationError');
-        expect(paths(response.data!.createIndicator)).toEqual(['input.code']);
+        expect(issuePaths(response.data!.createIndicator)).toEqual(['input.code']);
       }),
       { numRuns: 25 },
     );
@@ -219,17 +198,17 @@ describe('updateIndicator, deleteIndicator, restoreIndicator', () => {
     const taken = await refused(UPDATE, { id: created.id, version: 1, patch: { code: 'SIP_MEETINGS' } }, 'updateIndicator');
     expect(taken).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['patch', 'code'] }] });
     const nulled = await refused(UPDATE, { id: created.id, version: 1, patch: { name: null, unit: null } }, 'updateIndicator');
-    expect(paths(nulled).sort()).toEqual(['patch.name', 'patch.unit']);
+    expect(sortedIssuePaths(nulled)).toEqual(['patch.name', 'patch.unit']);
     const wrongType = await refused(UPDATE, { id: documentId, version: 1, patch: { name: 'x' } }, 'updateIndicator');
     expect(wrongType).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['id'], message: 'must be the ID of a Indicator, not of a Document' }] });
-    const missing = await refused(UPDATE, { id: globalId('Indicator', MISSING), version: 1, patch: { name: 'x' } }, 'updateIndicator');
+    const missing = await refused(UPDATE, { id: missingId('Indicator'), version: 1, patch: { name: 'x' } }, 'updateIndicator');
     expect(missing).toMatchObject({ __typename: 'NotFoundError', type: 'Indicator', id: MISSING, path: ['id'] });
   });
 
   it('deletes softly: gone from lists and from upserts, visible to updatedSince, its code still taken, restorable by an admin only', async () => {
     const startedAt = new Date(Date.now() - 1000).toISOString();
     const created = await create({ code: 'TO_DELETE', name: 'Att ta bort' });
-    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteIndicator(id: $id, version: $version) { __typename ... on Indicator { deletedAt version } ${ERRORS} } }`;
+    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteIndicator(id: $id, version: $version) { __typename ... on Indicator { deletedAt version } ${WRITE_ERRORS} } }`;
     const listed = await server.graphql(`{ indicators(filter: { text: "Att ta bort" }) { edges { node { code } } } }`);
     expect(listed.data!.indicators.edges).toEqual([{ node: { code: 'TO_DELETE' } }]);
     const stale = await refused(DELETE, { id: created.id, version: 7 }, 'deleteIndicator');
@@ -246,7 +225,7 @@ describe('updateIndicator, deleteIndicator, restoreIndicator', () => {
     expect(incremental.data!.indicators.edges).toContainEqual({ node: { code: 'TO_DELETE', deletedAt: expect.any(String) } });
 
     const upsert = await refused(
-      `mutation { upsertObservations(indicator: "TO_DELETE", rows: [{ region: "13", period: "2019", value: "1" }]) { __typename ${ERRORS} } }`,
+      `mutation { upsertObservations(indicator: "TO_DELETE", rows: [{ region: "13", period: "2019", value: "1" }]) { __typename ${WRITE_ERRORS} } }`,
       {},
       'upsertObservations',
     );
@@ -254,7 +233,7 @@ describe('updateIndicator, deleteIndicator, restoreIndicator', () => {
     const again = await refused(CREATE, { input: indicatorInput({ code: 'TO_DELETE' }) }, 'createIndicator');
     expect(again.issues).toEqual([{ path: ['input', 'code'], message: expect.stringMatching(/deleted indicator has the code "TO_DELETE"/) }]);
 
-    const RESTORE = `mutation ($id: ID!) { restoreIndicator(id: $id) { __typename ... on Indicator { deletedAt version } ${ERRORS} } }`;
+    const RESTORE = `mutation ($id: ID!) { restoreIndicator(id: $id) { __typename ... on Indicator { deletedAt version } ${WRITE_ERRORS} } }`;
     const byWriter = await refused(RESTORE, { id: created.id }, 'restoreIndicator');
     expect(byWriter).toMatchObject({ __typename: 'ForbiddenError', requiredScope: 'admin' });
     const byAdmin = await server.graphql(RESTORE, { id: created.id }, as.admin);
@@ -305,15 +284,15 @@ describe('indicator targets', () => {
 
   it('refuses over-precise values, unordered dates, bad and unknown regions, wrong and missing indicators, huge text', async () => {
     const precise = await refused(ADD_TARGET, { input: targetInput({ value: '0.123456789', validTo: '2018-12-31', basis: 'b'.repeat(1001) }) }, 'addIndicatorTarget');
-    expect(paths(precise).sort()).toEqual(['input.basis', 'input.validTo', 'input.value']);
+    expect(sortedIssuePaths(precise)).toEqual(['input.basis', 'input.validTo', 'input.value']);
     expect(precise.issues.find((issue: any) => issue.path.at(-1) === 'validTo').message).toBe('validTo must not be before validFrom');
     const badRegion = await refused(ADD_TARGET, { input: targetInput({ region: 'SE-N' }) }, 'addIndicatorTarget');
-    expect(paths(badRegion)).toEqual(['input.region']);
+    expect(issuePaths(badRegion)).toEqual(['input.region']);
     const unknownRegion = await refused(ADD_TARGET, { input: targetInput({ region: '99' }) }, 'addIndicatorTarget');
     expect(unknownRegion).toMatchObject({ __typename: 'NotFoundError', type: 'Region', id: '99', path: ['input', 'region'] });
     const wrongType = await refused(ADD_TARGET, { input: targetInput({ indicator: documentId }) }, 'addIndicatorTarget');
-    expect(paths(wrongType)).toEqual(['input.indicator']);
-    const missing = await refused(ADD_TARGET, { input: targetInput({ indicator: globalId('Indicator', MISSING) }) }, 'addIndicatorTarget');
+    expect(issuePaths(wrongType)).toEqual(['input.indicator']);
+    const missing = await refused(ADD_TARGET, { input: targetInput({ indicator: missingId('Indicator') }) }, 'addIndicatorTarget');
     expect(missing).toMatchObject({ __typename: 'NotFoundError', type: 'Indicator', path: ['input', 'indicator'] });
   });
 
@@ -327,11 +306,11 @@ describe('indicator targets', () => {
 
   it('updates a seeded target, keeping its dates ordered against what is stored', async () => {
     // Seeded: medical assessment within 3 days, national, valid from 2019-01-01.
-    const id = globalId('IndicatorTarget', idFor('target:halland-dialogmote-2018-09-19:medicinsk-bedomning-inom-3-dagar'));
+    const id = gid('IndicatorTarget', 'target:halland-dialogmote-2018-09-19:medicinsk-bedomning-inom-3-dagar');
     const unordered = await refused(UPDATE_TARGET, { id, version: 1, patch: { validTo: '2018-12-31' } }, 'updateIndicatorTarget');
     expect(unordered).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['patch', 'validTo'], message: expect.stringMatching(/from 2019-01-01 to 2018-12-31/) }] });
     const both = await refused(UPDATE_TARGET, { id, version: 1, patch: { validFrom: '2020-01-01', validTo: '2019-01-01' } }, 'updateIndicatorTarget');
-    expect(paths(both)).toEqual(['patch.validTo']);
+    expect(issuePaths(both)).toEqual(['patch.validTo']);
     const wrongType = await refused(UPDATE_TARGET, { id: indicatorId, version: 1, patch: { value: '2' } }, 'updateIndicatorTarget');
     expect(wrongType.issues).toEqual([{ path: ['id'], message: 'must be the ID of a IndicatorTarget, not of a Indicator' }]);
 
@@ -352,12 +331,12 @@ describe('indicator targets', () => {
 
   it('deletes a target from its indicator and lets only an admin restore it', async () => {
     const added = (await server.graphql(ADD_TARGET, { input: targetInput({ comparator: 'AT_MOST', value: '5' }) }, as.write)).data!.addIndicatorTarget;
-    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteIndicatorTarget(id: $id, version: $version) { __typename ... on IndicatorTarget { deletedAt } ${ERRORS} } }`;
+    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteIndicatorTarget(id: $id, version: $version) { __typename ... on IndicatorTarget { deletedAt } ${WRITE_ERRORS} } }`;
     const deleted = await server.graphql(DELETE, { id: added.id, version: 1 }, as.write);
     expect(deleted.data!.deleteIndicatorTarget.deletedAt).toEqual(expect.any(String));
     const read = await server.graphql(`{ indicator(code: "TARGETED") { targets { value } } }`);
     expect(read.data!.indicator.targets).not.toContainEqual({ value: '5' });
-    const RESTORE = `mutation ($id: ID!) { restoreIndicatorTarget(id: $id) { __typename ... on IndicatorTarget { deletedAt version } ${ERRORS} } }`;
+    const RESTORE = `mutation ($id: ID!) { restoreIndicatorTarget(id: $id) { __typename ... on IndicatorTarget { deletedAt version } ${WRITE_ERRORS} } }`;
     expect(await refused(RESTORE, { id: added.id }, 'restoreIndicatorTarget')).toMatchObject({ __typename: 'ForbiddenError', requiredScope: 'admin' });
     const restored = await server.graphql(RESTORE, { id: added.id }, as.admin);
     expect(restored.data!.restoreIndicatorTarget).toEqual({ __typename: 'IndicatorTarget', deletedAt: null, version: 3 });
@@ -368,17 +347,17 @@ describe('indicator targets', () => {
 
 describe('deleteObservation and restoreObservation', () => {
   // Seeded: 52 SIP meetings at enrolment in home care, public health centres, May 2018.
-  const id = () => globalId('Observation', idFor('observation:halland-dialogmote-2018-09-19:sip-2018-05-public-home-care'));
+  const id = () => gid('Observation', 'observation:halland-dialogmote-2018-09-19:sip-2018-05-public-home-care');
   const MAY_PUBLIC_HOME_CARE = `{ observations(filter: { indicator: ["SIP_MEETINGS"], periodFrom: "2018-05", periodTo: "2018-05",
     dimensions: [{ name: "ownership", value: "public" }, { name: "setting", value: "home_care" }] }) { edges { node { value } } } }`;
 
   it('deletes with the current version: gone from lists and aggregates, in updatedSince with deletedAt; admin restores', async () => {
     expect((await server.graphql(MAY_PUBLIC_HOME_CARE)).data!.observations.edges).toEqual([{ node: { value: '52' } }]);
-    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteObservation(id: $id, version: $version) { __typename ... on Observation { value deletedAt version } ${ERRORS} } }`;
+    const DELETE = `mutation ($id: ID!, $version: Int!) { deleteObservation(id: $id, version: $version) { __typename ... on Observation { value deletedAt version } ${WRITE_ERRORS} } }`;
     const stale = await refused(DELETE, { id: id(), version: 5 }, 'deleteObservation');
     expect(stale).toMatchObject({ __typename: 'ConflictError', expectedVersion: 5, currentVersion: 1 });
     const wrongType = await refused(DELETE, { id: documentId, version: 1 }, 'deleteObservation');
-    expect(paths(wrongType)).toEqual(['id']);
+    expect(issuePaths(wrongType)).toEqual(['id']);
 
     const startedAt = new Date(Date.now() - 1000).toISOString();
     const deleted = await server.graphql(DELETE, { id: id(), version: 1 }, as.write);
@@ -395,7 +374,7 @@ describe('deleteObservation and restoreObservation', () => {
     const gone = await refused(DELETE, { id: id(), version: 2 }, 'deleteObservation');
     expect(gone).toMatchObject({ __typename: 'NotFoundError', type: 'Observation', path: ['id'] });
 
-    const RESTORE = `mutation ($id: ID!) { restoreObservation(id: $id) { __typename ... on Observation { deletedAt version value } ${ERRORS} } }`;
+    const RESTORE = `mutation ($id: ID!) { restoreObservation(id: $id) { __typename ... on Observation { deletedAt version value } ${WRITE_ERRORS} } }`;
     expect(await refused(RESTORE, { id: id() }, 'restoreObservation')).toMatchObject({ __typename: 'ForbiddenError', requiredScope: 'admin' });
     const restored = await server.graphql(RESTORE, { id: id() }, as.admin);
     expect(restored.data!.restoreObservation).toEqual({ __typename: 'Observation', deletedAt: null, version: 3, value: '52' });
@@ -411,12 +390,12 @@ describe('deleteObservation and restoreObservation', () => {
 describe('who may write', () => {
   it.each([
     ['createIndicator', CREATE, () => ({ input: indicatorInput({ code: 'BY_ANYONE' }) })],
-    ['updateIndicator', UPDATE, () => ({ id: globalId('Indicator', idFor('indicator:sip-meetings')), version: 1, patch: { name: 'x' } })],
-    ['addIndicatorTarget', ADD_TARGET, () => ({ input: { indicator: globalId('Indicator', idFor('indicator:sip-meetings')), comparator: 'AT_MOST', value: '1' } })],
+    ['updateIndicator', UPDATE, () => ({ id: gid('Indicator', 'indicator:sip-meetings'), version: 1, patch: { name: 'x' } })],
+    ['addIndicatorTarget', ADD_TARGET, () => ({ input: { indicator: gid('Indicator', 'indicator:sip-meetings'), comparator: 'AT_MOST', value: '1' } })],
     [
       'deleteObservation',
-      `mutation ($id: ID!) { deleteObservation(id: $id, version: 1) { __typename ${ERRORS} } }`,
-      () => ({ id: globalId('Observation', idFor('observation:halland-dialogmote-2018-09-19:sip-2018-06-public-home-care')) }),
+      `mutation ($id: ID!) { deleteObservation(id: $id, version: 1) { __typename ${WRITE_ERRORS} } }`,
+      () => ({ id: gid('Observation', 'observation:halland-dialogmote-2018-09-19:sip-2018-06-public-home-care') }),
     ],
   ] as const)('%s without a key answers ForbiddenError and changes nothing', async (field, query, variables) => {
     const result = await refused(query, variables(), field, as.anonymous);

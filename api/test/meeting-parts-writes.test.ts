@@ -1,15 +1,13 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { globalId, gid, MISSING } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, sortedIssuePaths, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
-const gid = (type: string, key: string) => globalId(type, idFor(key));
-const MISSING = '00000000-0000-4000-8000-000000000000';
+let as: Callers;
+let refused: WriteTest['refusedWith'];
 
 const orebroDoc = () => gid('Document', 'doc:orebro-beredning-2023');
 const kronobergDoc = () => gid('Document', 'doc:kronoberg-sg-2023-03-28');
@@ -18,19 +16,10 @@ const november15 = () => gid('Meeting', 'meeting:orebro-beredning-2023:2023-11-1
 const kronobergMeeting = () => gid('Meeting', 'meeting:kronoberg-sg-2023-03-28');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refusedWith: refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 const ITEM = `id version ordinal title summary deletedAt meeting { title } topics { slug } citations { quote locator }
   decisions { id kind text decidedOn decidedBy { name } region { code } citations { quote } }`;
 const ADD_ITEM = `mutation ($meeting: ID!, $input: AgendaItemInput!) { addAgendaItem(meeting: $meeting, input: $input) { ${RESULT} ... on AgendaItem { ${ITEM} } } }`;
@@ -47,17 +36,6 @@ const RESTORE_DECISION = `mutation ($id: ID!) { restoreDecision(id: $id) { ${RES
 const ITEMS_OF = `query ($id: ID!) { node(id: $id) { ... on Meeting { agendaItems { ordinal title } participants { role person { name } organisation { name } } } } }`;
 
 const SAMVERKAN = 'Vid redogörelse om psykisk hälsa för barn och unga informerades om samverkan mellan skolan, socialtjänst och hälso- och sjukvård den 14 mars.';
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, expected: Record<string, unknown>, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(response.data![field]).toMatchObject(expected);
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
-
-const issuePaths = (result: any) => result.issues.map((issue: any) => issue.path.join('.')).sort();
 
 describe('addAgendaItem', () => {
   it('adds item 7 to the Örebro sitting of 14 March with topics and a citation, and logs it', async () => {
@@ -110,7 +88,7 @@ describe('addAgendaItem', () => {
       'addAgendaItem',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(many)).toEqual(['input.ordinal', 'input.summary', 'input.title', 'input.topics.0']);
+    expect(sortedIssuePaths(many)).toEqual(['input.ordinal', 'input.summary', 'input.title', 'input.topics.0']);
     await refused(ADD_ITEM, { meeting: globalId('Meeting', MISSING), input: { ordinal: 1, title: 'X' } }, 'addAgendaItem', {
       __typename: 'NotFoundError',
       type: 'Meeting',
@@ -131,7 +109,7 @@ describe('addAgendaItem', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.integer({ min: -(2 ** 31), max: 0 }), fc.integer({ min: 1001, max: 2 ** 31 - 1 })), async (ordinal) => {
         const response = await server.graphql(ADD_ITEM, { meeting: march14(), input: { ordinal, title: 'Utanför' } }, as.write);
-        expect(issuePaths(response.data!.addAgendaItem)).toEqual(['input.ordinal']);
+        expect(sortedIssuePaths(response.data!.addAgendaItem)).toEqual(['input.ordinal']);
       }),
       { numRuns: 15 },
     );
@@ -156,7 +134,7 @@ describe('updateAgendaItem, deleteAgendaItem and restoreAgendaItem', () => {
       currentVersion: 3,
     });
     const nulls = await refused(UPDATE_ITEM, { id: item.id, version: 3, patch: { ordinal: null, title: null } }, 'updateAgendaItem', { __typename: 'ValidationError' });
-    expect(issuePaths(nulls)).toEqual(['patch.ordinal', 'patch.title']);
+    expect(sortedIssuePaths(nulls)).toEqual(['patch.ordinal', 'patch.title']);
   });
 
   it("refuses to delete item 6 of the Kronoberg meeting while its ten decisions are live, and changes nothing", async () => {
@@ -318,7 +296,7 @@ describe('participants', () => {
       'addParticipant',
       { __typename: 'ValidationError' },
     );
-    expect(issuePaths(citation)).toEqual(['citations.0.document', 'citations.0.lineStart']);
+    expect(sortedIssuePaths(citation)).toEqual(['citations.0.document', 'citations.0.lineStart']);
   });
 });
 

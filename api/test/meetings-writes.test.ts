@@ -1,32 +1,25 @@
-import { idFor } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { gid, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, startWriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-let styrgruppId: string;
-let documentId: string;
+let as: Callers;
 
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
+const styrgruppId = gid('Organisation', 'org:07:styrgrupp-nara-vard');
+const documentId = gid('Document', 'doc:kronoberg-sg-2023-03-28');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
-  styrgruppId = globalId('Organisation', idFor('org:07:styrgrupp-nara-vard'));
-  documentId = globalId('Document', idFor('doc:kronoberg-sg-2023-03-28'));
+  ({ server, as } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateMeetingInput!) {
     createMeeting(input: $input) {
-      __typename
+      ${RESULT}
       ... on Meeting { id version title heldOn organisation { name } agendaItems { ordinal title decisions { kind text citations { quote } } } topics { slug } }
-      ... on WriteError { message }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { type id path }
-      ... on ForbiddenError { requiredScope }
     }
   }
 `;
@@ -114,7 +107,7 @@ describe('createMeeting', () => {
 
   it('refuses a reference to a record that does not exist, naming the field', async () => {
     const before = await databaseChecksum(server);
-    const missing = globalId('Organisation', '00000000-0000-4000-8000-000000000000');
+    const missing = missingId('Organisation');
     const response = await server.graphql(CREATE, { input: meetingInput({ organisation: missing }) }, as.write);
     expect(response.data!.createMeeting).toMatchObject({ __typename: 'NotFoundError', type: 'Organisation', path: ['input', 'organisation'] });
     const wrongType = await server.graphql(CREATE, { input: meetingInput({ organisation: documentId }) }, as.write);

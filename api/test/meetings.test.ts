@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -19,6 +20,7 @@ describe('meetings', () => {
           region { code }
           participants { role title person { name } }
           agendaItems { ordinal title decisions { kind text } }
+          decisions { text agendaItem { ordinal } }
           citations { quote document { title } }
           topics { slug }
         } }
@@ -40,6 +42,13 @@ describe('meetings', () => {
     );
     expect(meeting.agendaItems.map((item: any) => item.ordinal)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(meeting.agendaItems[2].decisions[0].kind).toBe('DELEGATION');
+    // The meeting's decisions come in agenda order, as its items list them.
+    const ordinals = meeting.decisions.map((decision: any) => decision.agendaItem.ordinal);
+    expect(ordinals.length).toBeGreaterThan(2);
+    expect(ordinals).toEqual([...ordinals].sort((a, b) => a - b));
+    expect(meeting.decisions.map((decision: any) => decision.text)).toEqual(
+      meeting.agendaItems.flatMap((item: any) => item.decisions.map((decision: any) => decision.text)),
+    );
     expect(meeting.citations.map((citation: any) => citation.quote)).toEqual(expect.arrayContaining([expect.stringContaining('2023-03-28')]));
     expect(meeting.citations[0].document.title).toMatch(/Styrgrupp Nära vård/);
   });
@@ -53,6 +62,11 @@ describe('meetings', () => {
     expect(dates[0]).toBe('2018-09-19');
     const byText = await server.graphql(`{ meetings(filter: { text: "fysiskt mote" }) { totalCount } }`);
     expect(byText.data!.meetings.totalCount).toBe(1);
+    const wrongType = await server.graphql(`{ meetings(filter: { organisation: "${gid('Person', 'person:07:magnus-frithiof')}" }) { totalCount } }`);
+    expect(wrongType.errors?.[0]).toMatchObject({
+      message: '"organisation" must be an ID of type Organisation, got an ID of type Person',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'organisation' },
+    });
   });
 
   it("gives a region's meetings as a connection, batched across regions", async () => {

@@ -1,8 +1,9 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { gid, MISSING, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, startWriteTest } from './support/writes.ts';
 
 /*
  * upsertObservations through HTTP. Real values: the Halland table of SIP meetings held in
@@ -12,25 +13,19 @@ import { startTestServer, type TestServer } from './support/server.ts';
  */
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
+let as: Callers;
 
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as } = await startWriteTest());
 });
 afterAll(() => server?.close());
 
 const UPSERT = /* GraphQL */ `
   mutation Upsert($indicator: String!, $rows: [ObservationRowInput!]!) {
     upsertObservations(indicator: $indicator, rows: $rows) {
-      __typename
+      ${RESULT}
       ... on UpsertObservationsResult { inserted updated unchanged indicator { code } }
-      ... on WriteError { message }
-      ... on ValidationError { issues { path message } }
-      ... on NotFoundError { type id path }
-      ... on ForbiddenError { requiredScope }
     }
   }
 `;
@@ -178,7 +173,7 @@ describe('upsertObservations with real rows', () => {
   });
 
   it('stores values of an organisation, negative values included', async () => {
-    const stenblomman = globalId('Organisation', idFor('org:13:stenblommans-vardcentral'));
+    const stenblomman = gid('Organisation', 'org:13:stenblommans-vardcentral');
     const result = await upsert([{ organisation: stenblomman, period: '2018-Q3', value: '-2.5', dimensions: [{ name: 'setting', value: 'home_care' }] }]);
     expect(result).toMatchObject({ inserted: 1, updated: 0, unchanged: 0 });
     const list = await server.graphql(
@@ -266,19 +261,18 @@ describe('upsertObservations refuses bad batches whole, naming the row, and writ
 
   it('an organisation ID of the wrong type, and one of no organisation', async () => {
     const rows = batch(5);
-    const document = globalId('Document', idFor('doc:halland-infobrev-2018-v39'));
+    const document = gid('Document', 'doc:halland-infobrev-2018-v39');
     rows[1] = { organisation: document, period: '2019-01', value: '1' };
     const wrongType = await refused(rows);
     expect(wrongType.__typename).toBe('ValidationError');
     expect(wrongType.issues).toEqual([{ path: ['rows', '1', 'organisation'], message: 'must be the ID of a Organisation, not of a Document' }]);
 
-    const missing = '00000000-0000-4000-8000-000000000000';
-    rows[1] = { organisation: globalId('Organisation', missing), period: '2019-01', value: '1' };
-    expect(await refused(rows)).toMatchObject({ __typename: 'NotFoundError', type: 'Organisation', id: missing, path: ['rows', '1', 'organisation'] });
+    rows[1] = { organisation: missingId('Organisation'), period: '2019-01', value: '1' };
+    expect(await refused(rows)).toMatchObject({ __typename: 'NotFoundError', type: 'Organisation', id: MISSING, path: ['rows', '1', 'organisation'] });
   });
 
   it('a row with no subject, and one with two', async () => {
-    const stenblomman = globalId('Organisation', idFor('org:13:stenblommans-vardcentral'));
+    const stenblomman = gid('Organisation', 'org:13:stenblommans-vardcentral');
     const rows = batch(5);
     rows[0] = { period: '2019-01', value: '1' };
     rows[4] = { region: '13', organisation: stenblomman, period: '2019-01', value: '1' };

@@ -1,18 +1,16 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import organisationsnummerModule from 'organisationsnummer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { globalId, gid, MISSING } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, startWriteTest, type WriteTest } from './support/writes.ts';
 
 const Organisationsnummer = organisationsnummerModule as unknown as typeof organisationsnummerModule.default;
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
-
-const globalId = (type: string, uuid: string) => Buffer.from(`${type}:${uuid}`).toString('base64');
-const gid = (type: string, key: string) => globalId(type, idFor(key));
-const MISSING = '00000000-0000-4000-8000-000000000000';
+let as: Callers;
+let refused: WriteTest['refusedWith'];
 
 const orebroDoc = () => gid('Document', 'doc:orebro-beredning-2023');
 const kronobergDoc = () => gid('Document', 'doc:kronoberg-sg-2023-03-28');
@@ -21,19 +19,9 @@ const beredning = () => gid('Organisation', 'org:18:beredning-for-nara-vard');
 const styrgrupp = () => gid('Organisation', 'org:07:styrgrupp-nara-vard');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refusedWith: refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 
 const ORGANISATION = /* GraphQL */ `
   id version kind name aliases ownership organisationNumber municipalityCode description deletedAt
@@ -69,16 +57,6 @@ async function createFresh(overrides: Record<string, unknown> = {}) {
 
 async function versionOf(id: string): Promise<number> {
   return (await server.graphql(VERSION, { id })).data!.node.version;
-}
-
-/** Runs a refused write and checks it is refused as `expected` and that nothing changed. */
-async function refused(query: string, variables: Record<string, unknown>, field: string, expected: Record<string, unknown>, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(response.data![field]).toMatchObject(expected);
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
 }
 
 describe('createOrganisation', () => {

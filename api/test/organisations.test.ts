@@ -1,6 +1,7 @@
 import { idFor, tables } from '@naravard/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -9,9 +10,6 @@ beforeAll(async () => {
   server = await startTestServer({ seed: true });
 });
 afterAll(() => server?.close());
-
-/** The Relay global ID of a seed record, as the API gives it out. */
-const globalId = (typename: string, key: string) => Buffer.from(`${typename}:${idFor(key)}`).toString('base64');
 
 const names = (connection: any) => connection.edges.map((edge: any) => edge.node.name);
 
@@ -34,7 +32,7 @@ describe('organisations', () => {
     expect(organisations.totalCount).toBe(1);
     const group = organisations.edges[0].node;
     expect(group).toMatchObject({
-      id: globalId('Organisation', 'org:07:styrgrupp-nara-vard'),
+      id: gid('Organisation', 'org:07:styrgrupp-nara-vard'),
       kind: 'STEERING_GROUP',
       name: 'Styrgrupp Nära vård',
       ownership: null,
@@ -79,7 +77,7 @@ describe('organisations', () => {
     expect(committee.citations[0].document.title).toBe('Återrapportering till hälso- och sjukvårdsnämnden – Beredning för nära vård 2023');
 
     const byParent = await server.graphql(`query($parent: ID!) { organisations(filter: { parent: $parent }) { edges { node { name } } } }`, {
-      parent: globalId('Organisation', 'org:18:halso-och-sjukvardsnamnden'),
+      parent: gid('Organisation', 'org:18:halso-och-sjukvardsnamnden'),
     });
     expect(byParent.errors).toBeUndefined();
     expect(names(byParent.data!.organisations)).toEqual(['Beredning för nära vård']);
@@ -203,7 +201,7 @@ describe('organisations', () => {
     expect(tooMany.errors?.[0]?.message).toMatch(/at most 100/);
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const wrongType = await server.graphql(`query($parent: ID!) { organisations(filter: { parent: $parent }) { totalCount } }`, {
-      parent: globalId('Person', 'person:07:magnus-frithiof'),
+      parent: gid('Person', 'person:07:magnus-frithiof'),
     });
     expect(wrongType.errors?.[0]?.message).toMatch(/must be an ID of type Organisation, got an ID of type Person/);
   });
@@ -219,7 +217,7 @@ describe('people', () => {
         }
         byName: people(filter: { text: "karlstrom" }) { edges { node { name } } }
       }`,
-      { organisation: globalId('Organisation', 'org:07:styrgrupp-nara-vard') },
+      { organisation: gid('Organisation', 'org:07:styrgrupp-nara-vard') },
     );
     expect(response.errors).toBeUndefined();
     const { people, byName } = response.data!;
@@ -240,7 +238,7 @@ describe('people', () => {
 
   it('reads a person through node(id:) and Halland staff through their body', async () => {
     const response = await server.graphql(`query($id: ID!) { node(id: $id) { ... on Person { name memberships { title organisation { name region { code } } } } } }`, {
-      id: globalId('Person', 'person:13:karin-nordstrand'),
+      id: gid('Person', 'person:13:karin-nordstrand'),
     });
     expect(response.errors).toBeUndefined();
     expect(response.data!.node).toEqual({

@@ -1,34 +1,23 @@
-import { idFor } from '@naravard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callers, databaseChecksum } from './support/auth.ts';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { type Callers, databaseChecksum } from './support/auth.ts';
+import { gid, missingId } from './support/ids.ts';
+import type { TestServer } from './support/server.ts';
+import { RESULT, startWriteTest, type WriteTest } from './support/writes.ts';
 
 let server: TestServer;
-let as: Awaited<ReturnType<typeof callers>>;
+let as: Callers;
+let refused: WriteTest['refused'];
 
-const globalId = (type: string, key: string) => Buffer.from(`${type}:${idFor(key)}`).toString('base64');
-const MISSING = (type: string) => Buffer.from(`${type}:00000000-0000-4000-8000-000000000000`).toString('base64');
-
-const REKVISITION = globalId('Decision', 'decision:kronoberg-revisionssvar-2025-03-25:rekvisition-statsbidrag-2025');
-const GRANT_2025 = globalId('Grant', 'grant:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard-2025');
-const SIP = globalId('Topic', 'topic:sip');
-const KRONOBERG = globalId('Region', 'region:07');
+const REKVISITION = gid('Decision', 'decision:kronoberg-revisionssvar-2025-03-25:rekvisition-statsbidrag-2025');
+const GRANT_2025 = gid('Grant', 'grant:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard-2025');
+const SIP = gid('Topic', 'topic:sip');
+const KRONOBERG = gid('Region', 'region:07');
 
 beforeAll(async () => {
-  server = await startTestServer({ seed: true });
-  as = await callers(server);
+  ({ server, as, refused } = await startWriteTest());
 });
 afterAll(() => server?.close());
-
-const RESULT = /* GraphQL */ `
-  __typename
-  ... on WriteError { message }
-  ... on ValidationError { issues { path message } }
-  ... on NotFoundError { type id path }
-  ... on ConflictError { expectedVersion currentVersion }
-  ... on ForbiddenError { requiredScope }
-`;
 
 const CREATE = `mutation ($input: CreateTopicInput!) { createTopic(input: $input) { ${RESULT} ... on Topic { id version slug name swedishName description } } }`;
 const UPDATE = `mutation ($id: ID!, $version: Int!, $patch: TopicPatch!) { updateTopic(id: $id, version: $version, patch: $patch) { ${RESULT} ... on Topic { version slug name swedishName } } }`;
@@ -38,14 +27,6 @@ const TAG = `mutation ($record: ID!, $topic: String!) { tagRecord(record: $recor
   ${RESULT} ... on TopicTag { record { topics { slug } ... on Decision { title } } topic { slug } } } }`;
 const UNTAG = `mutation ($record: ID!, $topic: String!) { untagRecord(record: $record, topic: $topic) {
   ${RESULT} ... on TopicTag { record { topics { slug } } topic { slug } } } }`;
-
-async function refused(query: string, variables: Record<string, unknown>, field: string, headers: Record<string, string> = as.write) {
-  const before = await databaseChecksum(server);
-  const response = await server.graphql(query, variables, headers);
-  expect(response.errors).toBeUndefined();
-  expect(await databaseChecksum(server)).toBe(before);
-  return response.data![field];
-}
 
 const topicsOf = async (record: string) =>
   ((await server.graphql(`query ($id: ID!) { node(id: $id) { ... on Tagged { topics { slug } } } }`, { id: record })).data!.node.topics as { slug: string }[]).map(
@@ -135,7 +116,7 @@ describe('tagRecord and untagRecord', () => {
       issues: [{ path: ['record'], message: expect.stringContaining('not of a Grant') }],
     });
     expect(await refused(TAG, { record: SIP, topic: 'state-grants' }, 'tagRecord')).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['record'] }] });
-    expect(await refused(TAG, { record: MISSING('Decision'), topic: 'state-grants' }, 'tagRecord')).toMatchObject({ __typename: 'NotFoundError', type: 'Decision', path: ['record'] });
+    expect(await refused(TAG, { record: missingId('Decision'), topic: 'state-grants' }, 'tagRecord')).toMatchObject({ __typename: 'NotFoundError', type: 'Decision', path: ['record'] });
     expect(await refused(TAG, { record: REKVISITION, topic: 'no-such-topic' }, 'tagRecord')).toMatchObject({ __typename: 'NotFoundError', type: 'Topic', id: 'no-such-topic', path: ['topic'] });
     expect(await refused(TAG, { record: REKVISITION, topic: 'Not a slug' }, 'tagRecord')).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['topic'] }] });
     expect(await refused(TAG, { record: REKVISITION, topic: 'sip' }, 'tagRecord', as.anonymous)).toMatchObject({ __typename: 'ForbiddenError', requiredScope: 'write' });
@@ -168,6 +149,7 @@ describe('delete and restore a topic', () => {
     const deleted = await server.graphql(DELETE, { id: topic.id, version: 2 }, as.write);
     expect(deleted.data!.deleteTopic).toMatchObject({ deletedAt: expect.any(String), version: 3 });
     expect(await topicsOf(REKVISITION)).not.toContain('long-term-financing');
+    expect(await decisionsTagged('long-term-financing')).toEqual([]);
     const list = await server.graphql(`{ topics(first: 5, filter: { text: "financing" }) { totalCount } }`);
     expect(list.data!.topics.totalCount).toBe(0);
     const incremental = await server.graphql(`query ($since: DateTime!) { topics(first: 10, filter: { updatedSince: $since }) { edges { node { slug deletedAt } } } }`, { since: startedAt });
@@ -179,6 +161,7 @@ describe('delete and restore a topic', () => {
     expect(await refused(RESTORE, { id: topic.id }, 'restoreTopic')).toMatchObject({ __typename: 'ForbiddenError', requiredScope: 'admin' });
     expect((await server.graphql(RESTORE, { id: topic.id }, as.admin)).data!.restoreTopic).toEqual({ __typename: 'Topic', deletedAt: null, version: 4 });
     expect(await topicsOf(REKVISITION)).toContain('long-term-financing');
+    expect(await decisionsTagged('long-term-financing')).toContain(REKVISITION);
   });
 });
 

@@ -1,24 +1,25 @@
 import { tables } from '@naravard/db';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
   dateInRange,
+  filterId,
   lifecycleConditions,
   lifecycleFilterFields,
+  referenceIs,
   regionIs,
   taggedWith,
   textMatches,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
@@ -51,13 +52,6 @@ const AssignmentForecast = databaseEnum('AssignmentForecast', 'Whether a report 
   not_expected_done: 'Not expected to be done in time (bedöms inte vara klart).',
 });
 
-/**
- * A sort expression used as an order key. `paginateTable`/`paginateChildren` only compare keys
- * with `=`, `<` and `>` and read the cursor row's value in a subquery, so any expression over the
- * table's own columns works as long as it is never NULL.
- */
-const expression = (value: SQL) => value as unknown as PgColumn;
-
 const a = tables.assignments;
 
 /**
@@ -66,35 +60,22 @@ const a = tables.assignments;
  * runs are kept whole), then the reference as written (so "Nr 07" and "Nr 7" still differ).
  */
 const referenceOrder: OrderKey[] = [
-  { column: expression(sql`(${a.reference} is null)`), direction: 'asc' },
+  { column: sql`(${a.reference} is null)`, direction: 'asc' },
   {
-    column: expression(
-      sql`regexp_replace(regexp_replace(lower(coalesce(${a.reference}, '')), '([0-9]+)', '0000000000\\1', 'g'), '0*([0-9]{10})', '\\1', 'g')`,
-    ),
+    column: sql`regexp_replace(regexp_replace(lower(coalesce(${a.reference}, '')), '([0-9]+)', '0000000000\\1', 'g'), '0*([0-9]{10})', '\\1', 'g')`,
     direction: 'asc',
   },
-  { column: expression(sql`coalesce(${a.reference}, '')`), direction: 'asc' },
+  { column: sql`coalesce(${a.reference}, '')`, direction: 'asc' },
 ];
 
 /** Newest issue date first; assignments without one last. */
 const issuedOnDescOrder: OrderKey[] = [
-  { column: expression(sql`(${a.issuedOn} is null)`), direction: 'asc' },
-  { column: expression(sql`coalesce(${a.issuedOn}, date '0001-01-01')`), direction: 'desc' },
+  { column: sql`(${a.issuedOn} is null)`, direction: 'asc' },
+  { column: sql`coalesce(${a.issuedOn}, date '0001-01-01')`, direction: 'desc' },
 ];
 
 /** The natural reference order as plain ORDER BY terms, for bounded lists. */
 const referenceOrderBy = [...referenceOrder.map((key) => sql`${key.column} asc`), asc(a.id)];
-
-const typedId = (value: { typename: string; id: string } | null | undefined, argument: string, expected: string) => {
-  if (!value) return undefined;
-  if (value.typename !== expected) {
-    throw new BadInputError(`"${argument}" must be an ID of type ${expected}, got an ID of type ${value.typename}`, argument);
-  }
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.id)) {
-    throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
-  }
-  return value.id;
-};
 
 builder.node(Assignment, {
   ...taggedEntityNode<AssignmentRow>(tables.assignments),
@@ -217,22 +198,18 @@ const AssignmentOrder = builder.enumType('AssignmentOrder', {
 
 type AssignmentFilterShape = typeof AssignmentFilter.$inferInput;
 
+/** Given to the body or the person the `assignee` argument names. */
 function assigneeCondition(assignee: { typename: string; id: string } | null | undefined): SQL | undefined {
-  if (!assignee) return undefined;
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(assignee.id)) {
-    throw new BadInputError(`"assignee" is not an ID this API gave out`, 'assignee');
-  }
-  if (assignee.typename === 'Organisation') return eq(a.assigneeOrganisationId, assignee.id);
-  if (assignee.typename === 'Person') return eq(a.assigneePersonId, assignee.id);
-  throw new BadInputError(`"assignee" must be an ID of type Organisation or Person, got an ID of type ${assignee.typename}`, 'assignee');
+  const id = filterId(assignee, ['Organisation', 'Person'], 'assignee');
+  if (!id) return undefined;
+  return eq(assignee?.typename === 'Organisation' ? a.assigneeOrganisationId : a.assigneePersonId, id);
 }
 
 function assignmentConditions(filter: AssignmentFilterShape | null | undefined) {
-  const issuedById = typedId(filter?.issuedBy, 'issuedBy', 'Organisation');
   return allOf([
     ...lifecycleConditions(a, filter),
     regionIs(a.regionId, filter?.region),
-    issuedById ? eq(a.issuedById, issuedById) : undefined,
+    referenceIs(a.issuedById, filter?.issuedBy, 'Organisation', 'issuedBy'),
     assigneeCondition(filter?.assignee),
     filter?.status?.length ? inArray(a.status, filter.status) : undefined,
     ...dateInRange(a.dueOn, filter?.dueOn),
@@ -247,57 +224,28 @@ function assignmentOrder(order: string | null | undefined): OrderKey[] {
   return referenceOrder;
 }
 
+const assignmentList = filteredList<AssignmentRow, AssignmentFilterShape>({ table: tables.assignments, where: assignmentConditions, order: assignmentOrder });
+
 const assignmentListArgs = builder.args((t) => ({
   filter: t.field({ type: AssignmentFilter, description: 'Which assignments.' }),
   orderBy: t.field({ type: AssignmentOrder, defaultValue: 'REFERENCE', description: 'In which order.' }),
 }));
-
-interface AssignmentListArgs extends ConnectionArgs {
-  filter?: AssignmentFilterShape | null;
-  orderBy?: string | null;
-}
 
 builder.queryFields((t) => ({
   assignments: t.connection({
     type: Assignment,
     description: 'Assignments (uppdrag) given to bodies and people, across regions, with their status.',
     args: assignmentListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<AssignmentRow>({
-        db: context.db,
-        table: tables.assignments,
-        where: assignmentConditions(args.filter),
-        order: assignmentOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => assignmentList.page(context, args),
   }),
 }));
-
-/** A parent's assignments (a region's, those a body gave or got), batched across parents. */
-function assignmentsOf(
-  context: Context,
-  foreignKey: typeof a.regionId | typeof a.issuedById | typeof a.assigneeOrganisationId,
-  parentId: string,
-  args: AssignmentListArgs,
-) {
-  return paginateChildren<AssignmentRow>({
-    context,
-    table: tables.assignments,
-    foreignKey,
-    parentId,
-    where: assignmentConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: assignmentOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'assignments', (t) =>
   t.connection({
     type: Assignment,
     description: "The region's assignments.",
     args: assignmentListArgs,
-    resolve: (region, args, context) => assignmentsOf(context, a.regionId, region.id, args),
+    resolve: (region, args, context) => assignmentList.pageOf(context, a.regionId, region.id, args),
   }),
 );
 
@@ -306,13 +254,13 @@ builder.objectFields(Organisation, (t) => ({
     type: Assignment,
     description: 'The assignments this body gave (as uppdragsgivare).',
     args: assignmentListArgs,
-    resolve: (organisation, args, context) => assignmentsOf(context, a.issuedById, organisation.id, args),
+    resolve: (organisation, args, context) => assignmentList.pageOf(context, a.issuedById, organisation.id, args),
   }),
   assignmentsReceived: t.connection({
     type: Assignment,
     description: 'The assignments this body got.',
     args: assignmentListArgs,
-    resolve: (organisation, args, context) => assignmentsOf(context, a.assigneeOrganisationId, organisation.id, args),
+    resolve: (organisation, args, context) => assignmentList.pageOf(context, a.assigneeOrganisationId, organisation.id, args),
   }),
 }));
 
@@ -469,14 +417,6 @@ const AssignmentReportPatch = builder.inputType('AssignmentReportPatch', {
   }),
 });
 
-/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
-async function assignmentRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
 /** The newest dated live report of an assignment: latest date, then the one recorded last. */
 async function newestDatedReport(writer: Writer, assignmentId: string) {
   const r = tables.assignmentReports;
@@ -514,7 +454,7 @@ builder.mutationFields((t) => ({
           { entity: 'Person', id: input.assigneePerson, path: ['input', 'assigneePerson'] },
           { entity: 'Decision', id: input.originDecision, path: ['input', 'originDecision'] },
         ]);
-        const regionId = await assignmentRegionId(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const assignment = await writer.create<AssignmentRow & { version: number }>('Assignment', {
           reference: input.reference ?? null,
           title: input.title,
@@ -550,8 +490,7 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
       const patch = parseInput(assignmentPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const before = await writer.current<AssignmentRow & { version: number }>('Assignment', id);
-        if (before.version !== args.version) throw new ConflictError('Assignment', id, args.version, before.version);
+        const before = await writer.currentAt<AssignmentRow>('Assignment', id, args.version);
         const problem = datesProblem(
           patch.issuedOn !== undefined ? patch.issuedOn : before.issuedOn,
           patch.dueOn !== undefined ? patch.dueOn : before.dueOn,
@@ -563,7 +502,7 @@ builder.mutationFields((t) => ({
           { entity: 'Person', id: patch.assigneePerson, path: ['patch', 'assigneePerson'] },
           { entity: 'Decision', id: patch.originDecision, path: ['patch', 'originDecision'] },
         ]);
-        const regionId = await assignmentRegionId(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { issuedBy, assigneeOrganisation, assigneePerson, originDecision, region: _region, ...rest } = patch;
         return writer.update<AssignmentRow & { version: number }>('Assignment', id, args.version, {
           ...rest,
@@ -576,31 +515,16 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteAssignment: t.field({
-    type: Assignment,
+  deleteAssignment: deleteField(t, {
+    ref: Assignment,
     description:
       'Deletes an assignment (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`, and an admin can restore it, reports and all).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The assignment.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<AssignmentRow & { version: number }>('Assignment', id, args.version));
-    },
+    idDescription: 'The assignment.',
   }),
-  restoreAssignment: t.field({
-    type: Assignment,
+  restoreAssignment: restoreField(t, {
+    ref: Assignment,
     description: 'Brings back a deleted assignment. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted assignment.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<AssignmentRow & { version: number }>('Assignment', id));
-    },
+    idDescription: 'The deleted assignment.',
   }),
 
   addAssignmentReport: t.field({
@@ -650,45 +574,24 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteAssignmentReport: t.field({
-    type: AssignmentReport,
+  deleteAssignmentReport: deleteField(t, {
+    ref: AssignmentReport,
     description:
       'Deletes a report (a tombstone an admin can restore). If it was the newest dated report, the assignment takes the status of the next newest dated report, if that gives one.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The report.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const before = await writer.current<AssignmentReportRow & { version: number }>('AssignmentReport', id);
-        const wasNewest = (await newestDatedReport(writer, before.assignmentId))?.id === id;
-        const report = await writer.delete<AssignmentReportRow & { version: number }>('AssignmentReport', id, args.version);
-        if (wasNewest) await followNewestReport(writer, report.assignmentId, null);
-        return report;
-      });
+    idDescription: 'The report.',
+    beforeDelete: async (writer, report) => (await newestDatedReport(writer, report.assignmentId))?.id === report.id,
+    afterDelete: async (writer, report, wasNewest) => {
+      if (wasNewest) await followNewestReport(writer, report.assignmentId, null);
     },
   }),
-  restoreAssignmentReport: t.field({
-    type: AssignmentReport,
+  restoreAssignmentReport: restoreField(t, {
+    ref: AssignmentReport,
     description:
       "Brings back a deleted report; if it gives a status and is the assignment's newest dated report, the assignment takes that status. Needs the `admin` scope.",
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted report.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const report = await writer.restore<AssignmentReportRow & { version: number }>('AssignmentReport', id);
-        const [assignment] = await writer.tx
-          .select({ deletedAt: a.deletedAt })
-          .from(a)
-          .where(eq(a.id, report.assignmentId));
-        if (!assignment?.deletedAt) await followNewestReport(writer, report.assignmentId, report.id);
-        return report;
-      });
+    idDescription: 'The deleted report.',
+    afterRestore: async (writer, report) => {
+      const [assignment] = await writer.tx.select({ deletedAt: a.deletedAt }).from(a).where(eq(a.id, report.assignmentId));
+      if (!assignment?.deletedAt) await followNewestReport(writer, report.assignmentId, report.id);
     },
   }),
 }));

@@ -1,14 +1,23 @@
 import { tables } from '@naravard/db';
 import { and, asc, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
-import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import {
+  allOf,
+  DateRange,
+  dateInRange,
+  lifecycleConditions,
+  lifecycleFilterFields,
+  referenceIs,
+  regionIs,
+  taggedWith,
+  textMatches,
+} from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey } from '../pagination.ts';
 import { type EntityName, parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
@@ -30,24 +39,6 @@ import {
   Region,
   type RegionRow,
 } from './refs.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The UUID of a global ID given in a filter, refused unless it names a record of the expected type. */
-function idOf(globalId: { id: string; typename: string } | null | undefined, typename: string, argument: string) {
-  if (!globalId) return undefined;
-  if (globalId.typename !== typename || !UUID.test(globalId.id)) {
-    throw new BadInputError(`"${argument}" must be the ID of a ${typename}`, argument);
-  }
-  return globalId.id;
-}
-
-/**
- * A sort key that is an expression rather than a column (pagination compares and orders by it
- * the same way). Used to put records without a date last in either direction, since keyset
- * paging cannot step over NULLs.
- */
-const orderExpression = (expression: SQL) => expression as unknown as PgColumn;
 
 /** The order of an audit response's parts: by the number of the recommendation each answers. */
 const byRecommendationOrdinal = sql`(select ${tables.recommendations.ordinal} from ${tables.recommendations}
@@ -250,73 +241,47 @@ type AuditFilterShape = typeof AuditFilter.$inferInput;
 
 function auditConditions(filter: AuditFilterShape | null | undefined) {
   const a = tables.audits;
-  const auditor = idOf(filter?.auditor, 'Organisation', 'auditor');
-  const audited = idOf(filter?.audited, 'Organisation', 'audited');
   return allOf([
     ...lifecycleConditions(a, filter),
     regionIs(a.regionId, filter?.region),
-    auditor ? eq(a.auditorId, auditor) : undefined,
-    audited ? eq(a.auditedId, audited) : undefined,
+    referenceIs(a.auditorId, filter?.auditor, 'Organisation', 'auditor'),
+    referenceIs(a.auditedId, filter?.audited, 'Organisation', 'audited'),
     ...dateInRange(a.reportedOn, filter?.reportedOn),
     taggedWith('audit', a.id, filter?.topic),
     textMatches([a.title, a.summary], filter?.text),
   ]);
 }
 
+/** Audits without a report date come last in either direction: keyset paging cannot step over NULLs. */
 function auditOrder(order: string | null | undefined): OrderKey[] {
   const a = tables.audits;
-  if (order === 'REPORTED_ON_ASC') {
-    return [{ column: orderExpression(sql`coalesce(${a.reportedOn}, 'infinity'::date)`), direction: 'asc' }];
-  }
+  if (order === 'REPORTED_ON_ASC') return [{ column: sql`coalesce(${a.reportedOn}, 'infinity'::date)`, direction: 'asc' }];
   if (order === 'UPDATED_AT') return [{ column: a.updatedAt, direction: 'asc' }];
-  return [{ column: orderExpression(sql`coalesce(${a.reportedOn}, '-infinity'::date)`), direction: 'desc' }];
+  return [{ column: sql`coalesce(${a.reportedOn}, '-infinity'::date)`, direction: 'desc' }];
 }
+
+const auditList = filteredList<AuditRow, AuditFilterShape>({ table: tables.audits, where: auditConditions, order: auditOrder });
 
 const auditListArgs = builder.args((t) => ({
   filter: t.field({ type: AuditFilter, description: 'Which audits.' }),
   orderBy: t.field({ type: AuditOrder, defaultValue: 'REPORTED_ON_DESC', description: 'In which order.' }),
 }));
 
-interface AuditListArgs extends ConnectionArgs {
-  filter?: AuditFilterShape | null;
-  orderBy?: string | null;
-}
-
 builder.queryFields((t) => ({
   audits: t.connection({
     type: Audit,
     description: "Audits (granskningar) of the regions' work with the reform, with recommendations and answers.",
     args: auditListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<AuditRow>({
-        db: context.db,
-        table: tables.audits,
-        where: auditConditions(args.filter),
-        order: auditOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => auditList.page(context, args),
   }),
 }));
-
-function auditsOf(context: Context, parentId: string, args: AuditListArgs) {
-  return paginateChildren<AuditRow>({
-    context,
-    table: tables.audits,
-    foreignKey: tables.audits.regionId,
-    parentId,
-    where: auditConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: auditOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'audits', (t) =>
   t.connection({
     type: Audit,
     description: "Audits of the region's work.",
     args: auditListArgs,
-    resolve: (region, args, context) => auditsOf(context, region.id, args),
+    resolve: (region, args, context) => auditList.pageOf(context, tables.audits.regionId, region.id, args),
   }),
 );
 
@@ -328,32 +293,23 @@ builder.objectField(Region, 'audits', (t) =>
 // (a part deleted on its own earlier stays deleted). A part cannot be restored while its whole
 // is deleted.
 
-type Bookkept = { id: string; version: number; deletedAt: Date | null };
-
-/** A list that may be left out or null (then empty). */
-const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
-
-/** The live record at the version the client read, locked; a stale version is a ConflictError. */
-async function currentAt<T extends Bookkept>(writer: Writer, entity: EntityName, id: string, version: number): Promise<T> {
-  const row = await writer.current<T & Record<string, unknown>>(entity, id);
-  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
-  return row;
-}
-
-/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
-async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
 type PartTable = typeof tables.recommendations | typeof tables.auditResponses | typeof tables.recommendationResponses;
 
 /** Deletes the live rows of a part table that match, each logged, in the transaction deleting their whole. */
 async function deletePartsOf(writer: Writer, entity: EntityName, table: PartTable, where: SQL | undefined) {
   const rows = await writer.tx.select({ id: table.id }).from(table).where(and(isNull(table.deletedAt), where));
   for (const { id } of rows) await writer.delete(entity, id, null);
+}
+
+/** The answers to recommendations within an audit: the parts of its responses and those answering its recommendations. */
+function answersWithin(writer: Writer, auditId: string): SQL | undefined {
+  const r = tables.recommendations;
+  const ar = tables.auditResponses;
+  const rr = tables.recommendationResponses;
+  return or(
+    inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(eq(ar.auditId, auditId))),
+    inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(eq(r.auditId, auditId))),
+  );
 }
 
 /** The rows of a part table deleted in the same transaction as their whole (the same `deletedAt`), before the whole is restored. */
@@ -399,8 +355,8 @@ const ordinalRule = z.number().int().min(1, 'recommendations are numbered from 1
 const recommendationRules = z.object({
   ordinal: ordinalRule,
   text: rules.text(5000),
-  topics: listOf(rules.topics),
-  citations: listOf(rules.citations()),
+  topics: rules.list(rules.topics),
+  citations: rules.list(rules.citations()),
 });
 
 const auditFields = {
@@ -415,9 +371,9 @@ const auditFields = {
 const createAuditRules = z
   .object({
     ...auditFields,
-    topics: listOf(rules.topics),
-    citations: listOf(rules.citations()),
-    recommendations: listOf(z.array(recommendationRules).max(100, 'at most 100 recommendations')),
+    topics: rules.list(rules.topics),
+    citations: rules.list(rules.citations()),
+    recommendations: rules.list(z.array(recommendationRules).max(100, 'at most 100 recommendations')),
   })
   .superRefine((audit, context) => {
     const seen = new Set<number>();
@@ -443,7 +399,7 @@ const ANSWER_REQUIRED = 'a part answers with at least one of actionsTaken, plann
 const answers = (part: Answer) => Boolean(part.actionsTaken || part.plannedActions || part.timeline || part.otherComments);
 
 const partRules = z
-  .object({ recommendation: rules.globalId('Recommendation'), ...answerFields, citations: listOf(rules.citations()) })
+  .object({ recommendation: rules.globalId('Recommendation'), ...answerFields, citations: rules.list(rules.citations()) })
   .refine(answers, { message: ANSWER_REQUIRED, path: ['actionsTaken'] });
 
 const responseFields = {
@@ -459,8 +415,8 @@ const recordResponseRules = z
   .object({
     audit: rules.globalId('Audit'),
     ...responseFields,
-    parts: listOf(z.array(partRules).max(100, 'at most 100 parts')),
-    citations: listOf(rules.citations()),
+    parts: rules.list(z.array(partRules).max(100, 'at most 100 parts')),
+    citations: rules.list(rules.citations()),
   })
   .superRefine((response, context) => {
     const seen = new Set<string>();
@@ -598,7 +554,7 @@ builder.mutationFields((t) => ({
           { entity: 'Organisation', id: input.auditor, path: ['input', 'auditor'] },
           { entity: 'Organisation', id: input.audited, path: ['input', 'audited'] },
         ]);
-        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const audit = await writer.create<AuditRow>('Audit', {
           title: input.title,
           auditorId: input.auditor ?? null,
@@ -634,7 +590,7 @@ builder.mutationFields((t) => ({
           { entity: 'Organisation', id: patch.auditor, path: ['patch', 'auditor'] },
           { entity: 'Organisation', id: patch.audited, path: ['patch', 'audited'] },
         ]);
-        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { auditor, audited, region: _region, ...rest } = patch;
         return writer.update<AuditRow>('Audit', id, args.version, {
           ...rest,
@@ -645,70 +601,39 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteAudit: t.field({
-    type: Audit,
+  deleteAudit: deleteField(t, {
+    ref: Audit,
     description:
       'Deletes an audit together with its recommendations, its responses and their parts (tombstones: they leave the lists, show in `updatedSince` queries with `deletedAt`, and an admin can restore them).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The audit.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const audit = await writer.delete<AuditRow>('Audit', id, args.version);
-        const r = tables.recommendations;
-        const ar = tables.auditResponses;
-        const rr = tables.recommendationResponses;
-        await deletePartsOf(
-          writer,
-          'RecommendationResponse',
-          rr,
-          or(
-            inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(eq(ar.auditId, id))),
-            inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(eq(r.auditId, id))),
-          ),
-        );
-        await deletePartsOf(writer, 'AuditResponse', ar, eq(ar.auditId, id));
-        await deletePartsOf(writer, 'Recommendation', r, eq(r.auditId, id));
-        return audit;
-      });
+    idDescription: 'The audit.',
+    afterDelete: async (writer, audit) => {
+      const r = tables.recommendations;
+      const ar = tables.auditResponses;
+      await deletePartsOf(writer, 'RecommendationResponse', tables.recommendationResponses, answersWithin(writer, audit.id));
+      await deletePartsOf(writer, 'AuditResponse', ar, eq(ar.auditId, audit.id));
+      await deletePartsOf(writer, 'Recommendation', r, eq(r.auditId, audit.id));
     },
   }),
-  restoreAudit: t.field({
-    type: Audit,
+  restoreAudit: restoreField(t, {
+    ref: Audit,
     description:
       'Brings back a deleted audit with the recommendations, responses and parts deleted with it. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted audit.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const a = tables.audits;
-        const r = tables.recommendations;
-        const ar = tables.auditResponses;
-        const rr = tables.recommendationResponses;
-        const deletedAt = sql`(select ${a.deletedAt} from ${a} where ${a.id} = ${id})`;
-        const recommendations = await partsDeletedWith(writer, r, deletedAt, eq(r.auditId, id));
-        const responses = await partsDeletedWith(writer, ar, deletedAt, eq(ar.auditId, id));
-        const parts = await partsDeletedWith(
-          writer,
-          rr,
-          deletedAt,
-          or(
-            inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(eq(ar.auditId, id))),
-            inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(eq(r.auditId, id))),
-          ),
-        );
-        const audit = await writer.restore<AuditRow>('Audit', id);
-        for (const partId of recommendations) await writer.restore('Recommendation', partId);
-        for (const partId of responses) await writer.restore('AuditResponse', partId);
-        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
-        return audit;
-      });
+    idDescription: 'The deleted audit.',
+    beforeRestore: async (writer, id) => {
+      const a = tables.audits;
+      const r = tables.recommendations;
+      const ar = tables.auditResponses;
+      const deletedAt = sql`(select ${a.deletedAt} from ${a} where ${a.id} = ${id})`;
+      return {
+        recommendations: await partsDeletedWith(writer, r, deletedAt, eq(r.auditId, id)),
+        responses: await partsDeletedWith(writer, ar, deletedAt, eq(ar.auditId, id)),
+        parts: await partsDeletedWith(writer, tables.recommendationResponses, deletedAt, answersWithin(writer, id)),
+      };
+    },
+    afterRestore: async (writer, _audit, deletedWith) => {
+      for (const partId of deletedWith.recommendations) await writer.restore('Recommendation', partId);
+      for (const partId of deletedWith.responses) await writer.restore('AuditResponse', partId);
+      for (const partId of deletedWith.parts) await writer.restore('RecommendationResponse', partId);
     },
   }),
 
@@ -745,56 +670,41 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
       const patch = parseInput(recommendationPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const current = await currentAt<RecommendationRow>(writer, 'Recommendation', id, args.version);
+        const current = await writer.currentAt<RecommendationRow>('Recommendation', id, args.version);
         if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.auditId, patch.ordinal, id, ['patch', 'ordinal']);
         return writer.update<RecommendationRow>('Recommendation', id, args.version, patch);
       });
     },
   }),
-  deleteRecommendation: t.field({
-    type: Recommendation,
+  deleteRecommendation: deleteField(t, {
+    ref: Recommendation,
     description:
       'Deletes a recommendation together with the parts of responses that answer it (tombstones; an admin can restore them).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The recommendation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const recommendation = await writer.delete<RecommendationRow>('Recommendation', id, args.version);
-        const rr = tables.recommendationResponses;
-        await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.recommendationId, id));
-        return recommendation;
-      });
+    idDescription: 'The recommendation.',
+    afterDelete: async (writer, recommendation) => {
+      const rr = tables.recommendationResponses;
+      await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.recommendationId, recommendation.id));
     },
   }),
-  restoreRecommendation: t.field({
-    type: Recommendation,
+  restoreRecommendation: restoreField(t, {
+    ref: Recommendation,
     description:
       'Brings back a deleted recommendation with the answers deleted with it; its audit must be live. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted recommendation.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const r = tables.recommendations;
-        const ar = tables.auditResponses;
-        const rr = tables.recommendationResponses;
-        const parts = await partsDeletedWith(
-          writer,
-          rr,
-          sql`(select ${r.deletedAt} from ${r} where ${r.id} = ${id})`,
-          and(eq(rr.recommendationId, id), inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(isNull(ar.deletedAt)))),
-        );
-        const recommendation = await writer.restore<RecommendationRow>('Recommendation', id);
-        await requireLiveAudit(writer, recommendation.auditId);
-        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
-        return recommendation;
-      });
+    idDescription: 'The deleted recommendation.',
+    beforeRestore: (writer, id) => {
+      const r = tables.recommendations;
+      const ar = tables.auditResponses;
+      const rr = tables.recommendationResponses;
+      return partsDeletedWith(
+        writer,
+        rr,
+        sql`(select ${r.deletedAt} from ${r} where ${r.id} = ${id})`,
+        and(eq(rr.recommendationId, id), inArray(rr.auditResponseId, writer.tx.select({ id: ar.id }).from(ar).where(isNull(ar.deletedAt)))),
+      );
+    },
+    afterRestore: async (writer, recommendation, parts) => {
+      await requireLiveAudit(writer, recommendation.auditId);
+      for (const partId of parts) await writer.restore('RecommendationResponse', partId);
     },
   }),
 
@@ -904,54 +814,39 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('RecommendationResponse'), args.id, ['id']);
       const patch = parseInput(partPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const current = await currentAt<RecommendationResponseRow>(writer, 'RecommendationResponse', id, args.version);
+        const current = await writer.currentAt<RecommendationResponseRow>('RecommendationResponse', id, args.version);
         if (!answers({ ...current, ...patch })) throw new ValidationError([{ path: ['patch'], message: ANSWER_REQUIRED }]);
         return writer.update<RecommendationResponseRow>('RecommendationResponse', id, args.version, patch);
       });
     },
   }),
-  deleteAuditResponse: t.field({
-    type: AuditResponse,
+  deleteAuditResponse: deleteField(t, {
+    ref: AuditResponse,
     description: 'Deletes an audit response together with its parts (tombstones; an admin can restore them).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The audit response.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const response = await writer.delete<AuditResponseRow>('AuditResponse', id, args.version);
-        const rr = tables.recommendationResponses;
-        await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.auditResponseId, id));
-        return response;
-      });
+    idDescription: 'The audit response.',
+    afterDelete: async (writer, response) => {
+      const rr = tables.recommendationResponses;
+      await deletePartsOf(writer, 'RecommendationResponse', rr, eq(rr.auditResponseId, response.id));
     },
   }),
-  restoreAuditResponse: t.field({
-    type: AuditResponse,
+  restoreAuditResponse: restoreField(t, {
+    ref: AuditResponse,
     description: 'Brings back a deleted audit response with the parts deleted with it; its audit must be live. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted audit response.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const r = tables.recommendations;
-        const ar = tables.auditResponses;
-        const rr = tables.recommendationResponses;
-        const parts = await partsDeletedWith(
-          writer,
-          rr,
-          sql`(select ${ar.deletedAt} from ${ar} where ${ar.id} = ${id})`,
-          and(eq(rr.auditResponseId, id), inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(isNull(r.deletedAt)))),
-        );
-        const response = await writer.restore<AuditResponseRow>('AuditResponse', id);
-        await requireLiveAudit(writer, response.auditId);
-        for (const partId of parts) await writer.restore('RecommendationResponse', partId);
-        return response;
-      });
+    idDescription: 'The deleted audit response.',
+    beforeRestore: (writer, id) => {
+      const r = tables.recommendations;
+      const ar = tables.auditResponses;
+      const rr = tables.recommendationResponses;
+      return partsDeletedWith(
+        writer,
+        rr,
+        sql`(select ${ar.deletedAt} from ${ar} where ${ar.id} = ${id})`,
+        and(eq(rr.auditResponseId, id), inArray(rr.recommendationId, writer.tx.select({ id: r.id }).from(r).where(isNull(r.deletedAt)))),
+      );
+    },
+    afterRestore: async (writer, response, parts) => {
+      await requireLiveAudit(writer, response.auditId);
+      for (const partId of parts) await writer.restore('RecommendationResponse', partId);
     },
   }),
 }));

@@ -1,24 +1,24 @@
 import { tables } from '@naravard/db';
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
   dateInRange,
   lifecycleConditions,
   lifecycleFilterFields,
+  referenceIs,
   regionIs,
   taggedWith,
   textMatches,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
@@ -43,34 +43,16 @@ export const DecisionKind = databaseEnum('DecisionKind', 'What kind of decision 
 });
 
 /**
- * A sort expression used as an order key. `paginateTable`/`paginateChildren` only compare keys
- * with `=`, `<` and `>` and read the cursor row's value in a subquery, so any expression over the
- * table's own columns works as long as it is never NULL.
- */
-const expression = (value: SQL) => value as unknown as PgColumn;
-
-/**
  * The decision date as two never-NULL keys: first whether it is missing (decisions known only
  * from a report have no date), so undated decisions come last in both directions, then the date.
  */
 function decidedOnOrder(direction: 'asc' | 'desc'): OrderKey[] {
   const d = tables.decisions;
   return [
-    { column: expression(sql`(${d.decidedOn} is null)`), direction: 'asc' },
-    { column: expression(sql`coalesce(${d.decidedOn}, date '0001-01-01')`), direction },
+    { column: sql`(${d.decidedOn} is null)`, direction: 'asc' },
+    { column: sql`coalesce(${d.decidedOn}, date '0001-01-01')`, direction },
   ];
 }
-
-const typedId = (value: { typename: string; id: string } | null | undefined, argument: string, expected: string) => {
-  if (!value) return undefined;
-  if (value.typename !== expected) {
-    throw new BadInputError(`"${argument}" must be an ID of type ${expected}, got an ID of type ${value.typename}`, argument);
-  }
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.id)) {
-    throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
-  }
-  return value.id;
-};
 
 builder.node(Decision, {
   ...taggedEntityNode<DecisionRow>(tables.decisions),
@@ -140,13 +122,11 @@ type DecisionFilterShape = typeof DecisionFilter.$inferInput;
 
 function decisionConditions(filter: DecisionFilterShape | null | undefined) {
   const d = tables.decisions;
-  const organisationId = typedId(filter?.organisation, 'organisation', 'Organisation');
-  const meetingId = typedId(filter?.meeting, 'meeting', 'Meeting');
   return allOf([
     ...lifecycleConditions(d, filter),
     regionIs(d.regionId, filter?.region),
-    organisationId ? eq(d.decidedById, organisationId) : undefined,
-    meetingId ? eq(d.meetingId, meetingId) : undefined,
+    referenceIs(d.decidedById, filter?.organisation, 'Organisation', 'organisation'),
+    referenceIs(d.meetingId, filter?.meeting, 'Meeting', 'meeting'),
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
     ...dateInRange(d.decidedOn, filter?.decidedOn),
     taggedWith('decision', d.id, filter?.topic),
@@ -160,57 +140,28 @@ function decisionOrder(order: string | null | undefined): OrderKey[] {
   return decidedOnOrder('desc');
 }
 
+const decisionList = filteredList<DecisionRow, DecisionFilterShape>({ table: tables.decisions, where: decisionConditions, order: decisionOrder });
+
 const decisionListArgs = builder.args((t) => ({
   filter: t.field({ type: DecisionFilter, description: 'Which decisions.' }),
   orderBy: t.field({ type: DecisionOrder, defaultValue: 'DECIDED_ON_DESC', description: 'In which order.' }),
 }));
-
-interface DecisionListArgs extends ConnectionArgs {
-  filter?: DecisionFilterShape | null;
-  orderBy?: string | null;
-}
 
 builder.queryFields((t) => ({
   decisions: t.connection({
     type: Decision,
     description: 'Decisions, decisions on direction, delegations and approvals, across regions.',
     args: decisionListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<DecisionRow>({
-        db: context.db,
-        table: tables.decisions,
-        where: decisionConditions(args.filter),
-        order: decisionOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => decisionList.page(context, args),
   }),
 }));
-
-/** A parent's decisions (a region's, an organisation's), batched across parents. */
-function decisionsOf(
-  context: Context,
-  foreignKey: typeof tables.decisions.regionId | typeof tables.decisions.decidedById,
-  parentId: string,
-  args: DecisionListArgs,
-) {
-  return paginateChildren<DecisionRow>({
-    context,
-    table: tables.decisions,
-    foreignKey,
-    parentId,
-    where: decisionConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: decisionOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'decisions', (t) =>
   t.connection({
     type: Decision,
     description: "The region's decisions.",
     args: decisionListArgs,
-    resolve: (region, args, context) => decisionsOf(context, tables.decisions.regionId, region.id, args),
+    resolve: (region, args, context) => decisionList.pageOf(context, tables.decisions.regionId, region.id, args),
   }),
 );
 
@@ -219,7 +170,7 @@ builder.objectField(Organisation, 'decisions', (t) =>
     type: Decision,
     description: 'The decisions this body took.',
     args: decisionListArgs,
-    resolve: (organisation, args, context) => decisionsOf(context, tables.decisions.decidedById, organisation.id, args),
+    resolve: (organisation, args, context) => decisionList.pageOf(context, tables.decisions.decidedById, organisation.id, args),
   }),
 );
 
@@ -284,14 +235,6 @@ const DecisionPatch = builder.inputType('DecisionPatch', {
   }),
 });
 
-/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
-async function decisionRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
 /** The meeting an agenda item belongs to, with its heading for messages. */
 async function agendaItemOf(writer: Writer, id: string) {
   const i = tables.agendaItems;
@@ -331,7 +274,7 @@ builder.mutationFields((t) => ({
         const [meeting] = meetingId
           ? await writer.tx.select().from(tables.meetings).where(eq(tables.meetings.id, meetingId))
           : [];
-        const regionId = await decisionRegionId(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
           kind: input.kind,
           title: input.title ?? null,
@@ -363,8 +306,7 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
       const patch = parseInput(decisionPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const before = await writer.current<DecisionRow & { version: number }>('Decision', id);
-        if (before.version !== args.version) throw new ConflictError('Decision', id, args.version, before.version);
+        const before = await writer.currentAt<DecisionRow>('Decision', id, args.version);
         await writer.requireLive([
           { entity: 'Organisation', id: patch.decidedBy, path: ['patch', 'decidedBy'] },
           { entity: 'Meeting', id: patch.meeting, path: ['patch', 'meeting'] },
@@ -385,7 +327,7 @@ builder.mutationFields((t) => ({
             ]);
           }
         }
-        const regionId = await decisionRegionId(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { decidedBy, meeting, agendaItem, region: _region, ...rest } = patch;
         return writer.update<DecisionRow & { version: number }>('Decision', id, args.version, {
           ...rest,
@@ -397,42 +339,25 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteDecision: t.field({
-    type: Decision,
+  deleteDecision: deleteField(t, {
+    ref: Decision,
     description:
       'Deletes a decision (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`, and an admin can restore it). Assignments that come from it keep pointing at the tombstone.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The decision.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<DecisionRow & { version: number }>('Decision', id, args.version));
-    },
+    idDescription: 'The decision.',
   }),
-  restoreDecision: t.field({
-    type: Decision,
+  restoreDecision: restoreField(t, {
+    ref: Decision,
     description: 'Brings back a deleted decision; refused while its agenda item is deleted. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted decision.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const [row] = await writer.tx
-          .select({ agendaItemId: tables.decisions.agendaItemId })
-          .from(tables.decisions)
-          .where(eq(tables.decisions.id, id));
-        const item = row?.agendaItemId ? await agendaItemOf(writer, row.agendaItemId) : undefined;
-        if (item?.deletedAt) {
-          throw new ValidationError([
-            { path: ['id'], message: `its agenda item ${item.ordinal} (${item.title}) is deleted; restore that first` },
-          ]);
-        }
-        return writer.restore<DecisionRow & { version: number }>('Decision', id);
-      });
+    idDescription: 'The deleted decision.',
+    beforeRestore: async (writer, id) => {
+      const [row] = await writer.tx
+        .select({ agendaItemId: tables.decisions.agendaItemId })
+        .from(tables.decisions)
+        .where(eq(tables.decisions.id, id));
+      const item = row?.agendaItemId ? await agendaItemOf(writer, row.agendaItemId) : undefined;
+      if (item?.deletedAt) {
+        throw new ValidationError([{ path: ['id'], message: `its agenda item ${item.ordinal} (${item.title}) is deleted; restore that first` }]);
+      }
     },
   }),
 }));

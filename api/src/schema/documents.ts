@@ -1,38 +1,34 @@
 import { createHash } from 'node:crypto';
 import { type EntityType, foldWhitespace, tables } from '@naravard/db';
-import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
-import { and, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
+import {
+  allOf,
+  DateRange,
+  dateInRange,
+  lifecycleConditions,
+  lifecycleFilterFields,
+  referenceIs,
+  regionIs,
+  taggedWith,
+  textMatches,
+} from '../filters.ts';
 import { loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
+import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, loadEntity } from './entities.ts';
+import { ENTITIES, entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput, Tagged } from './provenance.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow } from './refs.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The UUID of a global ID given in a filter, refused unless it names a record of the expected type. */
-function idOf(globalId: { id: string; typename: string } | null | undefined, typename: string, argument: string) {
-  if (!globalId) return undefined;
-  if (globalId.typename !== typename || !UUID.test(globalId.id)) {
-    throw new BadInputError(`"${argument}" must be the ID of a ${typename}`, argument);
-  }
-  return globalId.id;
-}
-
-/** A sort key that is an expression rather than a column; pagination compares and orders by it the same way. */
-const orderExpression = (expression: SQL) => expression as unknown as PgColumn;
 
 /** How many lines a text has, split at line feeds as the citations' 1-based line numbers are (a final line feed ends the last line). */
 function lineCountOf(text: string): number {
@@ -197,7 +193,7 @@ function citationsOf(context: Context, documentId: string, args: CitationListArg
   const order: OrderKey[] =
     args.orderBy === 'UPDATED_AT'
       ? [{ column: c.updatedAt, direction: 'asc' }]
-      : [{ column: orderExpression(sql`coalesce(${c.lineStart}, 2147483647)`), direction: 'asc' }];
+      : [{ column: sql`coalesce(${c.lineStart}, 2147483647)`, direction: 'asc' }];
   return paginateChildren<CitationRow>({
     context,
     table: c,
@@ -238,14 +234,13 @@ type DocumentFilterShape = typeof DocumentFilter.$inferInput;
 
 function documentConditions(filter: DocumentFilterShape | null | undefined) {
   const d = tables.documents;
-  const issuedBy = idOf(filter?.issuedBy, 'Organisation', 'issuedBy');
   const registryNumber = filter?.registryNumber?.trim();
   return allOf([
     ...lifecycleConditions(d, filter),
     regionIs(d.regionId, filter?.region),
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
     ...dateInRange(d.issuedOn, filter?.issuedOn),
-    issuedBy ? eq(d.issuedById, issuedBy) : undefined,
+    referenceIs(d.issuedById, filter?.issuedBy, 'Organisation', 'issuedBy'),
     registryNumber ? sql`upper(${d.registryNumber}) = upper(${registryNumber})` : undefined,
     taggedWith('document', d.id, filter?.topic),
     textMatches([d.title, d.text], filter?.text),
@@ -254,59 +249,34 @@ function documentConditions(filter: DocumentFilterShape | null | undefined) {
 
 function documentOrder(order: string | null | undefined): OrderKey[] {
   const d = tables.documents;
-  if (order === 'ISSUED_ON_ASC') {
-    return [{ column: orderExpression(sql`coalesce(${d.issuedOn}, 'infinity'::date)`), direction: 'asc' }];
-  }
+  if (order === 'ISSUED_ON_ASC') return [{ column: sql`coalesce(${d.issuedOn}, 'infinity'::date)`, direction: 'asc' }];
   if (order === 'TITLE') return [{ column: d.title, direction: 'asc' }];
   if (order === 'UPDATED_AT') return [{ column: d.updatedAt, direction: 'asc' }];
-  return [{ column: orderExpression(sql`coalesce(${d.issuedOn}, '-infinity'::date)`), direction: 'desc' }];
+  return [{ column: sql`coalesce(${d.issuedOn}, '-infinity'::date)`, direction: 'desc' }];
 }
+
+const documentList = filteredList<DocumentRow, DocumentFilterShape>({ table: tables.documents, where: documentConditions, order: documentOrder });
 
 const documentListArgs = builder.args((t) => ({
   filter: t.field({ type: DocumentFilter, description: 'Which documents.' }),
   orderBy: t.field({ type: DocumentOrder, defaultValue: 'ISSUED_ON_DESC', description: 'In which order.' }),
 }));
 
-interface DocumentListArgs extends ConnectionArgs {
-  filter?: DocumentFilterShape | null;
-  orderBy?: string | null;
-}
-
 builder.queryFields((t) => ({
   documents: t.connection({
     type: Document,
     description: 'The source documents every fact is read from, with their full text.',
     args: documentListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<DocumentRow>({
-        db: context.db,
-        table: tables.documents,
-        where: documentConditions(args.filter),
-        order: documentOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => documentList.page(context, args),
   }),
 }));
-
-function documentsOf(context: Context, parentId: string, args: DocumentListArgs) {
-  return paginateChildren<DocumentRow>({
-    context,
-    table: tables.documents,
-    foreignKey: tables.documents.regionId,
-    parentId,
-    where: documentConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: documentOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'documents', (t) =>
   t.connection({
     type: Document,
     description: 'Documents from the region.',
     args: documentListArgs,
-    resolve: (region, args, context) => documentsOf(context, region.id, args),
+    resolve: (region, args, context) => documentList.pageOf(context, tables.documents.regionId, region.id, args),
   }),
 );
 
@@ -328,19 +298,8 @@ export type { CitationRow };
 /** At most this many characters of text per document (about 2,500 pages). */
 const MAX_TEXT_LENGTH = 5_000_000;
 
-/** A list that may be left out or null (then empty). */
-const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
-
 /** SHA-256 of a text, hex: the form `textSha256` has. */
 const sha256Of = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
-async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
 
 /** Refuses a text some document (another one, when updating) already has, naming that document. */
 async function requireNewText(writer: Writer, textSha256: string, exceptId: string | null, path: (string | number)[]) {
@@ -380,37 +339,10 @@ function describeCitations(groups: { entityType: EntityType; count: number }[]) 
   return `${total} live citation${total === 1 ? '' : 's'} (${groups.map((group) => `${GRAPHQL_TYPE_OF.get(group.entityType) ?? group.entityType} ${group.count}`).join(', ')})`;
 }
 
-/** The record types that carry citations: those whose GraphQL type implements `Cited` (worked out once per schema). */
-const citedBySchema = new WeakMap<GraphQLSchema, string[]>();
-function citedTypes(schema: GraphQLSchema): string[] {
-  let cited = citedBySchema.get(schema);
-  if (!cited) {
-    cited = Object.keys(ENTITIES).filter((name) => {
-      const type = schema.getType(name);
-      return isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Cited');
-    });
-    citedBySchema.set(schema, cited);
-  }
-  return cited;
-}
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The type and UUID of a record that carries citations, from its global ID; a ValidationError at `path` otherwise. */
+/** The type and UUID of a record that carries citations (its GraphQL type implements `Cited`), from its global ID; a ValidationError at `path` otherwise. */
 function citedRecordOf(schema: GraphQLSchema, value: string, path: (string | number)[]): { typeName: string; id: string } {
-  let decoded: { typename: string; id: string };
-  try {
-    decoded = decodeGlobalID(String(value));
-  } catch {
-    throw new ValidationError([{ path, message: `"${value}" is not an ID this API gave out` }]);
-  }
-  const cited = citedTypes(schema);
-  if (!cited.includes(decoded.typename) || !UUID_PATTERN.test(decoded.id)) {
-    throw new ValidationError([
-      { path, message: `must be the ID of a record that carries citations (${cited.join(', ')}), not of a ${decoded.typename}` },
-    ]);
-  }
-  return { typeName: decoded.typename, id: decoded.id };
+  const cited = entitiesImplementing(schema, 'Cited');
+  return recordIdOf(value, cited, `record that carries citations (${cited.join(', ')})`, path);
 }
 
 const documentFields = {
@@ -427,7 +359,7 @@ const documentFields = {
     .refine((text) => text.trim().length > 0, 'must not be blank'),
 };
 
-const addDocumentRules = z.object({ ...documentFields, topics: listOf(rules.topics) });
+const addDocumentRules = z.object({ ...documentFields, topics: rules.list(rules.topics) });
 const documentPatchRules = z.object(documentFields).partial().strict();
 const citationRules = rules.citations().element;
 const removeCitationRules = z.object({
@@ -484,7 +416,7 @@ builder.mutationFields((t) => ({
       const input = parseInput(addDocumentRules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.issuedBy, path: ['input', 'issuedBy'] }]);
-        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const textSha256 = sha256Of(input.text);
         await requireNewText(writer, textSha256, null, ['input', 'text']);
         const document = await writer.create<DocumentRow>('Document', {
@@ -518,10 +450,9 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Document'), args.id, ['id']);
       const patch = parseInput(documentPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const current = await writer.current<DocumentRow>('Document', id);
-        if (current.version !== args.version) throw new ConflictError('Document', id, args.version, current.version);
+        const current = await writer.currentAt<DocumentRow>('Document', id, args.version);
         await writer.requireLive([{ entity: 'Organisation', id: patch.issuedBy, path: ['patch', 'issuedBy'] }]);
-        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { issuedBy, region: _region, text, ...rest } = patch;
         const changes: Record<string, unknown> = {
           ...rest,
@@ -546,51 +477,34 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteDocument: t.field({
-    type: Document,
+  deleteDocument: deleteField(t, {
+    ref: Document,
     description:
       'Deletes a document (a tombstone; an admin can restore it). Refused while live citations quote it or live audit responses name it: remove those first (removeCitation).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The document.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const current = await writer.current<DocumentRow>('Document', id);
-        if (current.version !== args.version) throw new ConflictError('Document', id, args.version, current.version);
-        const quoted = await liveCitationsOf(writer, id);
-        if (quoted.length > 0) {
-          throw new ValidationError([
-            { path: ['id'], message: `the document is quoted by ${describeCitations(quoted)}: remove them first (removeCitation)` },
-          ]);
-        }
-        const ar = tables.auditResponses;
-        const responses = await writer.tx
-          .select({ id: ar.id })
-          .from(ar)
-          .where(and(eq(ar.documentId, id), isNull(ar.deletedAt)));
-        if (responses.length > 0) {
-          throw new ValidationError([
-            { path: ['id'], message: `the document holds ${responses.length} live audit response(s): change or delete them first` },
-          ]);
-        }
-        return writer.delete<DocumentRow>('Document', id, args.version);
-      });
+    idDescription: 'The document.',
+    beforeDelete: async (writer, { id }) => {
+      const quoted = await liveCitationsOf(writer, id);
+      if (quoted.length > 0) {
+        throw new ValidationError([
+          { path: ['id'], message: `the document is quoted by ${describeCitations(quoted)}: remove them first (removeCitation)` },
+        ]);
+      }
+      const ar = tables.auditResponses;
+      const responses = await writer.tx
+        .select({ id: ar.id })
+        .from(ar)
+        .where(and(eq(ar.documentId, id), isNull(ar.deletedAt)));
+      if (responses.length > 0) {
+        throw new ValidationError([
+          { path: ['id'], message: `the document holds ${responses.length} live audit response(s): change or delete them first` },
+        ]);
+      }
     },
   }),
-  restoreDocument: t.field({
-    type: Document,
+  restoreDocument: restoreField(t, {
+    ref: Document,
     description: 'Brings back a deleted document. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted document.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<DocumentRow>('Document', id));
-    },
+    idDescription: 'The deleted document.',
   }),
 
   citeRecord: t.field({

@@ -1,5 +1,6 @@
 import { type EntityType, tables } from '@naravard/db';
 import { brandWithType, type ObjectRef } from '@pothos/core';
+import { type GraphQLSchema, isObjectType } from 'graphql';
 import type { Context } from '../context.ts';
 import { type EntityTable, rowLoader } from '../loaders.ts';
 import * as refs from './refs.ts';
@@ -63,4 +64,27 @@ export async function loadEntity(context: Context, type: EntityType, id: string)
   const row = await rowLoader<{ id: string }>(context, entity.table).load(id);
   if (row) brandWithType(row, entity.ref as never);
   return row;
+}
+
+const implementersBySchema = new WeakMap<GraphQLSchema, Map<string, string[]>>();
+
+/**
+ * The entity types whose GraphQL type implements an interface in the built schema ("Cited": the
+ * records that carry citations, "Tagged": those that can be tagged), worked out once per schema.
+ */
+export function entitiesImplementing(schema: GraphQLSchema, interfaceName: string): string[] {
+  let byInterface = implementersBySchema.get(schema);
+  if (!byInterface) {
+    byInterface = new Map();
+    implementersBySchema.set(schema, byInterface);
+  }
+  let names = byInterface.get(interfaceName);
+  if (!names) {
+    names = Object.keys(ENTITIES).filter((name) => {
+      const type = schema.getType(name);
+      return isObjectType(type) && type.getInterfaces().some((face) => face.name === interfaceName);
+    });
+    byInterface.set(interfaceName, names);
+  }
+  return names;
 }

@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
-import { allOf, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { type FieldIssue, ValidationError } from '../errors.ts';
+import { allOf, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
-import { type EntityName, parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { filteredList, type OrderKey, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
 import {
@@ -26,20 +27,6 @@ import {
   Region,
   type RegionRow,
 } from './refs.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The UUID of a global ID given in a filter, refused unless it names a record of the expected type. */
-function idOf(globalId: { id: string; typename: string } | null | undefined, typename: string, argument: string) {
-  if (!globalId) return undefined;
-  if (globalId.typename !== typename || !UUID.test(globalId.id)) {
-    throw new BadInputError(`"${argument}" must be the ID of a ${typename}`, argument);
-  }
-  return globalId.id;
-}
-
-/** A sort key that is an expression rather than a column; pagination compares and orders by it the same way. */
-const orderExpression = (expression: SQL) => expression as unknown as PgColumn;
 
 /**
  * The first day of a period column ("2024" → 2024-01-01, "2024-Q3" → 2024-07-01, "2024-09" →
@@ -337,14 +324,12 @@ function grantProgrammeConditions(filter: GrantProgrammeFilterShape | null | und
 
 function grantConditions(filter: GrantFilterShape | null | undefined) {
   const g = tables.grants;
-  const recipient = idOf(filter?.recipientOrganisation, 'Organisation', 'recipientOrganisation');
-  const programme = idOf(filter?.programme, 'GrantProgramme', 'programme');
   const start = periodStart(g.period);
   return allOf([
     ...lifecycleConditions(g, filter),
     regionIs(g.recipientRegionId, filter?.region),
-    recipient ? eq(g.recipientOrganisationId, recipient) : undefined,
-    programme ? eq(g.programmeId, programme) : undefined,
+    referenceIs(g.recipientOrganisationId, filter?.recipientOrganisation, 'Organisation', 'recipientOrganisation'),
+    referenceIs(g.programmeId, filter?.programme, 'GrantProgramme', 'programme'),
     filter?.status?.length ? inArray(g.status, filter.status) : undefined,
     filter?.periodFrom ? sql`${start} >= ${periodBounds(filter.periodFrom).start}::date` : undefined,
     filter?.periodTo ? sql`${start} < ${periodBounds(filter.periodTo).next}::date` : undefined,
@@ -353,23 +338,18 @@ function grantConditions(filter: GrantFilterShape | null | undefined) {
 
 function grantOrder(order: string | null | undefined): OrderKey[] {
   const g = tables.grants;
-  if (order === 'PERIOD_ASC') return [{ column: orderExpression(periodStart(g.period)), direction: 'asc' }];
-  if (order === 'AMOUNT_DESC') {
-    return [{ column: orderExpression(sql`coalesce(${g.amountSek}, -1)`), direction: 'desc' }];
-  }
+  if (order === 'PERIOD_ASC') return [{ column: periodStart(g.period), direction: 'asc' }];
+  if (order === 'AMOUNT_DESC') return [{ column: sql`coalesce(${g.amountSek}, -1)`, direction: 'desc' }];
   if (order === 'UPDATED_AT') return [{ column: g.updatedAt, direction: 'asc' }];
-  return [{ column: orderExpression(periodStart(g.period)), direction: 'desc' }];
+  return [{ column: periodStart(g.period), direction: 'desc' }];
 }
+
+const grantList = filteredList<GrantRow, GrantFilterShape>({ table: tables.grants, where: grantConditions, order: grantOrder });
 
 const grantListArgs = builder.args((t) => ({
   filter: t.field({ type: GrantFilter, description: 'Which grants.' }),
   orderBy: t.field({ type: GrantOrder, defaultValue: 'PERIOD_DESC', description: 'In which order.' }),
 }));
-
-interface GrantListArgs extends ConnectionArgs {
-  filter?: GrantFilterShape | null;
-  orderBy?: string | null;
-}
 
 builder.queryFields((t) => ({
   grantProgrammes: t.connection({
@@ -394,42 +374,16 @@ builder.queryFields((t) => ({
     type: Grant,
     description: 'Amounts granted to regions and organisations, across programmes.',
     args: grantListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<GrantRow>({
-        db: context.db,
-        table: tables.grants,
-        where: grantConditions(args.filter),
-        order: grantOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => grantList.page(context, args),
   }),
 }));
-
-/** A recipient's grants (a region's, an organisation's), batched across parents. */
-function grantsOf(
-  context: Context,
-  foreignKey: typeof tables.grants.recipientRegionId | typeof tables.grants.recipientOrganisationId,
-  parentId: string,
-  args: GrantListArgs,
-) {
-  return paginateChildren<GrantRow>({
-    context,
-    table: tables.grants,
-    foreignKey,
-    parentId,
-    where: grantConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: grantOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'grants', (t) =>
   t.connection({
     type: Grant,
     description: 'Grants the region received.',
     args: grantListArgs,
-    resolve: (region, args, context) => grantsOf(context, tables.grants.recipientRegionId, region.id, args),
+    resolve: (region, args, context) => grantList.pageOf(context, tables.grants.recipientRegionId, region.id, args),
   }),
 );
 
@@ -438,7 +392,7 @@ builder.objectField(Organisation, 'grants', (t) =>
     type: Grant,
     description: 'Grants this organisation received.',
     args: grantListArgs,
-    resolve: (organisation, args, context) => grantsOf(context, tables.grants.recipientOrganisationId, organisation.id, args),
+    resolve: (organisation, args, context) => grantList.pageOf(context, tables.grants.recipientOrganisationId, organisation.id, args),
   }),
 );
 
@@ -448,26 +402,6 @@ builder.objectField(Organisation, 'grants', (t) =>
 // decimals (öre), never negative. A programme or a grant that money is still recorded against
 // (live grants or allocations) cannot be deleted: delete those first. A grant or an allocation
 // cannot be restored while what it comes from is deleted.
-
-type Bookkept = { id: string; version: number; deletedAt: Date | null };
-
-/** A list that may be left out or null (then empty). */
-const listOf = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? [], schema);
-
-/** The live record at the version the client read, locked; a stale version is a ConflictError. */
-async function currentAt<T extends Bookkept>(writer: Writer, entity: EntityName, id: string, version: number): Promise<T> {
-  const row = await writer.current<T & Record<string, unknown>>(entity, id);
-  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
-  return row;
-}
-
-/** The region's UUID from its county code (null clears, undefined leaves), or a NotFoundError naming the input field. */
-async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
 
 /** A rule broken by a combination of fields, named by the field to fix. */
 interface Broken {
@@ -498,7 +432,7 @@ const programmeFields = {
   grantor: rules.globalId('Organisation').nullish(),
   description: rules.text(20_000).nullish(),
 };
-const createProgrammeRules = z.object({ ...programmeFields, topics: listOf(rules.topics), citations: listOf(rules.citations()) });
+const createProgrammeRules = z.object({ ...programmeFields, topics: rules.list(rules.topics), citations: rules.list(rules.citations()) });
 const programmePatchRules = z.object(programmeFields).partial().strict();
 
 // Grants
@@ -539,7 +473,7 @@ const createGrantRules = z
       .boolean()
       .nullish()
       .transform((value) => value ?? false),
-    citations: listOf(rules.citations()),
+    citations: rules.list(rules.citations()),
   })
   .superRefine((grant, context) => {
     for (const rule of grantRulesBroken({
@@ -620,7 +554,7 @@ const allocationFields = {
 };
 
 const createAllocationRules = z
-  .object({ ...allocationFields, citations: listOf(rules.citations()) })
+  .object({ ...allocationFields, citations: rules.list(rules.citations()) })
   .superRefine((allocation, context) => {
     for (const rule of allocationRulesBroken(allocation)) context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
   });
@@ -831,38 +765,22 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteGrantProgramme: t.field({
-    type: GrantProgramme,
+  deleteGrantProgramme: deleteField(t, {
+    ref: GrantProgramme,
     description:
       'Deletes a grant programme (a tombstone; an admin can restore it). Refused while live grants or allocations are recorded under it: delete those first.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The programme.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
-      return write(context, async (writer) => {
-        await currentAt<GrantProgrammeRow>(writer, 'GrantProgramme', id, args.version);
-        await requireNothingAgainst(writer, 'programme', [
-          { label: 'grants', count: () => liveCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
-          { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
-        ]);
-        return writer.delete<GrantProgrammeRow>('GrantProgramme', id, args.version);
-      });
+    idDescription: 'The programme.',
+    beforeDelete: async (writer, { id }) => {
+      await requireNothingAgainst(writer, 'programme', [
+        { label: 'grants', count: () => liveCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
+        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
+      ]);
     },
   }),
-  restoreGrantProgramme: t.field({
-    type: GrantProgramme,
+  restoreGrantProgramme: restoreField(t, {
+    ref: GrantProgramme,
     description: 'Brings back a deleted grant programme. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted programme.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<GrantProgrammeRow>('GrantProgramme', id));
-    },
+    idDescription: 'The deleted programme.',
   }),
 
   createGrant: t.field({
@@ -878,7 +796,7 @@ builder.mutationFields((t) => ({
           { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
           { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
         ]);
-        const regionId = await regionIdOf(writer, input.recipientRegion, ['input', 'recipientRegion']);
+        const regionId = await writer.regionId(input.recipientRegion, ['input', 'recipientRegion']);
         const grant = await writer.create<GrantRow>('Grant', {
           programmeId: input.programme,
           recipientRegionId: regionId ?? null,
@@ -910,12 +828,12 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
       const patch = parseInput(grantPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const current = await currentAt<GrantRow>(writer, 'Grant', id, args.version);
+        const current = await writer.currentAt<GrantRow>('Grant', id, args.version);
         await writer.requireLive([
           { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
           { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
         ]);
-        const regionId = await regionIdOf(writer, patch.recipientRegion, ['patch', 'recipientRegion']);
+        const regionId = await writer.regionId(patch.recipientRegion, ['patch', 'recipientRegion']);
         refuse(
           grantRulesBroken({
             hasRecipientRegion: Boolean(after(regionId, current.recipientRegionId)),
@@ -935,41 +853,22 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteGrant: t.field({
-    type: Grant,
+  deleteGrant: deleteField(t, {
+    ref: Grant,
     description:
       'Deletes a grant (a tombstone; an admin can restore it). Refused while live allocations are recorded against it: delete those first.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The grant.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
-      return write(context, async (writer) => {
-        await currentAt<GrantRow>(writer, 'Grant', id, args.version);
-        await requireNothingAgainst(writer, 'grant', [
-          { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
-        ]);
-        return writer.delete<GrantRow>('Grant', id, args.version);
-      });
+    idDescription: 'The grant.',
+    beforeDelete: async (writer, { id }) => {
+      await requireNothingAgainst(writer, 'grant', [
+        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
+      ]);
     },
   }),
-  restoreGrant: t.field({
-    type: Grant,
+  restoreGrant: restoreField(t, {
+    ref: Grant,
     description: 'Brings back a deleted grant; its programme must be live. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted grant.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const grant = await writer.restore<GrantRow>('Grant', id);
-        await requireLiveSources(writer, [{ entity: 'GrantProgramme', id: grant.programmeId }]);
-        return grant;
-      });
-    },
+    idDescription: 'The deleted grant.',
+    afterRestore: (writer, grant) => requireLiveSources(writer, [{ entity: 'GrantProgramme', id: grant.programmeId }]),
   }),
 
   createAllocation: t.field({
@@ -989,7 +888,7 @@ builder.mutationFields((t) => ({
           { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
         ]);
         await requireGrantUnderProgramme(writer, input.grant ?? null, input.programme ?? null, ['input', 'programme']);
-        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const allocation = await writer.create<AllocationRow>('Allocation', {
           grantId: input.grant ?? null,
           programmeId: input.programme ?? null,
@@ -1027,7 +926,7 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
       const patch = parseInput(allocationPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const current = await currentAt<AllocationRow>(writer, 'Allocation', id, args.version);
+        const current = await writer.currentAt<AllocationRow>('Allocation', id, args.version);
         await writer.requireLive([
           { entity: 'Grant', id: patch.grant, path: ['patch', 'grant'] },
           { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
@@ -1050,7 +949,7 @@ builder.mutationFields((t) => ({
           'patch',
         );
         await requireGrantUnderProgramme(writer, grantId, programmeId, ['patch', patch.programme !== undefined ? 'programme' : 'grant']);
-        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { grant, programme, fromOrganisation, recipientOrganisation, region: _region, ...rest } = patch;
         return writer.update<AllocationRow>('Allocation', id, args.version, {
           ...rest,
@@ -1063,36 +962,19 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteAllocation: t.field({
-    type: Allocation,
+  deleteAllocation: deleteField(t, {
+    ref: Allocation,
     description: 'Deletes an allocation (a tombstone: it leaves the lists, shows in `updatedSince` with `deletedAt`; an admin can restore it).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The allocation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<AllocationRow>('Allocation', id, args.version));
-    },
+    idDescription: 'The allocation.',
   }),
-  restoreAllocation: t.field({
-    type: Allocation,
+  restoreAllocation: restoreField(t, {
+    ref: Allocation,
     description: 'Brings back a deleted allocation; its grant and programme must be live. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted allocation.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const allocation = await writer.restore<AllocationRow>('Allocation', id);
-        await requireLiveSources(writer, [
-          { entity: 'Grant', id: allocation.grantId },
-          { entity: 'GrantProgramme', id: allocation.programmeId },
-        ]);
-        return allocation;
-      });
-    },
+    idDescription: 'The deleted allocation.',
+    afterRestore: (writer, allocation) =>
+      requireLiveSources(writer, [
+        { entity: 'Grant', id: allocation.grantId },
+        { entity: 'GrantProgramme', id: allocation.programmeId },
+      ]),
   }),
 }));

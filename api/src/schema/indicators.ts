@@ -1,14 +1,20 @@
 import { selectRows, tables } from '@naravard/db';
 import DataLoader from 'dataloader';
-import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { actorOf } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError } from '../errors.ts';
-import { allOf, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { BadInputError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
+import { allOf, filterId, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey, paginateTable } from '../pagination.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { WRITE_ERRORS } from './errors.ts';
+import { CitationInput } from './provenance.ts';
 import {
   Indicator,
   type IndicatorRow,
@@ -236,14 +242,6 @@ type IndicatorObservationFilterShape = typeof IndicatorObservationFilter.$inferI
 type ObservationFilterShape = IndicatorObservationFilterShape & { indicator?: readonly string[] | null };
 type DimensionFilterShape = typeof DimensionFilter.$inferInput;
 
-function organisationIdOf(value: { typename: string; id: string } | null | undefined, argument: string) {
-  if (!value) return undefined;
-  if (value.typename !== 'Organisation') {
-    throw new BadInputError(`"${argument}" must be the ID of an Organisation, got one of a ${value.typename}`, argument);
-  }
-  return value.id;
-}
-
 /**
  * Dimension conditions. Every value condition goes into one containment test
  * (`dimensions @> '{"ownership":"private"}'`), which the GIN index on `dimensions` answers;
@@ -285,7 +283,7 @@ const indicatorIdByCodes = (codes: readonly string[]) =>
 /** The conditions of an observation filter, lifecycle included. */
 function observationConditions(filter: ObservationFilterShape | null | undefined): SQL | undefined {
   const o = tables.observations;
-  const organisation = organisationIdOf(filter?.organisation, 'organisation');
+  const organisation = filterId(filter?.organisation, 'Organisation', 'organisation');
   const codes = filter?.indicator;
   return allOf([
     ...lifecycleConditions(o, filter),
@@ -314,6 +312,8 @@ function observationOrder(order: string | null | undefined): OrderKey[] {
   return [{ column: o.periodStart, direction: 'asc' }];
 }
 
+const observationList = filteredList<ObservationRow, ObservationFilterShape>({ table: tables.observations, where: observationConditions, order: observationOrder });
+
 const observationListArgs = builder.args((t) => ({
   filter: t.field({ type: ObservationFilter, description: 'Which observations.' }),
   orderBy: t.field({ type: ObservationOrder, defaultValue: 'PERIOD', description: 'In which order.' }),
@@ -323,33 +323,6 @@ const indicatorObservationArgs = builder.args((t) => ({
   filter: t.field({ type: IndicatorObservationFilter, description: 'Which of the indicator’s observations.' }),
   orderBy: t.field({ type: ObservationOrder, defaultValue: 'PERIOD', description: 'In which order.' }),
 }));
-
-interface ObservationListArgs extends ConnectionArgs {
-  filter?: ObservationFilterShape | null;
-  orderBy?: string | null;
-}
-
-/** A parent's observations (an indicator's, a region's, an organisation's), batched across parents. */
-function observationsOf(
-  context: Context,
-  foreignKey:
-    | typeof tables.observations.indicatorId
-    | typeof tables.observations.regionId
-    | typeof tables.observations.organisationId,
-  parentId: string,
-  args: ObservationListArgs,
-) {
-  return paginateChildren<ObservationRow>({
-    context,
-    table: tables.observations,
-    foreignKey,
-    parentId,
-    where: observationConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: observationOrder(args.orderBy),
-    args,
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Series
@@ -369,7 +342,7 @@ interface SeriesArgs {
  */
 function seriesLoader(context: Context, args: SeriesArgs) {
   const o = tables.observations;
-  const organisation = organisationIdOf(args.organisation, 'organisation');
+  const organisation = filterId(args.organisation, 'Organisation', 'organisation');
   if (!args.region === !organisation) {
     throw new BadInputError('A series is of one subject: give either "region" or "organisation"', args.region ? 'organisation' : 'region');
   }
@@ -463,7 +436,7 @@ builder.node(Indicator, {
       type: Observation,
       description: "The indicator's stored values, filtered like the root `observations` list.",
       args: indicatorObservationArgs,
-      resolve: (indicator, args, context) => observationsOf(context, tables.observations.indicatorId, indicator.id, args),
+      resolve: (indicator, args, context) => observationList.pageOf(context, tables.observations.indicatorId, indicator.id, args),
     }),
     series: t.field({
       type: [SeriesPoint],
@@ -894,14 +867,7 @@ builder.queryFields((t) => ({
       'listed: see DimensionFilter before adding values up.',
     ].join(' '),
     args: observationListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<ObservationRow>({
-        db: context.db,
-        table: tables.observations,
-        where: observationConditions(args.filter),
-        order: observationOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => observationList.page(context, args),
   }),
   observationAggregates: t.field({
     type: [ObservationAggregate],
@@ -934,7 +900,7 @@ builder.objectField(Region, 'observations', (t) =>
     type: Observation,
     description: 'Indicator values stored for the region.',
     args: observationListArgs,
-    resolve: (region, args, context) => observationsOf(context, tables.observations.regionId, region.id, args),
+    resolve: (region, args, context) => observationList.pageOf(context, tables.observations.regionId, region.id, args),
   }),
 );
 
@@ -944,24 +910,11 @@ builder.objectField(Organisation, 'observations', (t) =>
     description: 'Indicator values stored for the organisation (e.g. a health centre).',
     args: observationListArgs,
     resolve: (organisation, args, context) =>
-      observationsOf(context, tables.observations.organisationId, organisation.id, args),
+      observationList.pageOf(context, tables.observations.organisationId, organisation.id, args),
   }),
 );
 
 // ─── Writes ──────────────────────────────────────────────────────────────────
-//
-// The imports of the write side stand here, with the section (ES imports are hoisted), so the
-// read side above is left exactly as it was.
-import { inArray } from 'drizzle-orm';
-import { z } from 'zod';
-import { actorOf } from '../auth.ts';
-import { type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
-import { WRITE_ERRORS } from './errors.ts';
-import { CitationInput } from './provenance.ts';
-
-/** A list argument that may be left out or null: an empty list then. */
-const listOrEmpty = <S extends z.ZodType>(schema: z.ZodArray<S>) => schema.nullish().transform((value) => value ?? []);
 
 /** UPPER_SNAKE_CASE: capitals and digits in words joined by single underscores ("SIP_MEETINGS"). */
 const INDICATOR_CODE = /^[A-Z0-9]+(_[A-Z0-9]+)*$/;
@@ -988,8 +941,8 @@ const indicatorFields = {
 const createIndicatorRules = z.object({
   ...indicatorFields,
   direction: indicatorFields.direction.nullish().transform((direction) => direction ?? 'neutral'),
-  topics: listOrEmpty(rules.topics),
-  citations: listOrEmpty(rules.citations()),
+  topics: rules.list(rules.topics),
+  citations: rules.list(rules.citations()),
 });
 
 const indicatorPatchRules = z.object(indicatorFields).partial().strict();
@@ -1015,7 +968,7 @@ const targetFields = {
 };
 
 const addTargetRules = z
-  .object({ indicator: rules.globalId('Indicator'), ...targetFields, citations: listOrEmpty(rules.citations()) })
+  .object({ indicator: rules.globalId('Indicator'), ...targetFields, citations: rules.list(rules.citations()) })
   .superRefine(datesOrdered);
 
 const targetPatchRules = z.object(targetFields).partial().strict().superRefine(datesOrdered);
@@ -1083,17 +1036,6 @@ const IndicatorTargetPatch = builder.inputType('IndicatorTargetPatch', {
   }),
 });
 
-/** The region's UUID from its county code, or a NotFoundError naming the input field. */
-async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx
-    .select({ id: tables.regions.id })
-    .from(tables.regions)
-    .where(and(eq(tables.regions.code, code), isNull(tables.regions.deletedAt)));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
 /** Refuses a code another indicator (live or deleted: the unique key covers both) already has. */
 async function requireFreeCode(writer: Writer, code: string | undefined, path: (string | number)[], ownId?: string) {
   if (code === undefined) return;
@@ -1140,7 +1082,7 @@ const observationRowRules = z
       .string()
       .max(40, { message: 'must be a decimal number with at most 15 digits before and 8 after the point', abort: true })
       .pipe(rules.decimal),
-    dimensions: listOrEmpty(
+    dimensions: rules.list(
       z
         .array(
           z.object({
@@ -1406,33 +1348,18 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteIndicator: t.field({
-    type: Indicator,
+  deleteIndicator: deleteField(t, {
+    ref: Indicator,
     description: [
       'Deletes an indicator (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`,',
       'and an admin can restore it). Its targets and observations are not deleted with it; its code stays taken.',
     ].join(' '),
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The indicator.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<IndicatorRow & { version: number }>('Indicator', id, args.version));
-    },
+    idDescription: 'The indicator.',
   }),
-  restoreIndicator: t.field({
-    type: Indicator,
+  restoreIndicator: restoreField(t, {
+    ref: Indicator,
     description: 'Brings back a deleted indicator. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted indicator.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<IndicatorRow & { version: number }>('Indicator', id));
-    },
+    idDescription: 'The deleted indicator.',
   }),
 
   addIndicatorTarget: t.field({
@@ -1445,7 +1372,7 @@ builder.mutationFields((t) => ({
       const input = parseInput(addTargetRules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Indicator', id: input.indicator, path: ['input', 'indicator'] }]);
-        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const target = await writer.create<IndicatorTargetRow & { version: number }>('IndicatorTarget', {
           indicatorId: input.indicator,
           comparator: input.comparator,
@@ -1489,7 +1416,7 @@ builder.mutationFields((t) => ({
             },
           ]);
         }
-        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { region: _region, ...rest } = patch;
         return writer.update<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version, {
           ...rest,
@@ -1498,59 +1425,29 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteIndicatorTarget: t.field({
-    type: IndicatorTarget,
+  deleteIndicatorTarget: deleteField(t, {
+    ref: IndicatorTarget,
     description: 'Deletes a target (a tombstone; an admin can restore it).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The target.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version));
-    },
+    idDescription: 'The target.',
   }),
-  restoreIndicatorTarget: t.field({
-    type: IndicatorTarget,
+  restoreIndicatorTarget: restoreField(t, {
+    ref: IndicatorTarget,
     description: 'Brings back a deleted target. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted target.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<IndicatorTargetRow & { version: number }>('IndicatorTarget', id));
-    },
+    idDescription: 'The deleted target.',
   }),
 
-  deleteObservation: t.field({
-    type: Observation,
+  deleteObservation: deleteField(t, {
+    ref: Observation,
     description: [
       'Deletes one observation (a tombstone: it leaves lists, series and aggregates, and shows in `updatedSince`',
       'queries with `deletedAt`). Upserting the same observation again brings it back; so can an admin.',
     ].join(' '),
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The observation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Observation'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<ObservationRow & { version: number }>('Observation', id, args.version));
-    },
+    idDescription: 'The observation.',
   }),
-  restoreObservation: t.field({
-    type: Observation,
+  restoreObservation: restoreField(t, {
+    ref: Observation,
     description: 'Brings back a deleted observation. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted observation.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Observation'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<ObservationRow & { version: number }>('Observation', id));
-    },
+    idDescription: 'The deleted observation.',
   }),
 
   upsertObservations: t.field({

@@ -1,14 +1,24 @@
 import { tables } from '@naravard/db';
 import { z } from 'zod';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
-import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
-import { NotFoundError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
+import {
+  allOf,
+  DateRange,
+  dateInRange,
+  lifecycleConditions,
+  lifecycleFilterFields,
+  referenceIs,
+  regionIs,
+  taggedWith,
+  textMatches,
+} from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
-import type { Context } from '../context.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { DecisionKind as DecisionKindInput } from './decisions.ts';
 import { WRITE_ERRORS } from './errors.ts';
@@ -48,11 +58,23 @@ const ParticipantRole = databaseEnum('ParticipantRole', 'How someone took part i
   guest: 'Attended as a guest.',
 });
 
-/** The decisions taken at a meeting or an agenda item, batched per request. */
+/** The number of the agenda item a decision was taken at (NULL when it names none). */
+const agendaItemOrdinal = sql`(select ${tables.agendaItems.ordinal} from ${tables.agendaItems}
+  where ${tables.agendaItems.id} = ${tables.decisions.agendaItemId})`;
+
+/**
+ * The decisions taken at a meeting or an agenda item, batched per request: in agenda order
+ * (decisions without an item last), then by date, then as recorded.
+ */
 const decisionsBy = (column: typeof tables.decisions.meetingId | typeof tables.decisions.agendaItemId) => ({
   table: tables.decisions,
   foreignKey: column,
-  orderBy: [asc(tables.decisions.decidedOn), asc(tables.decisions.id)],
+  orderBy: [
+    asc(agendaItemOrdinal),
+    asc(tables.decisions.decidedOn),
+    asc(tables.decisions.createdAt),
+    asc(tables.decisions.id),
+  ],
 });
 
 builder.node(Meeting, {
@@ -111,7 +133,7 @@ builder.node(Meeting, {
     }),
     decisions: t.field({
       type: [Decision],
-      description: 'Every decision taken at the meeting, across its agenda items.',
+      description: 'Every decision taken at the meeting, across its agenda items, in agenda order.',
       resolve: (meeting, _args, context) => loadChildren<DecisionRow>(context, decisionsBy(tables.decisions.meetingId), meeting.id),
     }),
   }),
@@ -194,7 +216,7 @@ function meetingConditions(filter: MeetingFilterShape | null | undefined) {
   return allOf([
     ...lifecycleConditions(m, filter),
     regionIs(m.regionId, filter?.region),
-    filter?.organisation ? eq(m.organisationId, filter.organisation.id) : undefined,
+    referenceIs(m.organisationId, filter?.organisation, 'Organisation', 'organisation'),
     filter?.kind?.length ? inArray(m.kind, filter.kind) : undefined,
     ...dateInRange(m.heldOn, filter?.heldOn),
     taggedWith('meeting', m.id, filter?.topic),
@@ -209,58 +231,28 @@ function meetingOrder(order: string | null | undefined): OrderKey[] {
   return [{ column: m.heldOn, direction: 'desc' }];
 }
 
+const meetingList = filteredList<MeetingRow, MeetingFilterShape>({ table: tables.meetings, where: meetingConditions, order: meetingOrder });
+
 const meetingListArgs = builder.args((t) => ({
   filter: t.field({ type: MeetingFilter, description: 'Which meetings.' }),
   orderBy: t.field({ type: MeetingOrder, defaultValue: 'HELD_ON_DESC', description: 'In which order.' }),
 }));
-
-interface MeetingListArgs extends ConnectionArgs {
-  filter?: MeetingFilterShape | null;
-  orderBy?: string | null;
-}
-
 
 builder.queryFields((t) => ({
   meetings: t.connection({
     type: Meeting,
     description: 'Meetings of steering groups, boards, committees and dialogue meetings, across regions.',
     args: meetingListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<MeetingRow>({
-        db: context.db,
-        table: tables.meetings,
-        where: meetingConditions(args.filter),
-        order: meetingOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => meetingList.page(context, args),
   }),
 }));
-
-/** A parent's meetings (a region's, an organisation's), batched across parents. */
-function meetingsOf(
-  context: Context,
-  foreignKey: typeof tables.meetings.regionId | typeof tables.meetings.organisationId,
-  parentId: string,
-  args: MeetingListArgs,
-) {
-  return paginateChildren<MeetingRow>({
-    context,
-    table: tables.meetings,
-    foreignKey,
-    parentId,
-    where: meetingConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: meetingOrder(args.orderBy),
-    args,
-  });
-}
 
 builder.objectField(Region, 'meetings', (t) =>
   t.connection({
     type: Meeting,
     description: "The region's meetings.",
     args: meetingListArgs,
-    resolve: (region, args, context) => meetingsOf(context, tables.meetings.regionId, region.id, args),
+    resolve: (region, args, context) => meetingList.pageOf(context, tables.meetings.regionId, region.id, args),
   }),
 );
 
@@ -269,7 +261,7 @@ builder.objectField(Organisation, 'meetings', (t) =>
     type: Meeting,
     description: 'Meetings of this body.',
     args: meetingListArgs,
-    resolve: (organisation, args, context) => meetingsOf(context, tables.meetings.organisationId, organisation.id, args),
+    resolve: (organisation, args, context) => meetingList.pageOf(context, tables.meetings.organisationId, organisation.id, args),
   }),
 );
 
@@ -426,14 +418,6 @@ const MeetingPatch = builder.inputType('MeetingPatch', {
   }),
 });
 
-/** The region's UUID from its county code, or a NotFoundError naming the input field. */
-async function regionIdOf(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
 builder.mutationFields((t) => ({
   createMeeting: t.field({
     type: Meeting,
@@ -459,7 +443,7 @@ builder.mutationFields((t) => ({
             })),
           ),
         ]);
-        const regionId = await regionIdOf(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         const meeting = await writer.create<MeetingRow & { version: number }>('Meeting', {
           title: input.title,
           kind: input.kind,
@@ -526,7 +510,7 @@ builder.mutationFields((t) => ({
       const patch = parseInput(meetingPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: patch.organisation, path: ['patch', 'organisation'] }]);
-        const regionId = await regionIdOf(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { organisation, region: _region, ...rest } = patch;
         return writer.update<MeetingRow & { version: number }>('Meeting', id, args.version, {
           ...rest,
@@ -536,31 +520,16 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteMeeting: t.field({
-    type: Meeting,
+  deleteMeeting: deleteField(t, {
+    ref: Meeting,
     description:
       'Deletes a meeting (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`, and an admin can restore it).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The meeting.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Meeting'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<MeetingRow & { version: number }>('Meeting', id, args.version));
-    },
+    idDescription: 'The meeting.',
   }),
-  restoreMeeting: t.field({
-    type: Meeting,
+  restoreMeeting: restoreField(t, {
+    ref: Meeting,
     description: 'Brings back a deleted meeting. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted meeting.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Meeting'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<MeetingRow & { version: number }>('Meeting', id));
-    },
+    idDescription: 'The deleted meeting.',
   }),
 }));
 
@@ -571,12 +540,6 @@ builder.mutationFields((t) => ({
 // unique within its meeting, deleted items included (the database key covers them: restore the
 // deleted item, or renumber it first). Deleting an agenda item is refused while live decisions
 // were taken at it. Participants are removed softly (removeParticipant) and can be restored.
-//
-// (These imports stand here, not at the top, because this section was appended to the module;
-// import declarations are hoisted, so their place does not matter.)
-
-import { and, count, isNull } from 'drizzle-orm';
-import { ConflictError, ValidationError } from '../errors.ts';
 
 const agendaItemPatchRules = z
   .object({ ordinal: agendaItemRules.shape.ordinal, title: agendaItemRules.shape.title, summary: agendaItemRules.shape.summary })
@@ -674,52 +637,32 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('AgendaItem'), args.id, ['id']);
       const patch = parseInput(agendaItemPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const before = await writer.current<AgendaItemRow & { version: number }>('AgendaItem', id);
-        if (before.version !== args.version) throw new ConflictError('AgendaItem', id, args.version, before.version);
+        const before = await writer.currentAt<AgendaItemRow>('AgendaItem', id, args.version);
         if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, before.meetingId, patch.ordinal, id, ['patch', 'ordinal']);
         return writer.update<AgendaItemRow & { version: number }>('AgendaItem', id, args.version, patch);
       });
     },
   }),
-  deleteAgendaItem: t.field({
-    type: AgendaItem,
+  deleteAgendaItem: deleteField(t, {
+    ref: AgendaItem,
     description:
       'Deletes an agenda item (a tombstone an admin can restore). Refused while live decisions were taken at it: delete or move those first.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The agenda item.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AgendaItem'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const before = await writer.current<AgendaItemRow & { version: number }>('AgendaItem', id);
-        if (before.version !== args.version) throw new ConflictError('AgendaItem', id, args.version, before.version);
-        const d = tables.decisions;
-        const [{ value }] = (await writer.tx
-          .select({ value: count() })
-          .from(d)
-          .where(and(eq(d.agendaItemId, id), isNull(d.deletedAt)))) as [{ value: number }];
-        if (value > 0) {
-          throw new ValidationError([
-            { path: ['id'], message: `${value} live decision(s) were taken at this item; delete or move them first` },
-          ]);
-        }
-        return writer.delete<AgendaItemRow & { version: number }>('AgendaItem', id, args.version);
-      });
+    idDescription: 'The agenda item.',
+    beforeDelete: async (writer, item) => {
+      const d = tables.decisions;
+      const [{ value }] = (await writer.tx
+        .select({ value: count() })
+        .from(d)
+        .where(and(eq(d.agendaItemId, item.id), isNull(d.deletedAt)))) as [{ value: number }];
+      if (value > 0) {
+        throw new ValidationError([{ path: ['id'], message: `${value} live decision(s) were taken at this item; delete or move them first` }]);
+      }
     },
   }),
-  restoreAgendaItem: t.field({
-    type: AgendaItem,
+  restoreAgendaItem: restoreField(t, {
+    ref: AgendaItem,
     description: 'Brings back a deleted agenda item. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted agenda item.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('AgendaItem'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<AgendaItemRow & { version: number }>('AgendaItem', id));
-    },
+    idDescription: 'The deleted agenda item.',
   }),
 
   addParticipant: t.field({
@@ -754,29 +697,14 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  removeParticipant: t.field({
-    type: Participant,
+  removeParticipant: deleteField(t, {
+    ref: Participant,
     description: 'Removes a participant from a meeting (a tombstone an admin can restore).',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The participant.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Participant'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<ParticipantRow & { version: number }>('Participant', id, args.version));
-    },
+    idDescription: 'The participant.',
   }),
-  restoreParticipant: t.field({
-    type: Participant,
+  restoreParticipant: restoreField(t, {
+    ref: Participant,
     description: 'Brings back a removed participant. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The removed participant.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Participant'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<ParticipantRow & { version: number }>('Participant', id));
-    },
+    idDescription: 'The removed participant.',
   }),
 }));

@@ -2,13 +2,13 @@ import { selectRows, tables } from '@naravard/db';
 import { and, asc, count, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, ConflictError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
-import { allOf, lifecycleConditions, lifecycleFilterFields, regionIs, textMatches } from '../filters.ts';
+import { type FieldIssue, ValidationError } from '../errors.ts';
+import { allOf, filterId, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode } from '../nodes.ts';
-import { type ConnectionArgs, type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
+import { filteredList, type OrderKey, paginateTable } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
@@ -42,21 +42,6 @@ const Ownership = databaseEnum('Ownership', 'Who runs an organisation: health ce
   public: 'Run by the region (offentligt driven).',
   private: 'Run privately (privat driven).',
 });
-
-const orgGlobalId = (
-  value: { typename: string; id: string } | null | undefined,
-  argument: string,
-  expected: string,
-): string | undefined => {
-  if (!value) return undefined;
-  if (value.typename !== expected) {
-    throw new BadInputError(`"${argument}" must be an ID of type ${expected}, got an ID of type ${value.typename}`, argument);
-  }
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.id)) {
-    throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
-  }
-  return value.id;
-};
 
 builder.node(Organisation, {
   ...entityNode<OrganisationRow>(tables.organisations),
@@ -203,7 +188,7 @@ function organisationConditions(filter: OrganisationFilterShape | null | undefin
     regionIs(o.regionId, filter?.region),
     filter?.kind?.length ? inArray(o.kind, filter.kind) : undefined,
     filter?.ownership ? eq(o.ownership, filter.ownership) : undefined,
-    filter?.parent ? eq(o.parentId, orgGlobalId(filter.parent, 'parent', 'Organisation')!) : undefined,
+    referenceIs(o.parentId, filter?.parent, 'Organisation', 'parent'),
     textMatches([o.name, sql`array_to_string(${o.aliases}, ' ')`], filter?.text),
   ]);
 }
@@ -214,15 +199,12 @@ function organisationOrder(order: string | null | undefined): OrderKey[] {
   return [{ column: o.name, direction: 'asc' }];
 }
 
+const organisationList = filteredList<OrganisationRow, OrganisationFilterShape>({ table: tables.organisations, where: organisationConditions, order: organisationOrder });
+
 const organisationListArgs = builder.args((t) => ({
   filter: t.field({ type: OrganisationFilter, description: 'Which organisations.' }),
   orderBy: t.field({ type: OrganisationOrder, defaultValue: 'NAME', description: 'In which order.' }),
 }));
-
-interface OrganisationListArgs extends ConnectionArgs {
-  filter?: OrganisationFilterShape | null;
-  orderBy?: string | null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // People lists
@@ -249,7 +231,7 @@ type PersonFilterShape = typeof PersonFilter.$inferInput;
 function personConditions(filter: PersonFilterShape | null | undefined) {
   const p = tables.people;
   const m = tables.memberships;
-  const organisationId = orgGlobalId(filter?.organisation, 'organisation', 'Organisation');
+  const organisationId = filterId(filter?.organisation, 'Organisation', 'organisation');
   return allOf([
     ...lifecycleConditions(p, filter),
     organisationId
@@ -265,14 +247,7 @@ builder.queryFields((t) => ({
     description:
       'Organisations across regions: boards, committees, steering groups, administrations, health centres, the 290 municipalities and national bodies.',
     args: organisationListArgs,
-    resolve: (_root, args, context) =>
-      paginateTable<OrganisationRow>({
-        db: context.db,
-        table: tables.organisations,
-        where: organisationConditions(args.filter),
-        order: organisationOrder(args.orderBy),
-        args,
-      }),
+    resolve: (_root, args, context) => organisationList.page(context, args),
   }),
   people: t.connection({
     type: Person,
@@ -295,26 +270,12 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** A region's organisations, batched across regions. */
-function organisationsOf(context: Context, parentId: string, args: OrganisationListArgs) {
-  return paginateChildren<OrganisationRow>({
-    context,
-    table: tables.organisations,
-    foreignKey: tables.organisations.regionId,
-    parentId,
-    where: organisationConditions(args.filter),
-    filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
-    order: organisationOrder(args.orderBy),
-    args,
-  });
-}
-
 builder.objectField(Region, 'organisations', (t) =>
   t.connection({
     type: Organisation,
     description: "The region's organisations, its municipalities included.",
     args: organisationListArgs,
-    resolve: (region, args, context) => organisationsOf(context, region.id, args),
+    resolve: (region, args, context) => organisationList.pageOf(context, tables.organisations.regionId, region.id, args),
   }),
 );
 
@@ -480,26 +441,6 @@ const MembershipPatch = builder.inputType('MembershipPatch', {
   }),
 });
 
-/** The region's UUID from its county code, or a NotFoundError naming the input field (private copy of the meetings helper). */
-async function organisationRegionId(writer: Writer, code: string | null | undefined, path: (string | number)[]) {
-  if (!code) return code === null ? null : undefined;
-  const [region] = await writer.tx.select({ id: tables.regions.id }).from(tables.regions).where(eq(tables.regions.code, code));
-  if (!region) throw new NotFoundError('Region', code, path);
-  return region.id;
-}
-
-/** The live record at the version the client read, locked; a stale version is a ConflictError before any other check. */
-async function currentAt<T extends { id: string; version: number; deletedAt: Date | null }>(
-  writer: Writer,
-  entity: 'Organisation' | 'Person' | 'Membership',
-  id: string,
-  version: number,
-) {
-  const row = await writer.current<T & Record<string, unknown>>(entity, id);
-  if (row.version !== version) throw new ConflictError(entity, id, version, row.version);
-  return row;
-}
-
 /** Refuses an organisation number or municipality code another organisation (deleted ones too: the key is unique) already has. */
 async function requireUniqueKeys(
   writer: Writer,
@@ -580,7 +521,7 @@ builder.mutationFields((t) => ({
       const input = parseInput(createOrganisationRules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.parent, path: ['input', 'parent'] }]);
-        const regionId = await organisationRegionId(writer, input.region, ['input', 'region']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
         await requireUniqueKeys(writer, null, input, ['input']);
         const organisation = await writer.create<OrganisationRow & { version: number }>('Organisation', {
           kind: input.kind,
@@ -613,7 +554,7 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
       const patch = parseInput(organisationPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const before = await currentAt<OrganisationRow & { version: number }>(writer, 'Organisation', id, args.version);
+        const before = await writer.currentAt<OrganisationRow>('Organisation', id, args.version);
         const kind = patch.kind ?? before.kind;
         const municipalityCode = patch.municipalityCode !== undefined ? patch.municipalityCode : before.municipalityCode;
         const problem = municipalityCodeProblem(kind, municipalityCode);
@@ -623,7 +564,7 @@ builder.mutationFields((t) => ({
         await writer.requireLive([{ entity: 'Organisation', id: patch.parent, path: ['patch', 'parent'] }]);
         if (patch.parent) await requireNoCycle(writer, id, patch.parent, ['patch', 'parent']);
         await requireUniqueKeys(writer, id, patch, ['patch']);
-        const regionId = await organisationRegionId(writer, patch.region, ['patch', 'region']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { parent, region: _region, ...rest } = patch;
         return writer.update<OrganisationRow & { version: number }>('Organisation', id, args.version, {
           ...rest,
@@ -633,43 +574,27 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteOrganisation: t.field({
-    type: Organisation,
+  deleteOrganisation: deleteField(t, {
+    ref: Organisation,
     description:
       'Deletes an organisation (a tombstone an admin can restore). Refused while live bodies sit under it or live memberships point at it; records of meetings, decisions and assignments that name it keep pointing at the tombstone.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The organisation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
-      return write(context, async (writer) => {
-        await currentAt(writer, 'Organisation', id, args.version);
-        const o = tables.organisations;
-        const m = tables.memberships;
-        await requireNothingLiveUnder([
-          { count: writer.tx.select({ value: count() }).from(o).where(and(eq(o.parentId, id), isNull(o.deletedAt))), what: 'organisation(s) under it' },
-          { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.organisationId, id), isNull(m.deletedAt))), what: 'membership(s)' },
-        ]);
-        return writer.delete<OrganisationRow & { version: number }>('Organisation', id, args.version);
-      });
+    idDescription: 'The organisation.',
+    beforeDelete: async (writer, { id }) => {
+      const o = tables.organisations;
+      const m = tables.memberships;
+      await requireNothingLiveUnder([
+        { count: writer.tx.select({ value: count() }).from(o).where(and(eq(o.parentId, id), isNull(o.deletedAt))), what: 'organisation(s) under it' },
+        { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.organisationId, id), isNull(m.deletedAt))), what: 'membership(s)' },
+      ]);
     },
   }),
-  restoreOrganisation: t.field({
-    type: Organisation,
+  restoreOrganisation: restoreField(t, {
+    ref: Organisation,
     description: 'Brings back a deleted organisation; refused while its parent is deleted. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted organisation.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const [row] = await writer.tx.select({ parentId: tables.organisations.parentId }).from(tables.organisations).where(eq(tables.organisations.id, id));
-        await requireLiveOwners(writer, [{ entity: 'Organisation', id: row?.parentId ?? null, role: 'parent' }]);
-        return writer.restore<OrganisationRow & { version: number }>('Organisation', id);
-      });
+    idDescription: 'The deleted organisation.',
+    beforeRestore: async (writer, id) => {
+      const [row] = await writer.tx.select({ parentId: tables.organisations.parentId }).from(tables.organisations).where(eq(tables.organisations.id, id));
+      await requireLiveOwners(writer, [{ entity: 'Organisation', id: row?.parentId ?? null, role: 'parent' }]);
     },
   }),
 
@@ -704,38 +629,22 @@ builder.mutationFields((t) => ({
       return write(context, (writer) => writer.update<PersonRow & { version: number }>('Person', id, args.version, patch));
     },
   }),
-  deletePerson: t.field({
-    type: Person,
+  deletePerson: deleteField(t, {
+    ref: Person,
     description:
       'Deletes a person (a tombstone an admin can restore). Refused while live memberships point at them; participations and assignments keep pointing at the tombstone.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The person.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
-      return write(context, async (writer) => {
-        await currentAt(writer, 'Person', id, args.version);
-        const m = tables.memberships;
-        await requireNothingLiveUnder([
-          { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.personId, id), isNull(m.deletedAt))), what: 'membership(s)' },
-        ]);
-        return writer.delete<PersonRow & { version: number }>('Person', id, args.version);
-      });
+    idDescription: 'The person.',
+    beforeDelete: async (writer, { id }) => {
+      const m = tables.memberships;
+      await requireNothingLiveUnder([
+        { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.personId, id), isNull(m.deletedAt))), what: 'membership(s)' },
+      ]);
     },
   }),
-  restorePerson: t.field({
-    type: Person,
+  restorePerson: restoreField(t, {
+    ref: Person,
     description: 'Brings back a deleted person. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted person.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<PersonRow & { version: number }>('Person', id));
-    },
+    idDescription: 'The deleted person.',
   }),
 
   addMembership: t.field({
@@ -778,7 +687,7 @@ builder.mutationFields((t) => ({
       const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
       const patch = parseInput(membershipPatchRules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
-        const before = await currentAt<MembershipRow & { version: number }>(writer, 'Membership', id, args.version);
+        const before = await writer.currentAt<MembershipRow>('Membership', id, args.version);
         const startedOn = patch.startedOn !== undefined ? patch.startedOn : before.startedOn;
         const endedOn = patch.endedOn !== undefined ? patch.endedOn : before.endedOn;
         if (startedOn && endedOn && endedOn < startedOn) {
@@ -793,38 +702,23 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteMembership: t.field({
-    type: Membership,
+  deleteMembership: deleteField(t, {
+    ref: Membership,
     description:
       'Deletes a membership recorded in error (a tombstone an admin can restore). A role that ended is not deleted: set its `endedOn` with updateMembership.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The membership.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<MembershipRow & { version: number }>('Membership', id, args.version));
-    },
+    idDescription: 'The membership.',
   }),
-  restoreMembership: t.field({
-    type: Membership,
+  restoreMembership: restoreField(t, {
+    ref: Membership,
     description: 'Brings back a deleted membership; refused while its person or body is deleted. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted membership.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
-      return write(context, async (writer) => {
-        const m = tables.memberships;
-        const [row] = await writer.tx.select({ personId: m.personId, organisationId: m.organisationId }).from(m).where(eq(m.id, id));
-        await requireLiveOwners(writer, [
-          { entity: 'Person', id: row?.personId ?? null, role: 'person' },
-          { entity: 'Organisation', id: row?.organisationId ?? null, role: 'organisation' },
-        ]);
-        return writer.restore<MembershipRow & { version: number }>('Membership', id);
-      });
+    idDescription: 'The deleted membership.',
+    beforeRestore: async (writer, id) => {
+      const m = tables.memberships;
+      const [row] = await writer.tx.select({ personId: m.personId, organisationId: m.organisationId }).from(m).where(eq(m.id, id));
+      await requireLiveOwners(writer, [
+        { entity: 'Person', id: row?.personId ?? null, role: 'person' },
+        { entity: 'Organisation', id: row?.organisationId ?? null, role: 'organisation' },
+      ]);
     },
   }),
 }));

@@ -1,40 +1,25 @@
 import { type EntityType, tables } from '@naravard/db';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
 import { type EntityTable, loadReference, loadRows } from '../loaders.ts';
+import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, loadEntity } from './entities.ts';
+import { ENTITIES, entitiesImplementing, entityTypeOf, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { Tagged } from './provenance.ts';
 import { Topic, type TopicRow } from './refs.ts';
 
 type TopicLinkRow = (typeof tables.topicLinks)['$inferSelect'];
 
-/**
- * The record types that can be tagged, by GraphQL type name: the entity types whose GraphQL
- * type implements `Tagged` in the built schema (worked out once per schema).
- */
-const taggableBySchema = new WeakMap<GraphQLSchema, Map<string, EntityType>>();
-function taggableTypes(schema: GraphQLSchema): Map<string, EntityType> {
-  let taggable = taggableBySchema.get(schema);
-  if (!taggable) {
-    taggable = new Map();
-    for (const [name, entity] of Object.entries(ENTITIES)) {
-      const type = schema.getType(name);
-      if (isObjectType(type) && type.getInterfaces().some((face) => face.name === 'Tagged')) taggable.set(name, entity.type);
-    }
-    taggableBySchema.set(schema, taggable);
-  }
-  return taggable;
-}
+/** The record types that can be tagged, by GraphQL type name: those whose GraphQL type implements `Tagged`. */
+const taggableTypes = (schema: GraphQLSchema) => entitiesImplementing(schema, 'Tagged');
 
 const TopicRecordFilter = builder.inputType('TopicRecordFilter', {
   description:
@@ -76,11 +61,11 @@ builder.node(Topic, {
       },
       resolve: async (topic, args, context, info) => {
         const taggable = taggableTypes(info.schema);
-        const names = args.types ?? [...taggable.keys()];
+        const names = args.types ?? taggable;
         for (const name of names) {
-          if (!taggable.has(name)) {
+          if (!taggable.includes(name)) {
             throw new BadInputError(
-              `"types": ${JSON.stringify(name)} is not a type of record that can be tagged; use one of ${[...taggable.keys()].join(', ')}`,
+              `"types": ${JSON.stringify(name)} is not a type of record that can be tagged; use one of ${taggable.join(', ')}`,
               'types',
             );
           }
@@ -91,7 +76,7 @@ builder.node(Topic, {
           const table = ENTITIES[name]!.table as EntityTable & { updatedAt: PgColumn };
           const conditions = lifecycleConditions(table, args.filter);
           const live = conditions.length > 0 ? sql` and ${and(...conditions)}` : sql``;
-          return sql`(${l.entityType} = ${taggable.get(name)!} and exists (select 1 from ${table} where ${table.id} = ${l.entityId}${live}))`;
+          return sql`(${l.entityType} = ${entityTypeOf(name)} and exists (select 1 from ${table} where ${table.id} = ${l.entityId}${live}))`;
         });
         const where: SQL = alternatives.length > 0 ? sql`(${sql.join(alternatives, sql` or `)})` : sql`false`;
         const order: OrderKey[] =
@@ -202,24 +187,11 @@ async function requireFreeSlug(writer: Writer, slug: string, exceptId: string | 
   }
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The GraphQL type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
+/** The GraphQL type, entity type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
 function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: string; entityType: EntityType; id: string } {
-  let decoded: { typename: string; id: string };
-  try {
-    decoded = decodeGlobalID(String(value));
-  } catch {
-    throw new ValidationError([{ path: ['record'], message: `"${value}" is not an ID this API gave out` }]);
-  }
   const taggable = taggableTypes(schema);
-  const entityType = taggable.get(decoded.typename);
-  if (!entityType || !UUID_PATTERN.test(decoded.id)) {
-    throw new ValidationError([
-      { path: ['record'], message: `must be the ID of a record that can be tagged (${[...taggable.keys()].join(', ')}), not of a ${decoded.typename}` },
-    ]);
-  }
-  return { typeName: decoded.typename, entityType, id: decoded.id };
+  const record = recordIdOf(value, taggable, `record that can be tagged (${taggable.join(', ')})`, ['record']);
+  return { ...record, entityType: entityTypeOf(record.typeName) };
 }
 
 /** What `tagRecord` and `untagRecord` answer: the record and the topic. */
@@ -307,31 +279,16 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  deleteTopic: t.field({
-    type: Topic,
+  deleteTopic: deleteField(t, {
+    ref: Topic,
     description:
       'Deletes a topic (a tombstone): it leaves the lists and the records’ `topics`, shows in `updatedSince` with `deletedAt`; an admin can restore it with its tags.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The topic.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-    },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
-      return write(context, (writer) => writer.delete<TopicRow>('Topic', id, args.version));
-    },
+    idDescription: 'The topic.',
   }),
-  restoreTopic: t.field({
-    type: Topic,
+  restoreTopic: restoreField(t, {
+    ref: Topic,
     description: 'Brings back a deleted topic with its tags. Needs the `admin` scope.',
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id({ required: true, description: 'The deleted topic.' }) },
-    resolve: (_root, args, context) => {
-      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
-      return write(context, (writer) => writer.restore<TopicRow>('Topic', id));
-    },
+    idDescription: 'The deleted topic.',
   }),
 
   tagRecord: t.field({

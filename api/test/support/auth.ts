@@ -1,6 +1,8 @@
 import { createApiKey, revokeApiKey } from '@naravard/db';
 import type { TestServer } from './server.ts';
 
+export type Callers = Awaited<ReturnType<typeof callers>>;
+
 /** Authorization headers for each kind of caller a write can come from. */
 export async function callers(server: TestServer) {
   const { db } = server.database;
