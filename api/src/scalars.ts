@@ -1,3 +1,4 @@
+import { PERIOD } from '@naravard/db';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 
 /** Parses a scalar literal or variable as a string, or says which scalar rejected what. */
@@ -24,7 +25,6 @@ export function parseDate(value: unknown): string {
   return text;
 }
 
-export const PERIOD = /^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
 
 /** "2018" (year), "2018-Q3" (quarter) or "2018-05" (month). */
 export function parsePeriod(value: unknown): string {

@@ -1,4 +1,4 @@
-import { databaseErrorOf, foldWhitespace, recordChange, tables, type Transaction } from '@naravard/db';
+import { databaseErrorOf, foldWhitespace, PERIOD, recordChange, tables, type Transaction } from '@naravard/db';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -264,7 +264,7 @@ export const rules = {
     .refine((value) => Organisationsnummer.valid(value), 'must be a valid Swedish organisation number (e.g. "202100-5489"); the check digit does not match')
     .transform((value) => Organisationsnummer.parse(value).format(true)),
   /** A reporting period: "2018", "2018-Q3" or "2018-05". */
-  period: z.string().regex(/^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'must be a period: YYYY, YYYY-Qn or YYYY-MM'),
+  period: z.string().regex(PERIOD, 'must be a period: YYYY, YYYY-Qn or YYYY-MM'),
   date: z.iso.date('must be a date, YYYY-MM-DD'),
   /** A global ID of the given type, decoded to the record's UUID. */
   globalId: (...typeNames: EntityName[]) =>

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { PERIOD } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Callers, databaseChecksum } from './support/auth.ts';
 import { gid, MISSING, missingId } from './support/ids.ts';
@@ -332,7 +333,7 @@ describe('upsertObservations refuses bad batches whole, naming the row, and writ
     const before = await databaseChecksum(server);
     const logBefore = await observationChanges();
     const badPeriod = fc.oneof(
-      fc.string({ maxLength: 12 }).filter((text) => !/^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/.test(text)),
+      fc.string({ maxLength: 12 }).filter((text) => !PERIOD.test(text)),
       fc.constantFrom('2018-13', '2018-00', '2018-Q5', '18', '2018-5', '2018-Q0', ' 2018', '2018-05-01'),
     );
     const badValue = fc.oneof(

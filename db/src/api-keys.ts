@@ -7,6 +7,8 @@ import { apiKeys } from './schema/api-keys.ts';
 export type ApiKeyScope = (typeof apiKeys.scopes.enumValues)[number];
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 const KEY_PATTERN = /^nv_([A-Za-z0-9_-]{8})_([A-Za-z0-9_-]{32})$/;
 
 /** SHA-256 of a key: keys are 192 random bits, so a fast hash is as safe as a slow one and lookups stay O(1). */
@@ -58,10 +60,13 @@ export async function findApiKey(db: Database, key: string): Promise<ApiKeyRow |
     .from(apiKeys)
     .where(and(eq(apiKeys.secretHash, hashApiKey(key)), isNull(apiKeys.revokedAt), isNull(apiKeys.deletedAt)));
   if (!record) return null;
-  await db
-    .update(apiKeys)
-    .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, record.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+  // Writing the time on every request would make each authenticated request a write; once a minute is enough.
+  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, record.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, sql`now() - interval '1 minute'`))));
+  }
   return record;
 }
 

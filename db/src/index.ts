@@ -2,6 +2,7 @@ export * from './connect.ts';
 export * from './migrate.ts';
 export * from './reference.ts';
 export * from './sql.ts';
+export { PERIOD } from './schema/periods.ts';
 export * as tables from './schema/index.ts';
 export type { EntityType } from './schema/enums.ts';
 export { idFor } from './seed/keys.ts';

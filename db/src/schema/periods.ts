@@ -6,6 +6,9 @@ import { sql } from 'drizzle-orm';
  */
 export const PERIOD_PATTERN = '^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$';
 
+/** The same rule for application code: every layer (seed files, GraphQL scalar, write rules) checks periods with it. */
+export const PERIOD = new RegExp(PERIOD_PATTERN);
+
 export const periodIsValid = (column: string) => sql.raw(`${column} ~ '${PERIOD_PATTERN}'`);
 
 /** The period's grain: year, quarter or month. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERIOD } from '../schema/periods.ts';
 
 /**
  * The format of the curated seed files in `db/seed/`: one file per source document, holding
@@ -12,7 +13,7 @@ const key = z.string().regex(/^[a-z][a-z0-9-]*(:[a-zA-Z0-9._-]+)+$/, 'a key look
 const isoDate = z.iso.date();
 const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time is "HH:MM"');
 const regionCode = z.string().regex(/^[0-9]{2}$/, 'a region is its two-digit SCB county code');
-const period = z.string().regex(/^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'a period is "2018", "2018-Q3" or "2018-05"');
+const period = z.string().regex(PERIOD, 'a period is "2018", "2018-Q3" or "2018-05"');
 /** SEK and other exact decimals are strings, so no binary floating point touches them. */
 const decimal = z.string().regex(/^-?[0-9]+(\.[0-9]+)?$/, 'a decimal is a string such as "148" or "51900000.00"');
 const sek = z.string().regex(/^[0-9]+(\.[0-9]{1,2})?$/, 'SEK is a non-negative string with at most two decimals');
