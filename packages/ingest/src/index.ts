@@ -1,0 +1,2 @@
+/** Importers that bring data into the platform. Each importer lives in its own folder. */
+export {};
