@@ -1,4 +1,5 @@
-import { and, getTableColumns, getTableName, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
+import { anyOf, readColumns } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import DataLoader from 'dataloader';
 import type { Context } from './context.ts';
@@ -22,7 +23,7 @@ export function rowLoader<Row extends { id: string }>(context: Context, table: E
         const rows =
           uuids.length === 0
             ? []
-            : ((await context.db.select().from(table as PgTable).where(inArray(table.id, uuids))) as Row[]);
+            : ((await context.db.select(readColumns(table)).from(table as PgTable).where(anyOf(table.id, uuids))) as Row[]);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -63,9 +64,9 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
         const rows = (await context.db
-          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: getTableColumns(table) })
+          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: readColumns(table) })
           .from(table as PgTable)
-          .where(and(inArray(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
+          .where(and(anyOf(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
           .orderBy(...orderBy)) as { parent: string; row: Row }[];
         const byParent = new Map<string, Row[]>();
         for (const { parent, row } of rows) {

@@ -1,7 +1,8 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Database } from '@naravard/db';
 import DataLoader from 'dataloader';
-import { and, count, getTableColumns, getTableName, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, getTableName, lte, or, type SQL, sql } from 'drizzle-orm';
+import { anyOf, readColumns } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
@@ -99,7 +100,7 @@ export async function paginateTable<Row extends { id: string }>(options: {
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
       return db
-        .select()
+        .select(readColumns(table))
         .from(table as PgTable)
         .where(and(where, ...bounds))
         .orderBy(...orderBy)
@@ -159,12 +160,12 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
             );
             const ranked = context.db
               .select({
-                ...getTableColumns(table as PgTable),
+                ...readColumns(table as PgTable),
                 naravardParent: sql<string>`${foreignKey}::text`.as('naravard_parent'),
                 naravardRank: sql<number>`row_number() over (partition by ${foreignKey} order by ${orderBy})`.as('naravard_rank'),
               })
               .from(table as PgTable)
-              .where(and(inArray(foreignKey, [...new Set(parentIds)]), where, ...bounds))
+              .where(and(anyOf(foreignKey, [...new Set(parentIds)]), where, ...bounds))
               .as('ranked');
             const rows = (await context.db
               .select()
@@ -197,7 +198,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
               const counts = await context.db
                 .select({ parent: sql<string>`${foreignKey}::text`, value: count() })
                 .from(table as PgTable)
-                .where(and(inArray(foreignKey, [...new Set(parentIds)]), where))
+                .where(and(anyOf(foreignKey, [...new Set(parentIds)]), where))
                 .groupBy(foreignKey);
               const byParent = new Map(counts.map((row) => [row.parent, row.value]));
               return parentIds.map((id) => byParent.get(id) ?? 0);

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
@@ -55,7 +61,15 @@ export async function createApp({ connection, logger }: { connection: Connection
     csrfPrevention: false,
     validationRules,
     formatError: formatErrorFor(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Only what the API uses: the cache-control plugin alone would hook every field of every
+    // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
     logger: {
       debug: (message) => logger.debug(message),
       info: (message) => logger.info(message),

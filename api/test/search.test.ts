@@ -287,7 +287,7 @@ describe('search', () => {
     expect(long.errors?.[0]?.message).toMatch(/"query" must be at most 200 characters, got 250/);
   });
 
-  it('answers a page with one search statement, and counts with one more only when asked', async () => {
+  it('answers a page exact hits fill with one search statement, one they cannot fill with two, and counts with one more only when asked', async () => {
     const isSearch = (statement: string) => /websearch_to_tsquery/.test(statement);
     const statementsFor = async (first: number, withCount: boolean) => {
       server.database.resetStatements();
@@ -307,15 +307,35 @@ describe('search', () => {
     const large = await statementsFor(40, false);
     expect(small.hits).toBe(3);
     expect(large.hits).toBe(40);
+    // Exact hits fill a page of 3: one statement, without trigram matching.
     expect(small.statements.filter(isSearch)).toHaveLength(1);
-    expect(large.statements.filter(isSearch)).toHaveLength(1);
-    expect(large.statements.filter(isSearch)[0]).toMatch(/union all/);
+    expect(small.statements.filter(isSearch)[0]).not.toMatch(/word_similarity|<%/);
+    // They cannot fill 40: the statement with approximate matching follows.
+    expect(large.statements.filter(isSearch)).toHaveLength(2);
+    expect(large.statements.filter(isSearch)[1]).toMatch(/union all[\s\S]*<%/);
     // Records, regions, citations and their documents are batched: per type and level, never per
-    // hit. At most: the search, records and citations of each of the 5 types, regions, documents.
-    expect(large.statements.length).toBeLessThanOrEqual(1 + 2 * 5 + 2);
+    // hit. At most: two searches, records and citations of each of the 5 types, regions, documents.
+    expect(large.statements.length).toBeLessThanOrEqual(2 + 2 * 5 + 2);
     const counted = await statementsFor(40, true);
-    expect(counted.statements.filter(isSearch)).toHaveLength(2);
+    expect(counted.statements.filter(isSearch)).toHaveLength(3);
     expect(counted.statements.length).toBe(large.statements.length + 1);
+  });
+
+  it('gives the same first hits whether exact hits alone fill the page or approximate matching runs too', async () => {
+    const page = async (first: number) => {
+      const response = await server.graphql(
+        `query($first: Int) { search(query: "hälso- och sjukvårdsnämnden", first: $first) { edges { node { type rank approximate snippet record { ... on Node { id } } } } } }`,
+        { first },
+      );
+      expect(response.errors).toBeUndefined();
+      return (response.data as { search: { edges: { node: { approximate: boolean } }[] } }).search.edges;
+    };
+    const short = await page(3);
+    const long = await page(60);
+    expect(long.some((edge) => edge.node.approximate)).toBe(true);
+    expect(short).toHaveLength(3);
+    expect(short.every((edge) => !edge.node.approximate)).toBe(true);
+    expect(long.slice(0, 3)).toEqual(short);
   });
 
   it('uses the full-text and trigram indexes as the migration wrote them', async () => {

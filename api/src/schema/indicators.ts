@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { actorOf } from '../auth.ts';
 import { builder } from '../builder.ts';
+import { selectedFields } from '../selection.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
@@ -737,7 +738,11 @@ interface AggregateArgs {
  * Every group in one statement. The group keys are computed in a subquery and grouped by name
  * outside it, so parameters inside key expressions never trouble GROUP BY.
  */
-async function aggregate(context: Context, args: AggregateArgs): Promise<AggregateShape[]> {
+async function aggregate(
+  context: Context,
+  args: AggregateArgs,
+  wanted: { grains: boolean; dimensionSets: boolean } = { grains: true, dimensionSets: true },
+): Promise<AggregateShape[]> {
   const o = tables.observations;
   const r = tables.regions;
   const g = tables.organisations;
@@ -778,7 +783,8 @@ async function aggregate(context: Context, args: AggregateArgs): Promise<Aggrega
       k_period_start::text as "periodStart", k_period_grain as "periodGrain", k_dimensions::text as "dimensions",
       count(*)::int as "count", sum(value)::text as "sum", trim_scale(avg(value))::text as "avg",
       min(value)::text as "min", max(value)::text as "max",
-      jsonb_agg(distinct period_grain)::text as "grains", jsonb_agg(distinct dimension_names)::text as "dimensionSets"
+      ${wanted.grains ? sql`jsonb_agg(distinct period_grain)::text` : sql`'[]'`} as "grains",
+      ${wanted.dimensionSets ? sql`jsonb_agg(distinct dimension_names)::text` : sql`'[]'`} as "dimensionSets"
     from (
       select
         ${byRegion ? o.regionId : sql`null::uuid`} as k_region,
@@ -790,7 +796,12 @@ async function aggregate(context: Context, args: AggregateArgs): Promise<Aggrega
         ${dimensionKey} as k_dimensions,
         ${o.value} as value,
         ${o.periodGrain} as period_grain,
-        (select coalesce(jsonb_agg(k order by k), '[]'::jsonb) from jsonb_object_keys(${o.dimensions}) as k) as dimension_names
+        ${
+          // Listing each row's dimension names is most of the statement's work: only when asked for.
+          wanted.dimensionSets
+            ? sql`(select coalesce(jsonb_agg(k order by k), '[]'::jsonb) from jsonb_object_keys(${o.dimensions}) as k)`
+            : sql`null::jsonb`
+        } as dimension_names
       from ${o}
       ${byRegion ? sql`left join ${r} on ${r.id} = ${o.regionId}` : sql``}
       ${byOrganisation ? sql`left join ${g} on ${g.id} = ${o.organisationId}` : sql``}
@@ -891,7 +902,10 @@ builder.queryFields((t) => ({
       }),
       filter: t.arg({ type: IndicatorObservationFilter, description: 'Which observations to aggregate.' }),
     },
-    resolve: (_root, args, context) => aggregate(context, args as AggregateArgs),
+    resolve: (_root, args, context, info) => {
+      const fields = selectedFields(info);
+      return aggregate(context, args as AggregateArgs, { grains: fields.has('grains'), dimensionSets: fields.has('dimensionSets') });
+    },
   }),
 }));
 

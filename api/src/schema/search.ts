@@ -9,6 +9,7 @@ import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
 import { regionIs } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { selectedFields } from '../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
 import { loadEntity } from './entities.ts';
 import {
@@ -236,9 +237,9 @@ function matchCondition(source: Source, query: string): SQL {
   return sql`${searchable} and (${source.vector} @@ ${tsquery} or ${approximate})`;
 }
 
-/** Which rows of one type match, with every filter pushed down into the type's subquery. */
-function matchConditions(source: Source, parameters: SearchParameters): SQL {
-  const conditions: SQL[] = [sql`${source.deletedAt} is null`, matchCondition(source, parameters.query)];
+/** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
+function filterConditions(source: Source, parameters: SearchParameters): SQL {
+  const conditions: SQL[] = [sql`${source.deletedAt} is null`];
   const region = regionIs(source.regionId, parameters.region);
   if (region) conditions.push(region);
   if (parameters.from) conditions.push(sql`${source.date} >= ${parameters.from}::date`);
@@ -246,17 +247,30 @@ function matchConditions(source: Source, parameters: SearchParameters): SQL {
   return sql.join(conditions, sql` and `);
 }
 
+/** Which rows of one type match, with every filter pushed down into the type's subquery. */
+function matchConditions(source: Source, parameters: SearchParameters): SQL {
+  return sql`${matchCondition(source, parameters.query)} and ${filterConditions(source, parameters)}`;
+}
+
 function searchedSources(parameters: SearchParameters): Source[] {
   const types = parameters.types?.length ? new Set(parameters.types) : null;
   return SEARCHABLE_TYPES.filter((type) => !types || types.has(type)).map((type) => SOURCES[type]);
 }
 
-/** Every matching row of every searched type, with its rank: the subqueries of the UNION ALL. */
-function hitsUnion(parameters: SearchParameters): SQL {
-  const { tsquery, fuzzy } = queryExpressions(parameters.query);
+/**
+ * Every matching row of every searched type, with its rank: the subqueries of the UNION ALL.
+ * `exactOnly` leaves out the approximate (trigram) matching: exact hits always rank above
+ * approximate ones, so a page filled with exact hits is the same page either way.
+ */
+function hitsUnion(parameters: SearchParameters, exactOnly = false): SQL {
+  const { tsquery, fuzzy, searchable } = queryExpressions(parameters.query);
   return sql.join(
-    searchedSources(parameters).map(
-      (source) => sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+    searchedSources(parameters).map((source) =>
+      exactOnly
+        ? sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+        ${source.date} as date, 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8 as rank, true as exact
+        from ${source.from} where ${searchable} and ${source.vector} @@ ${tsquery} and ${filterConditions(source, parameters)}`
+        : sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
         ${source.date} as date,
         case when ${source.vector} @@ ${tsquery} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
           else word_similarity(${fuzzy}, ${source.trigramText})::float8 / 2 end as rank,
@@ -274,7 +288,21 @@ function hitsUnion(parameters: SearchParameters): SQL {
  * word must be near, like the query's `&`; stop words such as "och" are left out), so the
  * OCR-damaged spelling is what gets marked.
  */
-export function pageStatement(parameters: SearchParameters, offset: number, limit: number): SQL {
+export function pageStatement(
+  parameters: SearchParameters,
+  offset: number,
+  limit: number,
+  options: { exactOnly?: boolean; snippets?: boolean } = {},
+): SQL {
+  const { exactOnly = false, snippets = true } = options;
+  if (!snippets) {
+    return sql`select type, id::text as id, region_id::text as region_id, date::text as date,
+        round(rank::numeric, 6)::float8 as rank, exact, '' as marked, false as more_before, false as more_after,
+        null as original, null as leading, null as trailing
+      from (${hitsUnion(parameters, exactOnly)}) as hits
+      order by rank desc, date desc nulls last, id
+      limit ${limit} offset ${offset}`;
+  }
   const { tsquery, fuzzy } = queryExpressions(parameters.query);
   const [foldFrom, foldTo] = FOLDED_LETTERS;
   const texts = sql.join(
@@ -293,7 +321,7 @@ export function pageStatement(parameters: SearchParameters, offset: number, limi
       where wanted.word <> '' and length(to_tsvector('swedish', wanted.word)) > 0
       group by wanted.word) as near)`;
   return sql`with page as (
-      select * from (${hitsUnion(parameters)}) as hits
+      select * from (${hitsUnion(parameters, exactOnly)}) as hits
       order by rank desc, date desc nulls last, id
       limit ${limit} offset ${offset}
     )
@@ -420,14 +448,25 @@ function checkParameters(parameters: SearchParameters, args: ConnectionArgs) {
   }
 }
 
-export async function search(context: Context, parameters: SearchParameters, args: ConnectionArgs) {
+/**
+ * A page of hits. Exact (stemmed) hits are looked for first, with the full-text indexes alone;
+ * only when they cannot fill the page does the statement with approximate (trigram) matching run,
+ * so common and rare words alike cost one index lookup, and OCR damage is still found.
+ */
+export async function search(
+  context: Context,
+  parameters: SearchParameters,
+  args: ConnectionArgs,
+  options: { snippets?: boolean } = {},
+) {
   checkParameters(parameters, args);
   const normalised = { ...parameters, query: parameters.query.trim() };
   try {
     const connection = await resolveOffsetConnection(
       { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
       async ({ offset, limit }): Promise<SearchHitShape[]> => {
-        const rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit));
+        let rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit, { ...options, exactOnly: true }));
+        if (rows.length < limit) rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit, options));
         return rows.map((row) => ({
           type: row.type,
           id: row.id,
@@ -545,7 +584,7 @@ builder.queryFields((t) => ({
         from: t.arg({ type: 'Date', description: 'Only records dated on or after this day (see `SearchHit.date`).' }),
         to: t.arg({ type: 'Date', description: 'Only records dated on or before this day (see `SearchHit.date`).' }),
       },
-      resolve: (_root, args, context) =>
+      resolve: (_root, args, context, info) =>
         search(
           context,
           {
@@ -556,6 +595,7 @@ builder.queryFields((t) => ({
             to: args.to,
           },
           args,
+          { snippets: selectedFields(info, 'edges', 'node').has('snippet') },
         ),
     },
     { description: 'A page of search hits, most relevant first.' },

@@ -1,0 +1,318 @@
+/**
+ * The read benchmark: the query mix Q1–Q6 and the even mix of Q1–Q5, at 16 and 64 connections, in
+ * interleaved rounds, against the API (started as `pnpm start` starts it, NODE_ENV=production, in
+ * a child process) and against the floor server (one hand-written SQL statement per query on bare
+ * node:http + postgres.js, also a child process), on the database at DATABASE_URL filled by
+ * `pnpm bench:data`.
+ *
+ *   DATABASE_URL=postgres://…/naravard_bench pnpm bench:read [--rounds 3] [--duration 5] [--connections 16,64]
+ *       [--queries Q1,…,mix] [--baseline <checkout>] [--smoke]
+ *
+ * `--baseline` names another checkout of the platform (an earlier commit, installed): its API is
+ * measured in the same rounds, so a change is compared with what it changed on the same machine
+ * at the same time.
+ *
+ * Before timing it checks that both servers return the same data for every query on many
+ * parameter sets. Per query it prints req/s (median of the rounds, and their spread), p50/p99
+ * latency, errors, server and PostgreSQL CPU seconds per 1,000 requests, SQL statements per request
+ * (transactions counted by PostgreSQL), the servers' peak RSS and the ratio API/floor. Its last line
+ * is `mix/floor 16: <ratio> 64: <ratio>`. Figures, not a test: nothing fails on a slow machine.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
+import { BENCH_INDICATOR_PREFIX, RARE_WORDS } from './scale.ts';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16,64' },
+    queries: { type: 'string', default: 'Q1,Q2,Q3,Q4,Q5,Q6,Q6c,mix' },
+    smoke: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
+  },
+});
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('bench:read needs DATABASE_URL: the database `pnpm bench:data` filled');
+  process.exit(2);
+}
+const rounds = values.smoke ? 1 : Number(values.rounds);
+const duration = values.smoke ? 1 : Number(values.duration);
+const connectionCounts = values.connections.split(',').map(Number);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const CLOCK_TICKS = 100;
+
+interface Target {
+  name: 'api' | 'floor' | 'baseline';
+  url: string;
+  process: ChildProcess;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+async function waitFor(url: string, child: ChildProcess) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
+      if (response.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not start`);
+}
+
+/** The API of a checkout as its `pnpm start` runs it, in production mode. */
+async function startApi(checkout: string, name: 'api' | 'baseline'): Promise<Target> {
+  const port = await freePort();
+  const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
+  const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
+  const child = spawn(process.execPath, args, {
+    cwd: checkout,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitFor(url, child);
+  return { name, url, process: child };
+}
+
+async function startFloorServer(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./read/floor.ts', import.meta.url))], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitFor(url, child);
+  return { name: 'floor', url, process: child };
+}
+
+const cpuTicks = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+};
+const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+const database = new URL(databaseUrl).pathname.slice(1);
+
+/** CPU ticks of the PostgreSQL backends serving this database. */
+async function databaseCounters() {
+  const backends = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+  return { pids: backends.map((b) => b.pid), ticks: backends.reduce((sum, b) => sum + cpuTicks(b.pid), 0) };
+}
+
+/**
+ * Transactions committed in the database, once every backend has flushed its statistics (an idle
+ * backend does so within about ten seconds): each statement outside a transaction is one.
+ */
+async function settledTransactions() {
+  let last = -1;
+  for (let attempt = 0; attempt < 30; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [stats] = await sql<{ xact: string }[]>`select pg_stat_get_db_xact_commit(oid) + pg_stat_get_db_xact_rollback(oid) as xact
+      from pg_database where datname = ${database}`;
+    const now = Number(stats!.xact);
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
+/** SQL statements per request: a sequential probe of 200 requests, counted by PostgreSQL. */
+async function statementsPerRequest(target: Target, definitions: QueryDefinition[], samples: Samples) {
+  const requests = 200;
+  const before = await settledTransactions();
+  for (let n = 0; n < requests; n++) await post(target.url, requestBody(definitions[n % definitions.length]!, samples, n));
+  const after = await settledTransactions();
+  // Each reading of the counter is a transaction of its own, and settling reads it at least twice.
+  return Math.max(0, after - before) / requests;
+}
+
+async function sampleParameters(): Promise<Samples> {
+  const regions = (await sql<{ code: string }[]>`select code from regions order by code`).map((r) => r.code);
+  const meetingIds = (await sql<{ id: string }[]>`select id from meetings where deleted_at is null order by md5(id::text) limit 2000`).map((r) => r.id);
+  const indicators = (
+    await sql<{ code: string }[]>`select code from indicators where code like ${`${BENCH_INDICATOR_PREFIX}%`} order by code`
+  ).map((r) => r.code);
+  const years = (await sql<{ year: string }[]>`select distinct left(period, 4) as year from observations order by 1`).map((r) => r.year);
+  // Rare words with at least a page of exact hits, so both servers' first page holds exact hits only.
+  const rareWords: string[] = [];
+  for (const word of RARE_WORDS.filter((_, index) => index % 37 === 0 || index < 40)) {
+    const [row] = await sql<{ hits: number }[]>`select count(*)::int as hits from decisions
+      where search_vector @@ websearch_to_tsquery('swedish', naravard_unaccent(${word}::text))`;
+    if ((row?.hits ?? 0) >= 10) rareWords.push(word);
+    if (rareWords.length >= 20) break;
+  }
+  if (indicators.length === 0 || meetingIds.length === 0 || rareWords.length === 0) {
+    throw new Error('This database holds no bench data set: run `pnpm bench:data` first');
+  }
+  return { regions, meetingIds, indicators, years, rareWords, commonWords: ['vårdcentral', 'patient', 'beslut', 'uppdrag', 'kommun'] };
+}
+
+function requestBody(definition: QueryDefinition, samples: Samples, n: number) {
+  return JSON.stringify({ operationName: definition.name.slice(0, 2), query: definition.query, variables: definition.variables(samples, n) });
+}
+
+async function post(url: string, body: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: response.status, json: (await response.json()) as { data?: unknown; errors?: unknown } };
+}
+
+/** Both servers must answer the same data before anything is timed. */
+async function verify(api: Target, floor: Target, samples: Samples, definitions: QueryDefinition[]) {
+  for (const definition of definitions) {
+    for (let n = 0; n < 25; n++) {
+      const body = requestBody(definition, samples, n);
+      const [fromApi, fromFloor] = await Promise.all([post(api.url, body), post(floor.url, body)]);
+      if (fromApi.json.errors || !isDeepStrictEqual(fromApi.json.data, fromFloor.json.data)) {
+        console.error(`${definition.name}: the API and the floor differ for ${body}`);
+        console.error(`api:   ${JSON.stringify(fromApi.json).slice(0, 1500)}`);
+        console.error(`floor: ${JSON.stringify(fromFloor.json).slice(0, 1500)}`);
+        throw new Error(`${definition.name}: answers differ`);
+      }
+    }
+  }
+}
+
+interface Measurement {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  serverCpuPer1000: number;
+  databaseCpuPer1000: number;
+}
+
+async function measure(target: Target, definitions: QueryDefinition[], samples: Samples, connections: number, seconds: number): Promise<Measurement> {
+  let counter = 0;
+  let graphqlErrors = 0;
+  const before = await databaseCounters();
+  const serverBefore = cpuTicks(target.process.pid!);
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request: autocannon.Request) => {
+          const n = counter++;
+          return { ...request, body: requestBody(definitions[n % definitions.length]!, samples, Math.floor(n / definitions.length)) };
+        },
+        onResponse: (_status: number, body: string) => {
+          if (body.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  const serverTicks = cpuTicks(target.process.pid!) - serverBefore;
+  const after = await databaseCounters();
+  const databaseTicks = after.pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before.ticks;
+  const requests = result.requests.total;
+  return {
+    requestsPerSecond: requests / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts + graphqlErrors,
+    serverCpuPer1000: ((serverTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
+    databaseCpuPer1000: ((databaseTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
+  };
+}
+
+const median = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const fixed = (value: number, digits = 0) => value.toFixed(digits);
+
+const samples = await sampleParameters();
+const selected = values.queries.split(',');
+const workloads: { name: string; description: string; definitions: QueryDefinition[] }[] = [
+  ...[...QUERIES, COMMON_SEARCH].map((q) => ({ name: q.name, description: q.description, definitions: [q] })),
+  { name: 'mix', description: 'even mix Q1–Q5', definitions: MIX },
+].filter((workload) => selected.includes(workload.name));
+
+const api = await startApi(root, 'api');
+const floor = await startFloorServer();
+const baseline = values.baseline ? await startApi(values.baseline, 'baseline') : null;
+const targets = baseline ? [api, floor, baseline] : [api, floor];
+try {
+  console.log(`Checking that the API and the floor return the same data …`);
+  await verify(api, floor, samples, QUERIES);
+  console.log('Same data. Warming up and counting statements …');
+  const statements = new Map<string, number>();
+  for (const workload of workloads) {
+    for (const target of targets) {
+      await measure(target, workload.definitions, samples, 16, values.smoke ? 0.5 : 2);
+      statements.set(`${workload.name}|${target.name}`, await statementsPerRequest(target, workload.definitions, samples));
+    }
+  }
+
+  const results = new Map<string, Measurement[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const connections of connectionCounts) {
+      for (const workload of workloads) {
+        const order = round % 2 === 0 ? targets : [...targets].reverse();
+        for (const target of order) {
+          const key = `${workload.name}|${connections}|${target.name}`;
+          const measurement = await measure(target, workload.definitions, samples, connections, duration);
+          results.set(key, [...(results.get(key) ?? []), measurement]);
+        }
+      }
+      process.stderr.write(`round ${round + 1}/${rounds} at ${connections} connections done\n`);
+    }
+  }
+
+  const ratios: Record<number, number> = {};
+  console.log(`\nRead benchmark: ${rounds} round(s) of ${duration} s per query, target and connection count; PostgreSQL database "${database}".`);
+  console.log('| query | conns | server | req/s median (min–max) | p50 ms | p99 ms | errors | server CPU s/1k req | PG CPU s/1k req | SQL stmts/req | API/floor |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const workload of workloads) {
+    for (const connections of connectionCounts) {
+      const floorRate = median((results.get(`${workload.name}|${connections}|floor`) ?? []).map((m) => m.requestsPerSecond));
+      for (const target of targets.map((t) => t.name)) {
+        const list = results.get(`${workload.name}|${connections}|${target}`) ?? [];
+        const rates = list.map((m) => m.requestsPerSecond);
+        const rate = median(rates);
+        const ratio = rate / floorRate;
+        if (workload.name === 'mix' && target === 'api') ratios[connections] = ratio;
+        if (list.length === 0) continue;
+        console.log(
+          `| ${workload.name} ${workload.description} | ${connections} | ${target} | ${fixed(rate)} (${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}) | ` +
+            `${fixed(median(list.map((m) => m.p50)), 1)} | ${fixed(median(list.map((m) => m.p99)), 1)} | ${list.reduce((sum, m) => sum + m.errors, 0)} | ` +
+            `${fixed(median(list.map((m) => m.serverCpuPer1000)), 2)} | ${fixed(median(list.map((m) => m.databaseCpuPer1000)), 2)} | ` +
+            `${fixed(statements.get(`${workload.name}|${target}`) ?? Number.NaN, 2)} | ${target === 'floor' ? '' : fixed(ratio, 2)} |`,
+        );
+      }
+    }
+  }
+  console.log(`peak RSS: ${targets.map((t) => `${t.name} ${fixed(peakRssMb(t.process.pid!))} MB`).join(', ')}`);
+  console.log(`mix/floor ${connectionCounts.map((c) => `${c}: ${fixed(ratios[c] ?? Number.NaN, 2)}`).join(' ')}`);
+} finally {
+  for (const target of targets) target.process.kill('SIGTERM');
+  await sql.end();
+}
