@@ -55,6 +55,8 @@ export async function createApp({ connection, logger }: { connection: Connection
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handlers would race it and leave the process running.
+    stopOnTerminationSignals: false,
     // CSRF protection guards APIs that trust ambient credentials (cookies). This one never does:
     // reads are public and writes need an Authorization header, which browsers do not attach
     // cross-site. Leaving it on would refuse plain GET requests from BI tools.

@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
+import { startStatementCounter } from './read/statement-counter.ts';
 import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
 import { BENCH_INDICATOR_PREFIX, RARE_WORDS } from './scale.ts';
 
@@ -78,13 +79,13 @@ async function waitFor(url: string, child: ChildProcess) {
 }
 
 /** The API of a checkout as its `pnpm start` runs it, in production mode. */
-async function startApi(checkout: string, name: 'api' | 'baseline'): Promise<Target> {
+async function startApi(checkout: string, name: 'api' | 'baseline', database = databaseUrl): Promise<Target> {
   const port = await freePort();
   const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
   const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
   const child = spawn(process.execPath, args, {
     cwd: checkout,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: database },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -92,11 +93,11 @@ async function startApi(checkout: string, name: 'api' | 'baseline'): Promise<Tar
   return { name, url, process: child };
 }
 
-async function startFloorServer(): Promise<Target> {
+async function startFloorServer(database = databaseUrl): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./read/floor.ts', import.meta.url))], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: databaseUrl },
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: database },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -123,33 +124,6 @@ async function databaseCounters() {
   return { pids: backends.map((b) => b.pid), ticks: backends.reduce((sum, b) => sum + cpuTicks(b.pid), 0) };
 }
 
-/**
- * Transactions committed in the database, once every backend has flushed its statistics (an idle
- * backend does so within about ten seconds): each statement outside a transaction is one.
- */
-async function settledTransactions() {
-  let last = -1;
-  for (let attempt = 0; attempt < 30; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const [stats] = await sql<{ xact: string }[]>`select pg_stat_get_db_xact_commit(oid) + pg_stat_get_db_xact_rollback(oid) as xact
-      from pg_database where datname = ${database}`;
-    const now = Number(stats!.xact);
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
-}
-
-/** SQL statements per request: a sequential probe of 200 requests, counted by PostgreSQL. */
-async function statementsPerRequest(target: Target, definitions: QueryDefinition[], samples: Samples) {
-  const requests = 200;
-  const before = await settledTransactions();
-  for (let n = 0; n < requests; n++) await post(target.url, requestBody(definitions[n % definitions.length]!, samples, n));
-  const after = await settledTransactions();
-  // Each reading of the counter is a transaction of its own, and settling reads it at least twice.
-  return Math.max(0, after - before) / requests;
-}
-
 async function sampleParameters(): Promise<Samples> {
   const regions = (await sql<{ code: string }[]>`select code from regions order by code`).map((r) => r.code);
   const meetingIds = (await sql<{ id: string }[]>`select id from meetings where deleted_at is null order by md5(id::text) limit 2000`).map((r) => r.id);
@@ -169,6 +143,40 @@ async function sampleParameters(): Promise<Samples> {
     throw new Error('This database holds no bench data set: run `pnpm bench:data` first');
   }
   return { regions, meetingIds, indicators, years, rareWords, commonWords: ['vårdcentral', 'patient', 'beslut', 'uppdrag', 'kommun'] };
+}
+
+/**
+ * SQL statements per request: a second server of the same kind, pointed at a proxy that counts
+ * the statements on the wire, answers 100 requests one after another.
+ */
+async function countStatements(kind: Target['name'], workloads: { name: string; definitions: QueryDefinition[] }[], samples: Samples) {
+  const url = new URL(databaseUrl!);
+  const counter = await startStatementCounter({ host: url.hostname, port: Number(url.port || 5432) });
+  url.hostname = '127.0.0.1';
+  url.port = String(counter.port);
+  const target =
+    kind === 'floor' ? await startFloorServer(url.toString()) : await startApi(kind === 'api' ? root : values.baseline!, kind, url.toString());
+  const perRequest = new Map<string, number>();
+  try {
+    for (const workload of workloads) {
+      const requests = 100;
+      for (let n = 0; n < 10; n++) await post(target.url, requestBody(workload.definitions[n % workload.definitions.length]!, samples, n));
+      const before = counter.count();
+      for (let n = 0; n < requests; n++) await post(target.url, requestBody(workload.definitions[n % workload.definitions.length]!, samples, n));
+      perRequest.set(workload.name, (counter.count() - before) / requests);
+    }
+  } finally {
+    await stopServers([target]);
+    counter.close();
+  }
+  return perRequest;
+}
+
+async function stopServers(list: Target[]) {
+  // A server gets a moment to stop on SIGTERM, then is killed: the figures are taken already.
+  for (const target of list) target.process.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  for (const target of list) if (target.process.exitCode === null) target.process.kill('SIGKILL');
 }
 
 function requestBody(definition: QueryDefinition, samples: Samples, n: number) {
@@ -263,13 +271,13 @@ const targets = baseline ? [api, floor, baseline] : [api, floor];
 try {
   console.log(`Checking that the API and the floor return the same data …`);
   await verify(api, floor, samples, QUERIES);
-  console.log('Same data. Warming up and counting statements …');
+  console.log('Same data. Counting statements and warming up …');
   const statements = new Map<string, number>();
+  for (const target of targets) {
+    for (const [workload, count] of await countStatements(target.name, workloads, samples)) statements.set(`${workload}|${target.name}`, count);
+  }
   for (const workload of workloads) {
-    for (const target of targets) {
-      await measure(target, workload.definitions, samples, 16, values.smoke ? 0.5 : 2);
-      statements.set(`${workload.name}|${target.name}`, await statementsPerRequest(target, workload.definitions, samples));
-    }
+    for (const target of targets) await measure(target, workload.definitions, samples, 16, values.smoke ? 0.5 : 2);
   }
 
   const results = new Map<string, Measurement[]>();
@@ -313,6 +321,6 @@ try {
   console.log(`peak RSS: ${targets.map((t) => `${t.name} ${fixed(peakRssMb(t.process.pid!))} MB`).join(', ')}`);
   console.log(`mix/floor ${connectionCounts.map((c) => `${c}: ${fixed(ratios[c] ?? Number.NaN, 2)}`).join(' ')}`);
 } finally {
-  for (const target of targets) target.process.kill('SIGTERM');
+  await stopServers(targets);
   await sql.end();
 }

@@ -1,0 +1,18 @@
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { MIX, QUERIES } from './read/queries.ts';
+const [url, which, seconds, conns] = process.argv.slice(2);
+const sql = postgres(process.env.DATABASE_URL!, { max: 1 });
+const samples = {
+  regions: (await sql`select code from regions order by code`).map((r) => r.code),
+  meetingIds: (await sql`select id from meetings order by md5(id::text) limit 2000`).map((r) => r.id),
+  indicators: (await sql`select code from indicators where code like 'BENCH_I%' order by code`).map((r) => r.code),
+  years: (await sql`select distinct left(period, 4) as year from observations order by 1`).map((r) => r.year),
+  rareWords: ['hemhjärtmottagning', 'daglungutredning', 'akutnjursamordnare'], commonWords: ['vårdcentral'],
+};
+await sql.end();
+const defs = which === 'mix' ? MIX : QUERIES.filter((q) => q.name === which);
+let counter = 0;
+const result = await autocannon({ url, connections: Number(conns ?? 16), duration: Number(seconds ?? 15), requests: [{ method: 'POST', headers: { 'content-type': 'application/json' },
+  setupRequest: (r: any) => { const n = counter++; const d = defs[n % defs.length]!; return { ...r, body: JSON.stringify({ query: d.query, variables: d.variables(samples, Math.floor(n / defs.length)) }) }; } }] });
+console.log(`${which}: ${(result.requests.total / Number(seconds ?? 15)).toFixed(0)} req/s p50 ${result.latency.p50} p99 ${result.latency.p99} errors ${result.errors + result.non2xx}`);
