@@ -26,3 +26,38 @@ export function anyOf(column: PgColumn | SQL, ids: readonly string[], type = 'uu
 
 /** The table's name, for loader keys. */
 export const nameOf = (table: PgTable) => getTableName(table);
+
+/** Columns a selection needs, and a key naming that set (for loaders, so different sets never share a batch). */
+export interface ColumnChoice {
+  columns: Record<string, PgColumn>;
+  key: string;
+}
+
+const everything = (table: PgTable): ColumnChoice => ({ columns: readColumns(table), key: '*' });
+
+/**
+ * The columns of `table` that the fields selected from its rows need: a field named like a
+ * column reads that column; a reference `organisation` reads `organisationId`; a list or a
+ * connection (agenda items, citations, topics) is found by the row's ID. Any other field may
+ * read anything, so then every column is read: leaving a column out is never a guess. The ID,
+ * the tombstone and the version are always read (loaders and writes rely on them).
+ */
+export function columnsFor(table: PgTable, selection: Selection | null | undefined): ColumnChoice {
+  if (!selection) return everything(table);
+  const all = readColumns(table);
+  const chosen = new Set(['id', 'deletedAt', 'version']);
+  for (const field of selection.fields) {
+    if (field === '__typename') continue;
+    if (field in all) chosen.add(field);
+    else if (`${field}Id` in all) chosen.add(`${field}Id`);
+    else if (!selection.isCollection(field)) return everything(table);
+  }
+  const names = Object.keys(all).filter((name) => chosen.has(name));
+  return { columns: Object.fromEntries(names.map((name) => [name, all[name]!])), key: names.join(',') };
+}
+
+/** What a query selects from one type: the field names, and which of them are lists or connections. */
+export interface Selection {
+  fields: ReadonlySet<string>;
+  isCollection(field: string): boolean;
+}

@@ -1,7 +1,9 @@
 import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
-import { anyOf, readColumns } from './columns.ts';
+import { anyOf, type ColumnChoice, columnsFor, readColumns, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectionOf } from './selection.ts';
 import type { Context } from './context.ts';
 
 /** A table with the bookkeeping columns every entity table has. */
@@ -14,16 +16,16 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
  * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
  */
-export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable) {
+export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable, choice: ColumnChoice = columnsFor(table, null)) {
   return context.loader(
-    `byId:${getTableName(table)}`,
+    `byId:${getTableName(table)}:${choice.key}`,
     () =>
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
         const rows =
           uuids.length === 0
             ? []
-            : ((await context.db.select(readColumns(table)).from(table as PgTable).where(anyOf(table.id, uuids))) as Row[]);
+            : ((await context.db.select(choice.columns).from(table as PgTable).where(anyOf(table.id, uuids))) as Row[]);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -36,9 +38,18 @@ export function loadRows<Row extends { id: string }>(context: Context, table: En
   return Promise.all(ids.map((id) => loader.load(id)));
 }
 
-/** Follows a foreign key to the row it names, batched; null when the key is null. */
-export function loadReference<Row extends { id: string }>(context: Context, table: EntityTable, id: string | null) {
-  return id === null ? Promise.resolve(null) : rowLoader<Row>(context, table).load(id);
+/**
+ * Follows a foreign key to the row it names, batched; null when the key is null. With the
+ * resolving field's `info`, only the columns its selection needs are read.
+ */
+export function loadReference<Row extends { id: string }>(
+  context: Context,
+  table: EntityTable,
+  id: string | null,
+  info?: GraphQLResolveInfo,
+) {
+  if (id === null) return Promise.resolve(null);
+  return rowLoader<Row>(context, table, columnsFor(table, info ? selectionOf(info) : null)).load(id);
 }
 
 export interface ChildrenOptions {
@@ -51,6 +62,8 @@ export interface ChildrenOptions {
   where?: SQL;
   /** Names the extra condition, so loaders with different conditions never share a batch. */
   variant?: string;
+  /** What the query selects from the children, so only the columns it needs are read. */
+  selection?: Selection | null;
 }
 
 /**
@@ -59,12 +72,13 @@ export interface ChildrenOptions {
  */
 export function childrenLoader<Row>(context: Context, options: ChildrenOptions) {
   const { table, foreignKey, orderBy, where, variant = '' } = options;
+  const choice = columnsFor(table, options.selection);
   return context.loader(
-    `children:${getTableName(table)}.${foreignKey.name}:${variant}`,
+    `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`,
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
         const rows = (await context.db
-          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: readColumns(table) })
+          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: choice.columns })
           .from(table as PgTable)
           .where(and(anyOf(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
           .orderBy(...orderBy)) as { parent: string; row: Row }[];

@@ -2,7 +2,9 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Database } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, count, getTableName, lte, or, type SQL, sql } from 'drizzle-orm';
-import { anyOf, readColumns } from './columns.ts';
+import { anyOf, columnsFor, type Selection } from './columns.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectionOf } from './selection.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
@@ -85,8 +87,11 @@ export async function paginateTable<Row extends { id: string }>(options: {
   where: SQL | undefined;
   order: OrderKey[];
   args: ConnectionArgs;
+  /** What the query selects from the nodes, so only the columns it needs are read. */
+  selection?: Selection | null;
 }): Promise<Connection<Row>> {
   const { db, table, where, args } = options;
+  const choice = columnsFor(table, options.selection);
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
   const connection = await resolveCursorConnection(
@@ -100,7 +105,7 @@ export async function paginateTable<Row extends { id: string }>(options: {
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
       return db
-        .select(readColumns(table))
+        .select(choice.columns)
         .from(table as PgTable)
         .where(and(where, ...bounds))
         .orderBy(...orderBy)
@@ -128,6 +133,8 @@ export interface ChildConnectionOptions {
   filterKey: string;
   order: OrderKey[];
   args: ConnectionArgs;
+  /** What the query selects from the nodes, so only the columns it needs are read. */
+  selection?: Selection | null;
 }
 
 /**
@@ -139,7 +146,8 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
   const { context, table, foreignKey, parentId, where, filterKey, args } = options;
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
-  const name = `${getTableName(table)}.${foreignKey.name}`;
+  const choice = columnsFor(table, options.selection);
+  const name = `${getTableName(table)}.${foreignKey.name}:${choice.key}`;
   const connection = await resolveCursorConnection(
     { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }) => {
@@ -160,7 +168,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
             );
             const ranked = context.db
               .select({
-                ...readColumns(table as PgTable),
+                ...choice.columns,
                 naravardParent: sql<string>`${foreignKey}::text`.as('naravard_parent'),
                 naravardRank: sql<number>`row_number() over (partition by ${foreignKey} order by ${orderBy})`.as('naravard_rank'),
               })
@@ -228,10 +236,18 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
 }) {
   const { table, where, order } = options;
   return {
-    page: (context: Context, args: ListArgs<Filter>) =>
-      paginateTable<Row>({ db: context.db, table, where: where(args.filter), order: order(args.orderBy), args }),
-    pageOf: (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>) =>
+    page: (context: Context, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
+      paginateTable<Row>({
+        db: context.db,
+        table,
+        where: where(args.filter),
+        order: order(args.orderBy),
+        args,
+        selection: info ? selectionOf(info, 'edges', 'node') : null,
+      }),
+    pageOf: (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
       paginateChildren<Row>({
+        selection: info ? selectionOf(info, 'edges', 'node') : null,
         context,
         table,
         foreignKey,

@@ -89,28 +89,28 @@ builder.node(Assignment, {
       type: Organisation,
       nullable: true,
       description: 'The body that gave the assignment (uppdragsgivare), when the records say.',
-      resolve: (assignment, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, assignment.issuedById),
+      resolve: (assignment, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, assignment.issuedById, info),
     }),
     assigneeOrganisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body that got the assignment, when it went to a body.',
-      resolve: (assignment, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, assignment.assigneeOrganisationId),
+      resolve: (assignment, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, assignment.assigneeOrganisationId, info),
     }),
     assigneePerson: t.field({
       type: Person,
       nullable: true,
       description: 'The person who got the assignment, when it went to a person.',
-      resolve: (assignment, _args, context) => loadReference<PersonRow>(context, tables.people, assignment.assigneePersonId),
+      resolve: (assignment, _args, context, info) => loadReference<PersonRow>(context, tables.people, assignment.assigneePersonId, info),
     }),
     originDecision: t.field({
       type: Decision,
       nullable: true,
       description: 'The decision the assignment comes from, when one is recorded.',
-      resolve: (assignment, _args, context) =>
-        loadReference<DecisionRow>(context, tables.decisions, assignment.originDecisionId),
+      resolve: (assignment, _args, context, info) =>
+        loadReference<DecisionRow>(context, tables.decisions, assignment.originDecisionId, info),
     }),
     origin: t.exposeString('origin', {
       nullable: true,
@@ -120,7 +120,7 @@ builder.node(Assignment, {
       type: Region,
       nullable: true,
       description: 'The region whose governance the assignment belongs to.',
-      resolve: (assignment, _args, context) => loadReference<RegionRow>(context, tables.regions, assignment.regionId),
+      resolve: (assignment, _args, context, info) => loadReference<RegionRow>(context, tables.regions, assignment.regionId, info),
     }),
     issuedOn: t.expose('issuedOn', { type: 'Date', nullable: true, description: 'When the assignment was given, if known.' }),
     dueOn: t.expose('dueOn', { type: 'Date', nullable: true, description: 'When it is to be done (deadline), if known.' }),
@@ -149,8 +149,8 @@ builder.node(AssignmentReport, {
     assignment: t.field({
       type: Assignment,
       description: 'The assignment reported on.',
-      resolve: async (report, _args, context) =>
-        (await loadReference<AssignmentRow>(context, tables.assignments, report.assignmentId))!,
+      resolve: async (report, _args, context, info) =>
+        (await loadReference<AssignmentRow>(context, tables.assignments, report.assignmentId, info))!,
     }),
     reportedOn: t.expose('reportedOn', { type: 'Date', nullable: true, description: 'The date of the report, if known.' }),
     source: t.exposeString('source', {
@@ -236,7 +236,7 @@ builder.queryFields((t) => ({
     type: Assignment,
     description: 'Assignments (uppdrag) given to bodies and people, across regions, with their status.',
     args: assignmentListArgs,
-    resolve: (_root, args, context) => assignmentList.page(context, args),
+    resolve: (_root, args, context, info) => assignmentList.page(context, args, info),
   }),
 }));
 
@@ -245,7 +245,7 @@ builder.objectField(Region, 'assignments', (t) =>
     type: Assignment,
     description: "The region's assignments.",
     args: assignmentListArgs,
-    resolve: (region, args, context) => assignmentList.pageOf(context, a.regionId, region.id, args),
+    resolve: (region, args, context, info) => assignmentList.pageOf(context, a.regionId, region.id, args, info),
   }),
 );
 
@@ -254,13 +254,13 @@ builder.objectFields(Organisation, (t) => ({
     type: Assignment,
     description: 'The assignments this body gave (as uppdragsgivare).',
     args: assignmentListArgs,
-    resolve: (organisation, args, context) => assignmentList.pageOf(context, a.issuedById, organisation.id, args),
+    resolve: (organisation, args, context, info) => assignmentList.pageOf(context, a.issuedById, organisation.id, args, info),
   }),
   assignmentsReceived: t.connection({
     type: Assignment,
     description: 'The assignments this body got.',
     args: assignmentListArgs,
-    resolve: (organisation, args, context) => assignmentList.pageOf(context, a.assigneeOrganisationId, organisation.id, args),
+    resolve: (organisation, args, context, info) => assignmentList.pageOf(context, a.assigneeOrganisationId, organisation.id, args, info),
   }),
 }));
 

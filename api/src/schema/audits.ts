@@ -58,19 +58,19 @@ builder.node(Audit, {
       type: Organisation,
       nullable: true,
       description: 'Who audited: the auditors (revisorerna, förtroendevalda revisorer).',
-      resolve: (audit, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditorId),
+      resolve: (audit, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditorId, info),
     }),
     audited: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body the audit is addressed to (granskad nämnd).',
-      resolve: (audit, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditedId),
+      resolve: (audit, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, audit.auditedId, info),
     }),
     region: t.field({
       type: Region,
       nullable: true,
       description: 'The region whose work was audited.',
-      resolve: (audit, _args, context) => loadReference<RegionRow>(context, tables.regions, audit.regionId),
+      resolve: (audit, _args, context, info) => loadReference<RegionRow>(context, tables.regions, audit.regionId, info),
     }),
     reportedOn: t.expose('reportedOn', {
       type: 'Date',
@@ -116,8 +116,8 @@ builder.node(Recommendation, {
     audit: t.field({
       type: Audit,
       description: 'The audit that made the recommendation.',
-      resolve: async (recommendation, _args, context) =>
-        (await loadReference<AuditRow>(context, tables.audits, recommendation.auditId))!,
+      resolve: async (recommendation, _args, context, info) =>
+        (await loadReference<AuditRow>(context, tables.audits, recommendation.auditId, info))!,
     }),
     ordinal: t.exposeInt('ordinal', { description: 'The number of the recommendation in the report (1, 2, …).' }),
     text: t.exposeString('text', { description: 'The recommendation, as the report words it (corrected for OCR).' }),
@@ -146,32 +146,32 @@ builder.node(AuditResponse, {
     audit: t.field({
       type: Audit,
       description: 'The audit answered.',
-      resolve: async (response, _args, context) => (await loadReference<AuditRow>(context, tables.audits, response.auditId))!,
+      resolve: async (response, _args, context, info) => (await loadReference<AuditRow>(context, tables.audits, response.auditId, info))!,
     }),
     respondent: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body that answered.',
-      resolve: (response, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, response.respondentId),
+      resolve: (response, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, response.respondentId, info),
     }),
     respondedOn: t.expose('respondedOn', { type: 'Date', nullable: true, description: 'The date of the answer.' }),
     document: t.field({
       type: Document,
       nullable: true,
       description: 'The document that holds the answer; its registry number (diarienummer) identifies the case.',
-      resolve: (response, _args, context) => loadReference<DocumentRow>(context, tables.documents, response.documentId),
+      resolve: (response, _args, context, info) => loadReference<DocumentRow>(context, tables.documents, response.documentId, info),
     }),
     caseOfficer: t.field({
       type: Person,
       nullable: true,
       description: 'The case officer (handläggare) who prepared the answer.',
-      resolve: (response, _args, context) => loadReference<PersonRow>(context, tables.people, response.caseOfficerId),
+      resolve: (response, _args, context, info) => loadReference<PersonRow>(context, tables.people, response.caseOfficerId, info),
     }),
     signatory: t.field({
       type: Person,
       nullable: true,
       description: 'Who signed the answer (undertecknad av).',
-      resolve: (response, _args, context) => loadReference<PersonRow>(context, tables.people, response.signatoryId),
+      resolve: (response, _args, context, info) => loadReference<PersonRow>(context, tables.people, response.signatoryId, info),
     }),
     summary: t.exposeString('summary', { nullable: true, description: 'The answer in brief.' }),
     parts: t.field({
@@ -199,14 +199,14 @@ builder.node(RecommendationResponse, {
     auditResponse: t.field({
       type: AuditResponse,
       description: 'The audit response this part belongs to.',
-      resolve: async (part, _args, context) =>
-        (await loadReference<AuditResponseRow>(context, tables.auditResponses, part.auditResponseId))!,
+      resolve: async (part, _args, context, info) =>
+        (await loadReference<AuditResponseRow>(context, tables.auditResponses, part.auditResponseId, info))!,
     }),
     recommendation: t.field({
       type: Recommendation,
       description: 'The recommendation answered.',
-      resolve: async (part, _args, context) =>
-        (await loadReference<RecommendationRow>(context, tables.recommendations, part.recommendationId))!,
+      resolve: async (part, _args, context, info) =>
+        (await loadReference<RecommendationRow>(context, tables.recommendations, part.recommendationId, info))!,
     }),
     actionsTaken: t.exposeString('actionsTaken', { nullable: true, description: 'Actions taken so far (hittills vidtagna åtgärder).' }),
     plannedActions: t.exposeString('plannedActions', { nullable: true, description: 'Planned actions (planerade åtgärder).' }),
@@ -272,7 +272,7 @@ builder.queryFields((t) => ({
     type: Audit,
     description: "Audits (granskningar) of the regions' work with the reform, with recommendations and answers.",
     args: auditListArgs,
-    resolve: (_root, args, context) => auditList.page(context, args),
+    resolve: (_root, args, context, info) => auditList.page(context, args, info),
   }),
 }));
 
@@ -281,7 +281,7 @@ builder.objectField(Region, 'audits', (t) =>
     type: Audit,
     description: "Audits of the region's work.",
     args: auditListArgs,
-    resolve: (region, args, context) => auditList.pageOf(context, tables.audits.regionId, region.id, args),
+    resolve: (region, args, context, info) => auditList.pageOf(context, tables.audits.regionId, region.id, args, info),
   }),
 );
 

@@ -71,26 +71,26 @@ builder.node(Decision, {
       type: Organisation,
       nullable: true,
       description: 'The body that took the decision, when the records say.',
-      resolve: (decision, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, decision.decidedById),
+      resolve: (decision, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, decision.decidedById, info),
     }),
     meeting: t.field({
       type: Meeting,
       nullable: true,
       description: 'The meeting it was taken at; null when known only from a report.',
-      resolve: (decision, _args, context) => loadReference<MeetingRow>(context, tables.meetings, decision.meetingId),
+      resolve: (decision, _args, context, info) => loadReference<MeetingRow>(context, tables.meetings, decision.meetingId, info),
     }),
     agendaItem: t.field({
       type: AgendaItem,
       nullable: true,
       description: 'The agenda item (punkt, §) it was taken under.',
-      resolve: (decision, _args, context) => loadReference<AgendaItemRow>(context, tables.agendaItems, decision.agendaItemId),
+      resolve: (decision, _args, context, info) => loadReference<AgendaItemRow>(context, tables.agendaItems, decision.agendaItemId, info),
     }),
     region: t.field({
       type: Region,
       nullable: true,
       description: 'The region whose governance the decision belongs to.',
-      resolve: (decision, _args, context) => loadReference<RegionRow>(context, tables.regions, decision.regionId),
+      resolve: (decision, _args, context, info) => loadReference<RegionRow>(context, tables.regions, decision.regionId, info),
     }),
   }),
 });
@@ -152,7 +152,7 @@ builder.queryFields((t) => ({
     type: Decision,
     description: 'Decisions, decisions on direction, delegations and approvals, across regions.',
     args: decisionListArgs,
-    resolve: (_root, args, context) => decisionList.page(context, args),
+    resolve: (_root, args, context, info) => decisionList.page(context, args, info),
   }),
 }));
 
@@ -161,7 +161,7 @@ builder.objectField(Region, 'decisions', (t) =>
     type: Decision,
     description: "The region's decisions.",
     args: decisionListArgs,
-    resolve: (region, args, context) => decisionList.pageOf(context, tables.decisions.regionId, region.id, args),
+    resolve: (region, args, context, info) => decisionList.pageOf(context, tables.decisions.regionId, region.id, args, info),
   }),
 );
 
@@ -170,7 +170,7 @@ builder.objectField(Organisation, 'decisions', (t) =>
     type: Decision,
     description: 'The decisions this body took.',
     args: decisionListArgs,
-    resolve: (organisation, args, context) => decisionList.pageOf(context, tables.decisions.decidedById, organisation.id, args),
+    resolve: (organisation, args, context, info) => decisionList.pageOf(context, tables.decisions.decidedById, organisation.id, args, info),
   }),
 );
 

@@ -70,13 +70,13 @@ builder.node(Document, {
       type: Region,
       nullable: true,
       description: 'The region the document comes from.',
-      resolve: (document, _args, context) => loadReference<RegionRow>(context, tables.regions, document.regionId),
+      resolve: (document, _args, context, info) => loadReference<RegionRow>(context, tables.regions, document.regionId, info),
     }),
     issuedBy: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body that issued the document.',
-      resolve: (document, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, document.issuedById),
+      resolve: (document, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, document.issuedById, info),
     }),
     issuedOn: t.expose('issuedOn', { type: 'Date', nullable: true, description: 'The date of the document, when it has one.' }),
     registryNumber: t.exposeString('registryNumber', {
@@ -110,8 +110,8 @@ builder.objectType(Citation, {
     document: t.field({
       type: Document,
       description: 'The document quoted.',
-      resolve: async (citation, _args, context) =>
-        (await loadReference<DocumentRow>(context, tables.documents, citation.documentId))!,
+      resolve: async (citation, _args, context, info) =>
+        (await loadReference<DocumentRow>(context, tables.documents, citation.documentId, info))!,
     }),
     quote: t.exposeString('quote', {
       description: 'The passage, exactly as the document has it (OCR damage included); line breaks may differ.',
@@ -267,7 +267,7 @@ builder.queryFields((t) => ({
     type: Document,
     description: 'The source documents every fact is read from, with their full text.',
     args: documentListArgs,
-    resolve: (_root, args, context) => documentList.page(context, args),
+    resolve: (_root, args, context, info) => documentList.page(context, args, info),
   }),
 }));
 
@@ -276,7 +276,7 @@ builder.objectField(Region, 'documents', (t) =>
     type: Document,
     description: 'Documents from the region.',
     args: documentListArgs,
-    resolve: (region, args, context) => documentList.pageOf(context, tables.documents.regionId, region.id, args),
+    resolve: (region, args, context, info) => documentList.pageOf(context, tables.documents.regionId, region.id, args, info),
   }),
 );
 

@@ -113,7 +113,7 @@ builder.node(GrantProgramme, {
       type: Organisation,
       nullable: true,
       description: 'Who grants the money (Socialstyrelsen, Regeringen), when the records say.',
-      resolve: (programme, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, programme.grantorId),
+      resolve: (programme, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, programme.grantorId, info),
     }),
     description: t.exposeString('description', { nullable: true, description: 'What the programme is for and how it works.' }),
     grants: t.field({
@@ -146,21 +146,21 @@ builder.node(Grant, {
     programme: t.field({
       type: GrantProgramme,
       description: 'The programme the grant is made under.',
-      resolve: async (grant, _args, context) =>
-        (await loadReference<GrantProgrammeRow>(context, tables.grantProgrammes, grant.programmeId))!,
+      resolve: async (grant, _args, context, info) =>
+        (await loadReference<GrantProgrammeRow>(context, tables.grantProgrammes, grant.programmeId, info))!,
     }),
     recipientRegion: t.field({
       type: Region,
       nullable: true,
       description: 'The region that receives the grant.',
-      resolve: (grant, _args, context) => loadReference<RegionRow>(context, tables.regions, grant.recipientRegionId),
+      resolve: (grant, _args, context, info) => loadReference<RegionRow>(context, tables.regions, grant.recipientRegionId, info),
     }),
     recipientOrganisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The organisation that receives the grant, when it is not a region as a whole.',
-      resolve: (grant, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, grant.recipientOrganisationId),
+      resolve: (grant, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, grant.recipientOrganisationId, info),
     }),
     period: t.expose('period', { type: 'Period', description: 'The year, quarter or month the grant is for ("2025").' }),
     amountSek: t.expose('amountSek', {
@@ -200,7 +200,7 @@ builder.node(Allocation, {
       type: Grant,
       nullable: true,
       description: 'The grant the money comes from, when the records name one.',
-      resolve: (allocation, _args, context) => loadReference<GrantRow>(context, tables.grants, allocation.grantId),
+      resolve: (allocation, _args, context, info) => loadReference<GrantRow>(context, tables.grants, allocation.grantId, info),
     }),
     programme: t.field({
       type: GrantProgramme,
@@ -218,15 +218,15 @@ builder.node(Allocation, {
       type: Organisation,
       nullable: true,
       description: 'The body that passes the money on.',
-      resolve: (allocation, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, allocation.fromOrganisationId),
+      resolve: (allocation, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, allocation.fromOrganisationId, info),
     }),
     recipientOrganisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The organisation that receives it, when it is one organisation.',
-      resolve: (allocation, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, allocation.recipientOrganisationId),
+      resolve: (allocation, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, allocation.recipientOrganisationId, info),
     }),
     recipientDescription: t.exposeString('recipientDescription', {
       nullable: true,
@@ -236,7 +236,7 @@ builder.node(Allocation, {
       type: Region,
       nullable: true,
       description: 'The region where the money is passed on.',
-      resolve: (allocation, _args, context) => loadReference<RegionRow>(context, tables.regions, allocation.regionId),
+      resolve: (allocation, _args, context, info) => loadReference<RegionRow>(context, tables.regions, allocation.regionId, info),
     }),
     period: t.expose('period', { type: 'Period', nullable: true, description: 'The year, quarter or month ("2024-09").' }),
     amountSek: t.expose('amountSek', { type: 'Decimal', nullable: true, description: 'A fixed amount in SEK, exact.' }),
@@ -374,7 +374,7 @@ builder.queryFields((t) => ({
     type: Grant,
     description: 'Amounts granted to regions and organisations, across programmes.',
     args: grantListArgs,
-    resolve: (_root, args, context) => grantList.page(context, args),
+    resolve: (_root, args, context, info) => grantList.page(context, args, info),
   }),
 }));
 
@@ -383,7 +383,7 @@ builder.objectField(Region, 'grants', (t) =>
     type: Grant,
     description: 'Grants the region received.',
     args: grantListArgs,
-    resolve: (region, args, context) => grantList.pageOf(context, tables.grants.recipientRegionId, region.id, args),
+    resolve: (region, args, context, info) => grantList.pageOf(context, tables.grants.recipientRegionId, region.id, args, info),
   }),
 );
 
@@ -392,7 +392,7 @@ builder.objectField(Organisation, 'grants', (t) =>
     type: Grant,
     description: 'Grants this organisation received.',
     args: grantListArgs,
-    resolve: (organisation, args, context) => grantList.pageOf(context, tables.grants.recipientOrganisationId, organisation.id, args),
+    resolve: (organisation, args, context, info) => grantList.pageOf(context, tables.grants.recipientOrganisationId, organisation.id, args, info),
   }),
 );
 

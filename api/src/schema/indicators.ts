@@ -437,7 +437,7 @@ builder.node(Indicator, {
       type: Observation,
       description: "The indicator's stored values, filtered like the root `observations` list.",
       args: indicatorObservationArgs,
-      resolve: (indicator, args, context) => observationList.pageOf(context, tables.observations.indicatorId, indicator.id, args),
+      resolve: (indicator, args, context, info) => observationList.pageOf(context, tables.observations.indicatorId, indicator.id, args, info),
     }),
     series: t.field({
       type: [SeriesPoint],
@@ -473,8 +473,8 @@ builder.node(IndicatorTarget, {
     indicator: t.field({
       type: Indicator,
       description: 'The indicator the target is for.',
-      resolve: async (target, _args, context) =>
-        (await loadReference<IndicatorRow>(context, tables.indicators, target.indicatorId))!,
+      resolve: async (target, _args, context, info) =>
+        (await loadReference<IndicatorRow>(context, tables.indicators, target.indicatorId, info))!,
     }),
     comparator: t.expose('comparator', { type: TargetComparator, description: 'How a value is compared with `value`.' }),
     value: t.expose('value', { type: 'Decimal', description: 'The target value, exact, in the unit of the indicator.' }),
@@ -482,7 +482,7 @@ builder.node(IndicatorTarget, {
       type: Region,
       nullable: true,
       description: 'The region that set the target; null for a national target.',
-      resolve: (target, _args, context) => loadReference<RegionRow>(context, tables.regions, target.regionId),
+      resolve: (target, _args, context, info) => loadReference<RegionRow>(context, tables.regions, target.regionId, info),
     }),
     validFrom: t.expose('validFrom', {
       type: 'Date',
@@ -514,21 +514,21 @@ builder.node(Observation, {
     indicator: t.field({
       type: Indicator,
       description: 'The indicator measured.',
-      resolve: async (observation, _args, context) =>
-        (await loadReference<IndicatorRow>(context, tables.indicators, observation.indicatorId))!,
+      resolve: async (observation, _args, context, info) =>
+        (await loadReference<IndicatorRow>(context, tables.indicators, observation.indicatorId, info))!,
     }),
     region: t.field({
       type: Region,
       nullable: true,
       description: 'The region the value is for; null when it is for an organisation.',
-      resolve: (observation, _args, context) => loadReference<RegionRow>(context, tables.regions, observation.regionId),
+      resolve: (observation, _args, context, info) => loadReference<RegionRow>(context, tables.regions, observation.regionId, info),
     }),
     organisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The organisation the value is for (e.g. a health centre); null when it is for a region.',
-      resolve: (observation, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, observation.organisationId),
+      resolve: (observation, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, observation.organisationId, info),
     }),
     period: t.expose('period', { type: 'Period', description: 'The period: "2018", "2018-Q2" or "2018-05".' }),
     periodGrain: t.field({
@@ -656,14 +656,14 @@ const ObservationAggregate = builder.objectRef<AggregateShape>('ObservationAggre
       type: Region,
       nullable: true,
       description: 'The region of the group, when grouped by REGION (null there for organisations’ observations).',
-      resolve: (group, _args, context) => loadReference<RegionRow>(context, tables.regions, group.regionId),
+      resolve: (group, _args, context, info) => loadReference<RegionRow>(context, tables.regions, group.regionId, info),
     }),
     organisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The organisation of the group, when grouped by ORGANISATION (null there for regions’ observations).',
-      resolve: (group, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, group.organisationId),
+      resolve: (group, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, group.organisationId, info),
     }),
     period: t.field({
       type: 'Period',
@@ -878,7 +878,7 @@ builder.queryFields((t) => ({
       'listed: see DimensionFilter before adding values up.',
     ].join(' '),
     args: observationListArgs,
-    resolve: (_root, args, context) => observationList.page(context, args),
+    resolve: (_root, args, context, info) => observationList.page(context, args, info),
   }),
   observationAggregates: t.field({
     type: [ObservationAggregate],
@@ -914,7 +914,7 @@ builder.objectField(Region, 'observations', (t) =>
     type: Observation,
     description: 'Indicator values stored for the region.',
     args: observationListArgs,
-    resolve: (region, args, context) => observationList.pageOf(context, tables.observations.regionId, region.id, args),
+    resolve: (region, args, context, info) => observationList.pageOf(context, tables.observations.regionId, region.id, args, info),
   }),
 );
 

@@ -16,6 +16,7 @@ import {
   textMatches,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
+import { selectionOf } from '../selection.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
@@ -99,13 +100,13 @@ builder.node(Meeting, {
       type: Organisation,
       nullable: true,
       description: 'The body that met.',
-      resolve: (meeting, _args, context) => loadReference<OrganisationRow>(context, tables.organisations, meeting.organisationId),
+      resolve: (meeting, _args, context, info) => loadReference<OrganisationRow>(context, tables.organisations, meeting.organisationId, info),
     }),
     region: t.field({
       type: Region,
       nullable: true,
       description: 'The region whose governance the meeting belongs to.',
-      resolve: (meeting, _args, context) => loadReference<RegionRow>(context, tables.regions, meeting.regionId),
+      resolve: (meeting, _args, context, info) => loadReference<RegionRow>(context, tables.regions, meeting.regionId, info),
     }),
     participants: t.field({
       type: [Participant],
@@ -124,17 +125,23 @@ builder.node(Meeting, {
     agendaItems: t.field({
       type: [AgendaItem],
       description: 'The numbered agenda items, in order.',
-      resolve: (meeting, _args, context) =>
+      resolve: (meeting, _args, context, info) =>
         loadChildren<AgendaItemRow>(
           context,
-          { table: tables.agendaItems, foreignKey: tables.agendaItems.meetingId, orderBy: [asc(tables.agendaItems.ordinal)] },
+          {
+            table: tables.agendaItems,
+            foreignKey: tables.agendaItems.meetingId,
+            orderBy: [asc(tables.agendaItems.ordinal)],
+            selection: selectionOf(info),
+          },
           meeting.id,
         ),
     }),
     decisions: t.field({
       type: [Decision],
       description: 'Every decision taken at the meeting, across its agenda items, in agenda order.',
-      resolve: (meeting, _args, context) => loadChildren<DecisionRow>(context, decisionsBy(tables.decisions.meetingId), meeting.id),
+      resolve: (meeting, _args, context, info) =>
+        loadChildren<DecisionRow>(context, { ...decisionsBy(tables.decisions.meetingId), selection: selectionOf(info) }, meeting.id),
     }),
   }),
 });
@@ -149,20 +156,20 @@ builder.node(Participant, {
       type: Person,
       nullable: true,
       description: 'The person, when a person took part.',
-      resolve: (participant, _args, context) => loadReference<PersonRow>(context, tables.people, participant.personId),
+      resolve: (participant, _args, context, info) => loadReference<PersonRow>(context, tables.people, participant.personId, info),
     }),
     organisation: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body taking part, or the one the person represented.',
-      resolve: (participant, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, participant.organisationId),
+      resolve: (participant, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, participant.organisationId, info),
     }),
     meeting: t.field({
       type: Meeting,
       description: 'The meeting.',
-      resolve: async (participant, _args, context) =>
-        (await loadReference<MeetingRow>(context, tables.meetings, participant.meetingId))!,
+      resolve: async (participant, _args, context, info) =>
+        (await loadReference<MeetingRow>(context, tables.meetings, participant.meetingId, info))!,
     }),
   }),
 });
@@ -177,12 +184,13 @@ builder.node(AgendaItem, {
     meeting: t.field({
       type: Meeting,
       description: 'The meeting the item belongs to.',
-      resolve: async (item, _args, context) => (await loadReference<MeetingRow>(context, tables.meetings, item.meetingId))!,
+      resolve: async (item, _args, context, info) => (await loadReference<MeetingRow>(context, tables.meetings, item.meetingId, info))!,
     }),
     decisions: t.field({
       type: [Decision],
       description: 'The decisions taken at this item.',
-      resolve: (item, _args, context) => loadChildren<DecisionRow>(context, decisionsBy(tables.decisions.agendaItemId), item.id),
+      resolve: (item, _args, context, info) =>
+        loadChildren<DecisionRow>(context, { ...decisionsBy(tables.decisions.agendaItemId), selection: selectionOf(info) }, item.id),
     }),
   }),
 });
@@ -243,7 +251,7 @@ builder.queryFields((t) => ({
     type: Meeting,
     description: 'Meetings of steering groups, boards, committees and dialogue meetings, across regions.',
     args: meetingListArgs,
-    resolve: (_root, args, context) => meetingList.page(context, args),
+    resolve: (_root, args, context, info) => meetingList.page(context, args, info),
   }),
 }));
 
@@ -252,7 +260,7 @@ builder.objectField(Region, 'meetings', (t) =>
     type: Meeting,
     description: "The region's meetings.",
     args: meetingListArgs,
-    resolve: (region, args, context) => meetingList.pageOf(context, tables.meetings.regionId, region.id, args),
+    resolve: (region, args, context, info) => meetingList.pageOf(context, tables.meetings.regionId, region.id, args, info),
   }),
 );
 
@@ -261,7 +269,7 @@ builder.objectField(Organisation, 'meetings', (t) =>
     type: Meeting,
     description: 'Meetings of this body.',
     args: meetingListArgs,
-    resolve: (organisation, args, context) => meetingList.pageOf(context, tables.meetings.organisationId, organisation.id, args),
+    resolve: (organisation, args, context, info) => meetingList.pageOf(context, tables.meetings.organisationId, organisation.id, args, info),
   }),
 );
 

@@ -57,14 +57,14 @@ builder.node(Organisation, {
       type: Region,
       nullable: true,
       description: 'The region the body belongs to; null for national bodies.',
-      resolve: (organisation, _args, context) => loadReference<RegionRow>(context, tables.regions, organisation.regionId),
+      resolve: (organisation, _args, context, info) => loadReference<RegionRow>(context, tables.regions, organisation.regionId, info),
     }),
     parent: t.field({
       type: Organisation,
       nullable: true,
       description: 'The body this one sits under: a committee’s board, a health centre’s operator.',
-      resolve: (organisation, _args, context) =>
-        loadReference<OrganisationRow>(context, tables.organisations, organisation.parentId),
+      resolve: (organisation, _args, context, info) =>
+        loadReference<OrganisationRow>(context, tables.organisations, organisation.parentId, info),
     }),
     children: t.field({
       type: [Organisation],
@@ -141,14 +141,14 @@ builder.node(Membership, {
     person: t.field({
       type: Person,
       description: 'The person.',
-      resolve: async (membership, _args, context) =>
-        (await loadReference<PersonRow>(context, tables.people, membership.personId))!,
+      resolve: async (membership, _args, context, info) =>
+        (await loadReference<PersonRow>(context, tables.people, membership.personId, info))!,
     }),
     organisation: t.field({
       type: Organisation,
       description: 'The body.',
-      resolve: async (membership, _args, context) =>
-        (await loadReference<OrganisationRow>(context, tables.organisations, membership.organisationId))!,
+      resolve: async (membership, _args, context, info) =>
+        (await loadReference<OrganisationRow>(context, tables.organisations, membership.organisationId, info))!,
     }),
     title: t.exposeString('title', { nullable: true, description: 'The title ("Programchef", "Hälso- och sjukvårdsdirektör").' }),
     startedOn: t.expose('startedOn', { type: 'Date', nullable: true, description: 'When the role began, if known.' }),
@@ -247,7 +247,7 @@ builder.queryFields((t) => ({
     description:
       'Organisations across regions: boards, committees, steering groups, administrations, health centres, the 290 municipalities and national bodies.',
     args: organisationListArgs,
-    resolve: (_root, args, context) => organisationList.page(context, args),
+    resolve: (_root, args, context, info) => organisationList.page(context, args, info),
   }),
   people: t.connection({
     type: Person,
@@ -275,7 +275,7 @@ builder.objectField(Region, 'organisations', (t) =>
     type: Organisation,
     description: "The region's organisations, its municipalities included.",
     args: organisationListArgs,
-    resolve: (region, args, context) => organisationList.pageOf(context, tables.organisations.regionId, region.id, args),
+    resolve: (region, args, context, info) => organisationList.pageOf(context, tables.organisations.regionId, region.id, args, info),
   }),
 );
 

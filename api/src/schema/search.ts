@@ -548,7 +548,7 @@ const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
       nullable: true,
       description:
         "The region the record belongs to (an agenda item's through its meeting, a recommendation's through its audit), when known.",
-      resolve: (hit, _args, context) => loadReference<RegionRow>(context, tables.regions, hit.regionId),
+      resolve: (hit, _args, context, info) => loadReference<RegionRow>(context, tables.regions, hit.regionId, info),
     }),
     date: t.field({
       type: 'Date',

@@ -212,7 +212,7 @@ const TopicTag = builder.objectRef<TopicTagShape>('TopicTag').implement({
     topic: t.field({
       type: Topic,
       description: 'The topic.',
-      resolve: async (tag, _args, context) => (await loadReference<TopicRow>(context, tables.topics, tag.topicId))!,
+      resolve: async (tag, _args, context, info) => (await loadReference<TopicRow>(context, tables.topics, tag.topicId, info))!,
     }),
   }),
 });
