@@ -1,5 +1,5 @@
 import { connect, prepareDatabase } from '@naravard/db';
-import { createLogger } from './logger.ts';
+import { createLogger, flushLogs } from './logger.ts';
 import { createApp } from './server.ts';
 
 /** Starts the API: connects (embedded PGlite unless DATABASE_URL is set), migrates, seeds once, serves. */
@@ -20,12 +20,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     logger.info({ signal }, 'stopping: finishing requests in flight');
     app
       .stop()
-      .then(() => {
+      .then(async () => {
         logger.info('stopped');
+        await flushLogs(logger);
         process.exit(0);
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
         logger.error({ err: error }, 'stopping failed');
+        await flushLogs(logger);
         process.exit(1);
       });
   });
