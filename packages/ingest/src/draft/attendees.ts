@@ -51,13 +51,14 @@ export interface DraftedParticipant {
  * first with the groups of names after them in the same order; the groups are then matched to the
  * labels only when their numbers agree, and otherwise left for review.
  */
-export function readAttendees(lines: Lines, block: Span, review: ReviewNote[]): DraftedParticipant[] {
+export function readAttendees(lines: Lines, block: Span, review: ReviewNote[], recognise: (text: string) => string | null = () => null): DraftedParticipant[] {
   const found: DraftedParticipant[] = [];
   const pending: { label: Label; line: number }[] = [];
   const groups: Span[] = [];
   const add = (text: string, line: number, label: Label, labelLine: number) => {
     for (const part of splitPeople(text)) {
-      const person = readPersonLine(part);
+      const known = recognise(part.replace(/,.*$/, '').trim());
+      const person = known ? { name: known, title: readPersonLine(part)?.title ?? null } : readPersonLine(part);
       if (!person) {
         review.push({ lines: [line, line], text: part, why: 'not read as a person\'s name in the attendee list' });
         continue;
@@ -92,7 +93,7 @@ export function readAttendees(lines: Lines, block: Span, review: ReviewNote[]): 
       n = m;
       continue;
     }
-    if (HEADER_LINE.test(lines.at(n)) || !readPersonLine(lines.at(n))) {
+    if (HEADER_LINE.test(lines.at(n)) || (!readPersonLine(lines.at(n)) && !recognise(lines.at(n).replace(/,.*$/, '').trim()))) {
       n++;
       continue;
     }

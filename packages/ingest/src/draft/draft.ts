@@ -58,7 +58,10 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   if (meeting) {
     const agenda = findAgenda(lines, meeting.section, meeting.heading.last);
     const attendeeBlock = { first: meeting.heading.last + 1, last: agenda[0] ? agenda[0].heading.first - 1 : Math.min(meeting.section.last, meeting.heading.last + 40) };
-    const attendees: DraftedParticipant[] = readAttendees(lines, attendeeBlock, review);
+    // Attendees spelt as a known person is (OCR damage included) are that person.
+    const recognise = (text: string) => matchKnown(text, known.people, region)?.name ?? null;
+    const attendees: DraftedParticipant[] = readAttendees(lines, attendeeBlock, review, recognise);
+    reviewUnreadable(lines, meeting.section, new Set(agenda.map((item) => item.heading.first)), review);
     for (const item of agenda) {
       for (const person of item.presenters?.people ?? []) {
         attendees.push({ name: person.name, title: person.title, role: 'presenter', cite: [item.presenters!.span] });
@@ -194,6 +197,27 @@ function registryNumber(lines: Lines): string | null {
     if (match) return match[1]!.trim();
   }
   return null;
+}
+
+/**
+ * Lines the tool cannot read with confidence: headings that look numbered but whose number is not
+ * in the run of items ("§ 4l"), and lines that are mostly not letters (OCR damage).
+ */
+function reviewUnreadable(lines: Lines, section: Span, itemLines: Set<number>, review: ReviewNote[]) {
+  for (let n = section.first; n <= section.last; n++) {
+    const line = lines.at(n).trim();
+    if (!line || itemLines.has(n)) continue;
+    if (/^(§|punkt\b)\s*\S/i.test(line)) {
+      review.push({ lines: [n, n], text: line, why: 'looks like an agenda item heading, but its number does not follow the others: check the item and its number' });
+      continue;
+    }
+    const compact = line.replace(/\s/g, '');
+    const share = (pattern: RegExp) => (compact.match(pattern) ?? []).length / compact.length;
+    // Tables of figures are mostly digits; damaged text is mostly neither letters nor digits.
+    if (compact.length >= 12 && share(/\p{L}/gu) < 0.5 && share(/[0-9]/g) < 0.5) {
+      review.push({ lines: [n, n], text: line, why: 'mostly not letters: damaged text (OCR?) that cannot be read with confidence' });
+    }
+  }
 }
 
 /** Chairs who open or close the meeting attended it. */

@@ -1,4 +1,5 @@
 import { findDate, findTimes } from './dates.ts';
+import { BODY_WORD } from './organisations.ts';
 import type { Lines, Span } from './text.ts';
 
 /** Words that open the record of a meeting. */
@@ -41,7 +42,7 @@ export function findMeeting(lines: Lines): MeetingHeader | null {
     ? start.dateLine
     : start.line;
   const title = lines.at(start.line).trim();
-  const body = bodyFromTitle(title);
+  const body = bodyFromTitle(title) ?? bodyBelow(lines, start.line);
   return {
     heading: { first: start.line, last: headingLast },
     section,
@@ -81,6 +82,14 @@ function bodyFromTitle(title: string): string | null {
   let rest = dashed ? dashed[1]! : withoutDate.replace(NOTES_HEADING, '');
   rest = rest.replace(/^\s*(?:från|för|vid)?\s*(?:dialogmöte|sammanträde|möte|mötet|sammanträdet)\s*(?:med|för|i)?\s*/i, '').replace(/[,.:;\s]+$/, '').trim();
   return rest.length >= 3 ? rest : null;
+}
+
+/** "PROTOKOLL" with the body's name on the next line: "Hälso- och sjukvårdsnämnden". */
+function bodyBelow(lines: Lines, heading: number): string | null {
+  const next = lines.nextFilled(heading, heading + 3);
+  if (!next) return null;
+  const line = lines.at(next).trim();
+  return BODY_WORD.test(line) && line.split(/\s+/).length <= 8 && !findDate(line) ? line.replace(/[,.:;]+$/, '') : null;
 }
 
 function meetingKind(value: string): MeetingHeader['kind'] {
