@@ -63,7 +63,7 @@ export function readAttendees(lines: Lines, block: Span, review: ReviewNote[], r
         review.push({ lines: [line, line], text: part, why: 'not read as a person\'s name in the attendee list' });
         continue;
       }
-      found.push({ name: person.name, title: person.title ?? label.title, role: label.role, cite: [{ first: labelLine, last: labelLine }, { first: line, last: line }] });
+      found.push({ name: person.name, title: person.title ?? label.title, role: label.role, cite: labelLine === line ? [{ first: line, last: line }] : [{ first: labelLine, last: labelLine }, { first: line, last: line }] });
     }
     if (label.note) review.push({ lines: [line, line], text: lines.textOf({ first: line, last: line }), why: label.note });
   };

@@ -1,5 +1,5 @@
 import type { ReviewNote } from '@naravard/db';
-import { type Lines, type Paragraph, type Span, sentencesOf } from './text.ts';
+import { isGarbled, type Lines, type Paragraph, type Span, sentencesOf } from './text.ts';
 
 export type DecisionKind = 'decision' | 'direction' | 'delegation' | 'approval';
 
@@ -47,6 +47,8 @@ export function readDecisions(lines: Lines, body: Span, review: ReviewNote[]): D
   let label: DecisionKind | null = null;
   for (const paragraph of paragraphs) {
     const first = lines.at(paragraph.spans[0]!.first);
+    // Headings that did not join the run of items, and damaged lines, are read by a person.
+    if (/^\s*(§|punkt\b)/i.test(first) || isGarbled(first)) continue;
     if (PROPOSAL.test(first)) {
       review.push({ lines: [paragraph.spans[0]!.first, last(paragraph)], text: paragraph.text, why: 'a proposal, not a decision: check whether it was adopted' });
       continue;

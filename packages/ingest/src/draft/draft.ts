@@ -11,7 +11,7 @@ import type { Citation, Draft, DraftOptions, DraftSource } from './model.ts';
 import { foldName, personNameAt, slug } from './names.ts';
 import { findAmounts } from './amounts.ts';
 import { BODY_WORD, capitalise, organisationKind } from './organisations.ts';
-import { Lines, type Span } from './text.ts';
+import { isGarbled, Lines, type Span } from './text.ts';
 
 type Seed = SeedFile;
 type Meeting = Seed['meetings'][number];
@@ -211,10 +211,7 @@ function reviewUnreadable(lines: Lines, section: Span, itemLines: Set<number>, r
       review.push({ lines: [n, n], text: line, why: 'looks like an agenda item heading, but its number does not follow the others: check the item and its number' });
       continue;
     }
-    const compact = line.replace(/\s/g, '');
-    const share = (pattern: RegExp) => (compact.match(pattern) ?? []).length / compact.length;
-    // Tables of figures are mostly digits; damaged text is mostly neither letters nor digits.
-    if (compact.length >= 12 && share(/\p{L}/gu) < 0.5 && share(/[0-9]/g) < 0.5) {
+    if (isGarbled(line)) {
       review.push({ lines: [n, n], text: line, why: 'mostly not letters: damaged text (OCR?) that cannot be read with confidence' });
     }
   }

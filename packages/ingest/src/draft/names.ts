@@ -33,7 +33,7 @@ export function slug(value: string): string {
 const NAME_WORD = "[A-ZÅÄÖÉÜ][a-zåäöéèüß'’]+(?:-[A-ZÅÄÖÉ][a-zåäöéèüß]+)?";
 const INITIAL = '[A-ZÅÄÖ]\\.?';
 /** Two to four capitalised words, middle initials allowed: "Roger O Nilsson", "Anna-Karin Berg". */
-export const PERSON_NAME = new RegExp(`^(${NAME_WORD}(?:\\s+(?:${INITIAL}|${NAME_WORD})){0,2}\\s+${NAME_WORD})`, 'u');
+export const PERSON_NAME = new RegExp(`^(${NAME_WORD}(?:\\s+(?:${INITIAL}|${NAME_WORD})){0,2}\\s+${NAME_WORD})(?![\\p{L}\\p{N}])`, 'u');
 
 /** Capitalised words that open sentences or name roles and places, never people. */
 const NOT_NAMES = new Set(
@@ -69,8 +69,10 @@ export function readPersonLine(line: string): NamedPerson | null {
   const trimmed = line.trim().replace(/^[-•–*]\s*/, '');
   const name = personNameAt(trimmed);
   if (!name) return null;
+  // A party in brackets, "(S)", is not a title.
   const rest = trimmed
     .slice(name.length)
+    .replace(/^\s*\([A-ZÅÄÖ]{1,4}\)/, '')
     .replace(/^\s*[,(–-]\s*/, '')
     .replace(/[)\s,/.;]+$/, '')
     .trim();

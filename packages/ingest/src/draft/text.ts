@@ -111,3 +111,12 @@ export function sentencesOf(lines: Lines, paragraph: Span): Sentence[] {
   push(text.length);
   return sentences;
 }
+
+/** Mostly neither letters nor digits: text damaged (by OCR) beyond reading with confidence. */
+export function isGarbled(line: string): boolean {
+  const compact = line.replace(/\s/g, '');
+  if (compact.length < 12) return false;
+  const share = (pattern: RegExp) => (compact.match(pattern) ?? []).length / compact.length;
+  // Tables of figures are mostly digits; damaged text is mostly neither letters nor digits.
+  return share(/\p{L}/gu) < 0.5 && share(/[0-9]/g) < 0.5;
+}
