@@ -58,7 +58,8 @@ export function readAttendees(lines: Lines, block: Span, review: ReviewNote[], r
   const add = (text: string, line: number, label: Label, labelLine: number) => {
     for (const part of splitPeople(text)) {
       const known = recognise(part.replace(/,.*$/, '').trim());
-      const person = known ? { name: known, title: readPersonLine(part)?.title ?? null } : readPersonLine(part);
+      const afterComma = part.split(',').slice(1).join(',').replace(/[\s,/.;]+$/, '').trim();
+      const person = known ? { name: known, title: afterComma || null } : readPersonLine(part);
       if (!person) {
         review.push({ lines: [line, line], text: part, why: 'not read as a person\'s name in the attendee list' });
         continue;

@@ -11,7 +11,8 @@ export function foldName(value: string): string {
     .toLowerCase()
     .replace(/6/g, 'o')
     .replace(/0/g, 'o')
-    .replace(/[1|!]/g, 'l')
+    // OCR confuses i, l, 1 and | (and 0/o, 6/ö, rn/m): they compare as one letter.
+    .replace(/[il1|!]/g, 'l')
     .replace(/rn/g, 'm')
     .replace(/[^a-z\s-]/g, ' ')
     .replace(/\s+/g, ' ')
