@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { idFor, tables } from '@naravard/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliDatabase, createCliDatabase, FIXTURES, naravard } from './support.ts';
+
+/** Loading a reviewed draft through the command line: one transaction, logged, idempotent, quotes checked. */
+let database: CliDatabase;
+let work: string;
+let draftPath: string;
+
+beforeAll(async () => {
+  database = await createCliDatabase({ seed: true });
+  work = mkdtempSync(join(tmpdir(), 'naravard-apply-'));
+  draftPath = join(work, 'protokoll.json');
+  const drafted = await naravard(['ingest', 'draft', join(FIXTURES, 'protokoll-paragraf.txt'), '--region', '06', '--out', draftPath], database.env);
+  expect(drafted.code, drafted.stderr).toBe(0);
+});
+afterAll(() => database?.dispose());
+
+/** What the database holds of the drafted meeting, and how long the change log is. */
+async function snapshot() {
+  const connection = await database.open();
+  try {
+    const { db } = connection;
+    const meetingId = idFor('meeting:jonkopings-halso-och-sjukvardsnamnden-2024-05-14');
+    const [meeting] = await db.select().from(tables.meetings).where(eq(tables.meetings.id, meetingId));
+    const items = await db.select().from(tables.agendaItems).where(eq(tables.agendaItems.meetingId, meetingId));
+    const decisions = await db.select().from(tables.decisions).where(eq(tables.decisions.meetingId, meetingId));
+    const assignments = await db.select().from(tables.assignments).where(eq(tables.assignments.regionId, idFor('region:06')));
+    const citations = await db.select().from(tables.citations).where(eq(tables.citations.documentId, idFor('doc:jonkopings-halso-och-sjukvardsnamnden-2024-05-14')));
+    const log = await db.select({ actor: tables.changeLog.actor, entityType: tables.changeLog.entityType }).from(tables.changeLog);
+    return { meeting, items, decisions, assignments, citations, log };
+  } finally {
+    await connection.close();
+  }
+}
+
+describe('naravard ingest apply', () => {
+  it('loads the draft: the meeting, its items, decisions and assignment, with their citations, in the change log', async () => {
+    const before = await snapshot();
+    expect(before.meeting).toBeUndefined();
+    const result = await naravard(['ingest', 'apply', draftPath], database.env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Applied .*: [1-9][0-9]* created, 0 updated, 0 unchanged\./);
+
+    const after = await snapshot();
+    expect(after.meeting).toMatchObject({ heldOn: '2024-05-14', place: 'Regionens hus, Jönköping', kind: 'sitting' });
+    expect(after.items.map((item) => item.ordinal).sort()).toEqual([41, 42, 43, 44]);
+    expect(after.decisions.map((d) => d.kind).sort()).toEqual(['decision', 'delegation']);
+    expect(after.assignments).toHaveLength(2);
+    expect(after.assignments.every((a) => a.assigneePersonId === idFor('person:06:karl-oberg'))).toBe(true);
+    expect(after.citations.length).toBeGreaterThan(10);
+    const logged = after.log.slice(before.log.length);
+    expect(logged.every((entry) => entry.actor === 'cli:ingest apply protokoll.json')).toBe(true);
+    expect(new Set(logged.map((entry) => entry.entityType))).toEqual(
+      new Set(['document', 'organisation', 'person', 'meeting', 'meeting_participant', 'agenda_item', 'decision', 'assignment', 'citation']),
+    );
+  });
+
+  it('changes nothing when the same draft is applied again', async () => {
+    const before = await snapshot();
+    const result = await naravard(['ingest', 'apply', draftPath], database.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/: 0 created, 0 updated, [1-9][0-9]* unchanged\./);
+    expect((await snapshot()).log.length).toBe(before.log.length);
+  });
+
+  it('updates what the reviewer changed, and only that', async () => {
+    const draft = JSON.parse(readFileSync(draftPath, 'utf8'));
+    draft.meetings[0].agendaItems[0].title = 'Val av justerare och justering';
+    const edited = join(work, 'edited.json');
+    writeFileSync(edited, JSON.stringify(draft));
+    const before = await snapshot();
+    const result = await naravard(['ingest', 'apply', edited], database.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/: 0 created, 1 updated, /);
+    const after = await snapshot();
+    expect(after.items.find((item) => item.ordinal === 41)?.title).toBe('Val av justerare och justering');
+    expect(after.log.slice(before.log.length).map((entry) => entry.entityType)).toEqual(['agenda_item']);
+  });
+
+  it('refuses a draft whose quote is not on its lines, naming the record, and writes nothing', async () => {
+    const draft = JSON.parse(readFileSync(draftPath, 'utf8'));
+    draft.meetings[0].key = 'meeting:a-new-meeting-2024-05-14';
+    draft.meetings[0].agendaItems[1].decisions[0].cite[0].lines = [1, 2];
+    const bad = join(work, 'bad.json');
+    writeFileSync(bad, JSON.stringify(draft));
+    const before = await snapshot();
+    const result = await naravard(['ingest', 'apply', bad], database.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bad.json: nothing was written');
+    expect(result.stderr).toContain('meetings.0.agendaItems.1.decisions.0.cite.0');
+    expect(result.stderr).toContain('not on lines 1-2');
+    expect((await snapshot()).log.length).toBe(before.log.length);
+  });
+
+  it('refuses a file that is not a draft, and a draft without its text', async () => {
+    const notJson = join(work, 'not.json');
+    writeFileSync(notJson, '{ "document": ');
+    const result = await naravard(['ingest', 'apply', notJson], database.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not.json: not valid JSON');
+
+    const draft = JSON.parse(readFileSync(draftPath, 'utf8'));
+    draft.document.file = 'missing.txt';
+    const orphan = join(work, 'orphan.json');
+    writeFileSync(orphan, JSON.stringify(draft));
+    const missing = await naravard(['ingest', 'apply', orphan], database.env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing.txt is missing');
+  });
+});
