@@ -129,7 +129,7 @@ describe('naravard ingest draft, bad calls', () => {
     const out = join(work, 'bad-region.json');
     const result = await naravard(['ingest', 'draft', join(FIXTURES, 'protokoll-paragraf.txt'), '--region', '99', '--out', out], database.env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('protokoll-paragraf.txt: --region 99 is not a county code');
+    expect(result.stderr).toContain('protokoll-paragraf.txt: region 99 is not a county code');
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -170,7 +170,7 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
 function checkRegion(region: string | null, fileName: string): string | null {
   if (region === null || region === '') return null;
   const codes = readReferenceData().counties.map((county) => county.code);
-  if (!codes.includes(region)) throw new IngestError(fileName, `--region ${region} is not a county code (one of ${codes.join(', ')})`);
+  if (!codes.includes(region)) throw new IngestError(fileName, `region ${region} is not a county code (one of ${codes.join(', ')})`);
   return region;
 }
 
