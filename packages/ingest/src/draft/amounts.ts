@@ -1,4 +1,4 @@
-import type { Lines } from './text.ts';
+import { type Lines, sentencesOf } from './text.ts';
 
 /** "12,4 miljoner kronor", "51,9 mnkr", "148 kronor", "30 MSEK", "180 000 kr". */
 const AMOUNT = /(\d{1,3}(?:[  ]\d{3})+|\d+(?:[,.]\d+)?)\s*(miljoner|miljon|mnkr|msek|mkr|miljarder|miljard|mdkr|tkr|tusen|kronor|kr\b|sek\b)/gi;
@@ -18,18 +18,20 @@ export function toSek(number: string, unit: string): string | null {
 }
 
 export interface FoundAmount {
-  line: number;
+  lines: [number, number];
   text: string;
   sek: string;
 }
 
-/** Every amount in SEK the text states, with its line. */
+/** Every amount in SEK the text states, with the lines of its sentence (amounts may run over a line break). */
 export function findAmounts(lines: Lines): FoundAmount[] {
   const found: FoundAmount[] = [];
-  for (let n = 1; n <= lines.count; n++) {
-    for (const match of lines.at(n).matchAll(AMOUNT)) {
-      const sek = toSek(match[1]!, match[2]!);
-      if (sek !== null) found.push({ line: n, text: lines.at(n).trim(), sek });
+  for (const paragraph of lines.paragraphs()) {
+    for (const sentence of sentencesOf(lines, paragraph)) {
+      for (const match of sentence.text.matchAll(AMOUNT)) {
+        const sek = toSek(match[1]!, match[2]!);
+        if (sek !== null) found.push({ lines: [sentence.span.first, sentence.span.last], text: sentence.text, sek });
+      }
     }
   }
   return found;

@@ -157,7 +157,7 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   }
   reviewOutside(lines, meeting?.section ?? null, review);
   for (const amount of findAmounts(lines)) {
-    review.push({ lines: [amount.line, amount.line], text: amount.text, why: `amount read as ${amount.sek} SEK; whose grant or allocation it is, and for which period, needs a reader` });
+    review.push({ lines: amount.lines, text: amount.text, why: `amount read as ${amount.sek} SEK; whose grant or allocation it is, and for which period, needs a reader` });
   }
 
   seed.organisations.push(...records.organisations.values());
