@@ -107,6 +107,24 @@ describe('naravard ingest draft, informal notes', () => {
       ['Omar Haddad', '2024-04-30', [13, 13]],
     ]);
     expectCitationsOnTheirLines(seed, text);
+    expect(seed.observations).toEqual([]);
+    expect(seed.review.find((note: any) => note.lines[0] === 15)?.why).toContain('--observations');
+  });
+
+  it('reads a table of monthly counts as observations when asked, the year taken from the date and noted for review', async () => {
+    const { seed, text } = await draft('anteckningar-informella', ['--region', '21', '--observations']);
+    expect(seed.indicators.map((i: any) => [i.name, i.unit])).toEqual([['Antal hembesök av mobila team', 'antal']]);
+    const read = seed.observations.map((o: any) => [o.dimensions.row, o.period, o.value, o.region]);
+    expect(read).toEqual([
+      ['norra_lansdelen', '2024-01', '12', '21'],
+      ['norra_lansdelen', '2024-02', '15', '21'],
+      ['norra_lansdelen', '2024-03', '19', '21'],
+      ['sodra_lansdelen', '2024-01', '8', '21'],
+      ['sodra_lansdelen', '2024-02', '11', '21'],
+      ['sodra_lansdelen', '2024-03', '14', '21'],
+    ]);
+    expect(seed.review.some((note: any) => note.lines[0] === 16 && /read as 2024/.test(note.why))).toBe(true);
+    expectCitationsOnTheirLines(seed, text);
   });
 });
 

@@ -13,7 +13,7 @@ export function registerIngestCommands(program: Command) {
     .option('--region <code>', 'SCB county code of the region the document belongs to, e.g. 07')
     .option('--body <name>', 'the body that held the meeting, when the text does not name it plainly')
     .option('--out <draft.json>', 'where to write the draft; its text goes to documents/ beside it', '')
-    .option('--observations', 'read tables of monthly counts as observations (not yet: such tables are listed for review)')
+    .option('--observations', 'read tables of monthly counts as an indicator and its observations (the year from the document\'s date)')
     .action(async (file: string, options: { region?: string; body?: string; out: string; observations?: boolean }) => {
       const { checkDraft, draftRecords, IngestError, loadKnownEntities, readSourceFile, writeDraft } = await import('@naravard/ingest/draft');
       const { readSeedSet } = await import('@naravard/db');
