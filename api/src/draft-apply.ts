@@ -21,7 +21,7 @@ const idOrNull = (key: string | null) => (key === null ? null : idFor(key));
  */
 export async function applyDraft(writer: Writer, seed: SeedFile, text: string): Promise<ApplySummary> {
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
-  const unsupported = (['audits', 'indicators', 'observations', 'memberships'] as const).filter((field) => seed[field].length > 0);
+  const unsupported = (['audits', 'memberships'] as const).filter((field) => seed[field].length > 0);
   if (unsupported.length > 0) {
     throw new ValidationError(unsupported.map((field) => ({ path: ['draft', field], message: `a draft cannot load ${field} yet: move them to a seed file` })));
   }
@@ -47,6 +47,8 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
   seed.grantProgrammes.forEach((g, i) => checkCitations(['grantProgrammes', i], g.key, g.cite));
   seed.grants.forEach((g, i) => checkCitations(['grants', i], g.key, g.cite));
   seed.allocations.forEach((a, i) => checkCitations(['allocations', i], a.key, a.cite));
+  seed.indicators.forEach((indicator, i) => checkCitations(['indicators', i], indicator.key, indicator.cite));
+  seed.observations.forEach((o, i) => checkCitations(['observations', i], o.key, o.cite));
   if (problems.length > 0) throw new ValidationError(problems);
 
   const documentId = idFor(seed.document.key);
@@ -146,6 +148,19 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
       rateSek: a.rateSek, rateMaxSek: a.rateMaxSek, rateUnit: a.rateUnit, capSek: a.capSek, capUnit: a.capUnit, paidOn: a.paidOn, description: a.description,
     }, a.cite, ['allocations', i]);
   }
+  for (const [i, indicator] of seed.indicators.entries()) {
+    if (indicator.targets.length > 0) throw new ValidationError([{ path: ['indicators', i, 'targets'], message: 'a draft cannot load indicator targets yet: move them to a seed file' }]);
+    await upsert('Indicator', indicator.key, {
+      code: indicator.code, name: indicator.name, description: indicator.description, unit: indicator.unit, direction: indicator.direction,
+      sourceSystem: indicator.sourceSystem, koladaKpiId: indicator.koladaKpiId,
+    }, indicator.cite, ['indicators', i]);
+  }
+  for (const [i, o] of seed.observations.entries()) {
+    await upsert('Observation', o.key, {
+      indicatorId: idFor(o.indicator), regionId: await region(o.region, ['observations', i, 'region']), organisationId: idOrNull(o.organisation),
+      period: o.period, value: o.value, dimensions: o.dimensions,
+    }, o.cite, ['observations', i]);
+  }
   for (const attach of pendingCitations) await attach();
   return summary;
 }
@@ -181,6 +196,7 @@ function differs(row: Record<string, unknown>, values: Record<string, unknown>):
     if (value === null || value === undefined) return '';
     if (value instanceof Date) return value.toISOString().slice(0, 10);
     if (Array.isArray(value)) return JSON.stringify(value);
+    if (typeof value === 'object') return JSON.stringify(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
     const string = String(value);
     if (/^[0-9]{2}:[0-9]{2}(:00)?$/.test(string)) return string.slice(0, 5);
     if (/^-?[0-9]+\.[0-9]*$/.test(string)) return string.replace(/\.?0+$/, '');

@@ -98,6 +98,31 @@ describe('naravard ingest apply', () => {
     expect((await snapshot()).log.length).toBe(before.log.length);
   });
 
+  it('loads drafted observations with their indicator, once', async () => {
+    const observationsDraft = join(work, 'tabell.json');
+    const drafted = await naravard(['ingest', 'draft', join(FIXTURES, 'anteckningar-informella.txt'), '--region', '21', '--observations', '--out', observationsDraft], database.env);
+    expect(drafted.code, drafted.stderr).toBe(0);
+    const applied = await naravard(['ingest', 'apply', observationsDraft], database.env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const again = await naravard(['ingest', 'apply', observationsDraft], database.env);
+    expect(again.stdout).toMatch(/: 0 created, 0 updated, /);
+    const connection = await database.open();
+    try {
+      const indicatorId = idFor(JSON.parse(readFileSync(observationsDraft, 'utf8')).indicators[0].key);
+      const rows = await connection.db.select().from(tables.observations).where(eq(tables.observations.indicatorId, indicatorId));
+      expect(rows.map((row) => [row.period, Number(row.value), (row.dimensions as Record<string, string>).row]).sort()).toEqual([
+        ['2024-01', 12, 'norra_lansdelen'],
+        ['2024-01', 8, 'sodra_lansdelen'],
+        ['2024-02', 11, 'sodra_lansdelen'],
+        ['2024-02', 15, 'norra_lansdelen'],
+        ['2024-03', 14, 'sodra_lansdelen'],
+        ['2024-03', 19, 'norra_lansdelen'],
+      ]);
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('refuses a file that is not a draft, and a draft without its text', async () => {
     const notJson = join(work, 'not.json');
     writeFileSync(notJson, '{ "document": ');
