@@ -144,6 +144,19 @@ describe('naravard ingest draft, OCR-damaged minutes', () => {
   });
 });
 
+describe('naravard ingest draft, a report that is no meeting record', () => {
+  it('drafts only the decisions it reports with the deciding body named, linked to the known body', async () => {
+    const { seed, text } = await draft('rapport', ['--region', '18']);
+    expect(seed.meetings).toEqual([]);
+    expect(seed.decisions.map((d: any) => [d.kind, d.decidedOn, d.decidedBy, d.meeting, d.cite[0].lines])).toEqual([
+      ['decision', '2023-09-07', 'org:18:halso-och-sjukvardsnamnden', null, [5, 5]],
+    ]);
+    const reviewed = seed.review.map((note: any) => note.lines[0]);
+    expect(reviewed).toEqual(expect.arrayContaining([1, 7]));
+    expectCitationsOnTheirLines(seed, text);
+  });
+});
+
 describe('naravard ingest draft, bad calls', () => {
   it('refuses a region that is no county, naming it, and writes nothing', async () => {
     const out = join(work, 'bad-region.json');

@@ -4,6 +4,7 @@ import { type DraftedAssignment, readAssignments } from './assignments.ts';
 import { type DraftedParticipant, readAttendees } from './attendees.ts';
 import { findDate } from './dates.ts';
 import { readDecisions } from './decisions.ts';
+import { readReportedDecisions } from './reported.ts';
 import { IngestError } from './errors.ts';
 import { matchKnown, NO_KNOWN_ENTITIES } from './known.ts';
 import { findMeeting } from './meeting.ts';
@@ -56,8 +57,11 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
     },
   });
 
+  // The lines of the meeting's record: from its heading to the end of its last item.
+  let record: Span | null = null;
   if (meeting) {
     const agenda = findAgenda(lines, meeting.section, meeting.heading.last);
+    record = { first: meeting.section.first, last: agenda.length > 0 ? agenda[agenda.length - 1]!.body.last : meeting.section.last };
     const attendeeBlock = { first: meeting.heading.last + 1, last: agenda[0] ? agenda[0].heading.first - 1 : Math.min(meeting.section.last, meeting.heading.last + 40) };
     // Attendees spelt as a known person is (OCR damage included) are that person.
     const recognise = (text: string) => matchKnown(text, known.people, region)?.name ?? null;
@@ -156,7 +160,19 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   } else {
     review.push({ lines: [titleLine, titleLine], text: documentTitle, why: 'not read as the record of a meeting (no "Protokoll"/"Mötesanteckningar"/"Minnesanteckningar" heading with a date): no meeting, items or decisions drafted' });
   }
-  reviewOutside(lines, meeting?.section ?? null, review);
+  const outside = (span: Span) => !record || span.last < record.first || span.first > record.last;
+  const reported = readReportedDecisions(lines, outside, review);
+  for (const decision of reported) {
+    const body = matchKnown(decision.body, known.organisations, region);
+    let key = `decision:${short}:reported-${slug(decision.text).slice(0, 40).replace(/-+$/, '')}`;
+    while (seed.decisions.some((d) => d.key === key)) key = `${key}-2`;
+    seed.decisions.push({
+      key, kind: 'decision', title: null, text: decision.text, decidedOn: decision.decidedOn, decidedBy: body ? records.organisation(body.name, decision.span, 'decider') : null,
+      meeting: null, region, topics: [], cite: [lines.cite(decision.span)],
+    });
+    if (!body) review.push({ lines: [decision.span.first, decision.span.last], text: decision.text, why: `decided by "${decision.body}" (as written): link the body when reviewing` });
+  }
+  reviewOutside(lines, (span) => outside(span) && !reported.some((d) => d.span.first <= span.last && span.first <= d.span.last), review);
   draftObservations(lines, seed, short, region, date, options.observations ?? false, review);
   for (const amount of findAmounts(lines)) {
     review.push({ lines: amount.lines, text: amount.text, why: `amount read as ${amount.sek} SEK; whose grant or allocation it is, and for which period, needs a reader` });
@@ -284,9 +300,9 @@ function addChairPresence(lines: Lines, section: Span, attendees: DraftedPartici
 }
 
 /** Outside the record of a meeting, decisions and assignments are only pointed out, never drafted. */
-function reviewOutside(lines: Lines, section: Span | null, review: ReviewNote[]) {
+function reviewOutside(lines: Lines, outside: (span: Span) => boolean, review: ReviewNote[]) {
   for (const paragraph of lines.paragraphs()) {
-    if (section && paragraph.first >= section.first && paragraph.last <= section.last) continue;
+    if (!outside(paragraph)) continue;
     if (/\b(beslutar|beslutade|beslutat|beslöt)\s+att\b|\bbeslut\s+(?:är|har)\s+fattats?\b|\bgodkän(ns|nes|d|des|de)\b|\bi\s+uppdrag\s+att\b|\buppdra(r|s)?\s+åt\b/i.test(paragraph.text)) {
       review.push({ lines: [paragraph.first, paragraph.last], text: paragraph.text.slice(0, 300), why: 'states a decision or an assignment outside the record of a meeting: draft it by hand if it belongs in the data set' });
     }
