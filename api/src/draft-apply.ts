@@ -62,7 +62,17 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
     const id = idFor(key);
     const table = ENTITIES[entity]!.table;
     const [existing] = (await writer.tx.select().from(table as PgTable).where(eq(table.id, id)).for('update')) as Record<string, unknown>[];
-    if (!existing) {
+    // People and bodies that exist are only referred to by a draft: it adds the spellings it met, never overwrites them.
+    const referenceOnly = existing && existing.deletedAt === null && (entity === 'Person' || entity === 'Organisation');
+    if (referenceOnly) {
+      const aliases = [...new Set([...(existing.aliases as string[]), ...(values.aliases as string[])])].filter((alias) => alias !== existing.name);
+      if (aliases.length !== (existing.aliases as string[]).length) {
+        await writer.update(entity, id, existing.version as number, { aliases });
+        summary.updated++;
+      } else {
+        summary.unchanged++;
+      }
+    } else if (!existing) {
       await writer.create(entity, { id, ...values });
       summary.created++;
     } else if (existing.deletedAt !== null) {

@@ -123,6 +123,29 @@ describe('naravard ingest apply', () => {
     }
   });
 
+  it('refers to known people and bodies: adds the spellings met, overwrites nothing else', async () => {
+    const ocrDraft = join(work, 'ocr.json');
+    const drafted = await naravard(['ingest', 'draft', join(FIXTURES, 'ocr-skadad.txt'), '--region', '07', '--out', ocrDraft], database.env);
+    expect(drafted.code, drafted.stderr).toBe(0);
+    const read = async () => {
+      const connection = await database.open();
+      try {
+        const [person] = await connection.db.select().from(tables.people).where(eq(tables.people.id, idFor('person:07:magnus-frithiof')));
+        const [body] = await connection.db.select().from(tables.organisations).where(eq(tables.organisations.id, idFor('org:07:programorganisation-nara-vard')));
+        return { person: person!, body: body! };
+      } finally {
+        await connection.close();
+      }
+    };
+    const before = await read();
+    const applied = await naravard(['ingest', 'apply', ocrDraft], database.env);
+    expect(applied.code, applied.stderr).toBe(0);
+    const after = await read();
+    expect(after.person.name).toBe('Magnus Frithiof');
+    expect(after.person.aliases).toEqual([...before.person.aliases, 'Magnus Frith1of']);
+    expect(after.body).toMatchObject({ name: before.body.name, kind: before.body.kind, description: before.body.description, version: before.body.version });
+  });
+
   it('refuses a file that is not a draft, and a draft without its text', async () => {
     const notJson = join(work, 'not.json');
     writeFileSync(notJson, '{ "document": ');

@@ -132,7 +132,7 @@ describe('naravard ingest draft, OCR-damaged minutes', () => {
   it('matches damaged spellings of known people and bodies, and leaves what it cannot read for review', async () => {
     const { seed, text } = await draft('ocr-skadad', ['--region', '07']);
     const magnus = seed.people.find((p: any) => p.key === 'person:07:magnus-frithiof');
-    expect(magnus).toMatchObject({ name: 'Magnus Frithiof' });
+    expect(magnus).toMatchObject({ name: 'Magnus Frithiof', aliases: ['Magnus Frith1of'] });
     expect(seed.meetings[0].participants.find((p: any) => p.person === magnus.key)).toMatchObject({ role: 'present', title: 'Programchef' });
     // Known through the seed data set under a key its name would not give.
     expect(seed.assignments[0].assigneeOrganisation).toBe('org:07:programorganisation-nara-vard');

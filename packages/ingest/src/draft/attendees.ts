@@ -40,6 +40,8 @@ function labelOf(line: string): { label: Label; word: string; rest: string } | n
 
 export interface DraftedParticipant {
   name: string;
+  /** The name as the text spells it, when it differs from the known person's (OCR damage). */
+  written?: string;
   title: string | null;
   role: Role;
   cite: Span[];
@@ -64,7 +66,8 @@ export function readAttendees(lines: Lines, block: Span, review: ReviewNote[], r
         review.push({ lines: [line, line], text: part, why: 'not read as a person\'s name in the attendee list' });
         continue;
       }
-      found.push({ name: person.name, title: person.title ?? label.title, role: label.role, cite: labelLine === line ? [{ first: line, last: line }] : [{ first: labelLine, last: labelLine }, { first: line, last: line }] });
+      const written = part.replace(/,.*$/, '').trim();
+      found.push({ name: person.name, ...(known && written !== known ? { written } : {}), title: person.title ?? label.title, role: label.role, cite: labelLine === line ? [{ first: line, last: line }] : [{ first: labelLine, last: labelLine }, { first: line, last: line }] });
     }
     if (label.note) review.push({ lines: [line, line], text: lines.textOf({ first: line, last: line }), why: label.note });
   };

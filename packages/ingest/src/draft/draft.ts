@@ -91,7 +91,7 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
     };
     const participantsByName = new Map<string, { key: string; name: string; title: string | null }>();
     for (const attendee of attendees) {
-      const personKey = records.person(attendee.name, attendee.cite[attendee.cite.length - 1]!);
+      const personKey = records.person(attendee.name, attendee.cite[attendee.cite.length - 1]!, attendee.written);
       const participantKey = `participant:${short}:${personKey.split(':').pop()}-${attendee.role}`;
       const earlier = draftedMeeting.participants.find((participant) => participant.key === participantKey);
       if (earlier) {
@@ -319,13 +319,17 @@ class Records {
     private readonly known: DraftOptions['known'] & object,
   ) {}
 
-  person(name: string, span: Span): string {
+  /** A person's key; `written` is the spelling in the text when it differs (kept as an alias). */
+  person(name: string, span: Span, written?: string): string {
     const match = matchKnown(name, this.known.people, this.region);
     const key = match?.key ?? `person:${this.region ?? 'se'}:${slug(name)}`;
+    const canonical = match?.name ?? name;
+    const spellings = [name, written].filter((spelling): spelling is string => spelling !== undefined && spelling !== canonical);
     const earlier = this.people.get(key);
     if (!earlier) {
-      const aliases = match && foldName(match.name) !== foldName(name) ? [name] : match && match.name !== name ? [name] : [];
-      this.people.set(key, { key, name: match?.name ?? name, aliases: match ? [...new Set([...match.aliases, ...aliases])] : [], cite: [this.citeName(name, span)] });
+      this.people.set(key, { key, name: canonical, aliases: [...new Set([...(match?.aliases ?? []), ...spellings])], cite: [this.citeName(name, span)] });
+    } else {
+      earlier.aliases = [...new Set([...earlier.aliases, ...spellings])];
     }
     return key;
   }
