@@ -52,6 +52,20 @@ describe('draftFromDocument', () => {
     expect(draft.review).toEqual([]);
   });
 
+  it('reads offices given after members\' names: the chair of a list of members', async () => {
+    const text = ['PROTOKOLL', 'Beredningen för nära vård', 'Sammanträdesdatum 2024-03-12', '', 'Beslutande', 'Anna Berg (S), ordförande', 'Bo Ek (M), vice ordförande', '', '§ 12 Öppnande', '', '§ 13 Information'].join('\n');
+    const { draft } = await refusedWith(DRAFT, { text, region: '18' }, 'draftFromDocument', { __typename: 'DocumentDraft' });
+    const name = (key: string) => draft.people.find((p: any) => p.key === key)?.name;
+    expect(draft.meetings[0].participants.map((p: any) => [name(p.person), p.role, p.title])).toEqual([
+      ['Anna Berg', 'chair', null],
+      ['Anna Berg', 'present', 'ordförande'],
+      ['Bo Ek', 'present', 'vice ordförande'],
+    ]);
+    expect(draft.meetings[0].agendaItems.map((i: any) => [i.ordinal, i.title])).toEqual([[12, 'Öppnande'], [13, 'Information']]);
+    // The known body, though written in its definite form.
+    expect(draft.meetings[0].organisation).toBe('org:18:beredning-for-nara-vard');
+  });
+
   it('answers bad input with a ValidationError naming the argument', async () => {
     await refusedWith(DRAFT, { text: ' \n ' }, 'draftFromDocument', { __typename: 'ValidationError', issues: [{ path: ['text'] }] });
     await refusedWith(DRAFT, { text: MINUTES, region: '99' }, 'draftFromDocument', {

@@ -24,6 +24,12 @@ const LABELS: [RegExp, Label][] = [
   [/^(?:föredragande|föredragande tjänsteperson)$/i, { role: 'presenter', title: null, note: null }],
 ];
 
+/** Offices named after a member's name in a list of members. */
+const OFFICES: [RegExp, Role][] = [
+  [/^ordförande$/i, 'chair'],
+  [/^(sekreterare|protokollförare)$/i, 'secretary'],
+];
+
 /** Lines of the record's head that are not about attendance. */
 const HEADER_LINE = /^\s*(datum|plats|tid|lokal|dnr|diarienr|diarienummer|sammanträdesdatum|kl\.?)\b/i;
 
@@ -67,6 +73,9 @@ export function readAttendees(lines: Lines, block: Span, review: ReviewNote[], r
         continue;
       }
       const written = part.replace(/,.*$/, '').trim();
+      // "Anna Berg (S), ordförande" among the members: she chaired (and attended).
+      const office = label.role === 'present' && person.title ? OFFICES.find(([pattern]) => pattern.test(person.title!))?.[1] : undefined;
+      if (office) found.push({ name: person.name, title: null, role: office, cite: [{ first: line, last: line }] });
       found.push({ name: person.name, ...(known && written !== known ? { written } : {}), title: person.title ?? label.title, role: label.role, cite: labelLine === line ? [{ first: line, last: line }] : [{ first: labelLine, last: labelLine }, { first: line, last: line }] });
     }
     if (label.note) review.push({ lines: [line, line], text: lines.textOf({ first: line, last: line }), why: label.note });

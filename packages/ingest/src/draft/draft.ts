@@ -163,7 +163,7 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   const outside = (span: Span) => !record || span.last < record.first || span.first > record.last;
   const reported = readReportedDecisions(lines, outside, review);
   for (const decision of reported) {
-    const body = matchKnown(decision.body, known.organisations, region);
+    const body = matchKnown(decision.body, known.organisations, region, { body: true });
     let key = `decision:${short}:reported-${slug(decision.text).slice(0, 40).replace(/-+$/, '')}`;
     while (seed.decisions.some((d) => d.key === key)) key = `${key}-2`;
     seed.decisions.push({
@@ -339,7 +339,7 @@ class Records {
   }
 
   organisation(name: string, span: Span, _why: string): string {
-    const match = matchKnown(name, this.known.organisations, this.region);
+    const match = matchKnown(name, this.known.organisations, this.region, { body: true });
     const key = match?.key ?? `org:${this.region ?? 'se'}:${slug(name)}`;
     if (!this.organisations.has(key)) {
       this.organisations.set(key, {
