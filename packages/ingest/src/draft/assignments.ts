@@ -8,9 +8,8 @@ export interface DraftedAssignment {
   task: string;
   dueOn: string | null;
   span: Span;
-  /** The sentence, as written. */
+  /** The sentence, as written. The assignee is resolved later, among the attendees and known records. */
   sentence: string;
-  /** True when the assignee named is only a person's first name or title, resolved later among the attendees. */
 }
 
 const WHO = String.raw`([A-ZÅÄÖa-zåäö][\wåäöÅÄÖéÉ.\- ]{1,70}?)`;
@@ -49,7 +48,7 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
       for (const { pattern, who, what } of PATTERNS) {
         const match = pattern.exec(text);
         if (!match) continue;
-        const task = what === null ? previousSentenceTask(lines, paragraph, sentence) : match[what]!;
+        const task = what === null ? taskBefore(text) : match[what]!;
         found.push({ assignee: cleanWho(match[who]!), task: tidyTask(task), dueOn: dueOf(text), span: sentence.span, sentence: text });
         matched = true;
         break;
@@ -76,8 +75,8 @@ const tidyTask = (value: string) => {
 };
 
 /** "Ett möte ska bokas in … och Therese ombesörjer detta": the work is what comes before. */
-function previousSentenceTask(_lines: Lines, _paragraph: Span, sentence: { text: string }): string {
-  const before = sentence.text.split(/\s+och\s+[A-ZÅÄÖ][\wåäö]*\s+ombesörjer/u)[0]!;
-  return before.trim() === sentence.text.trim() ? sentence.text : before;
+function taskBefore(sentence: string): string {
+  const before = sentence.split(/\s+och\s+[A-ZÅÄÖ][\wåäö]*\s+ombesörjer/u)[0]!;
+  return before.trim() === sentence.trim() ? sentence : before;
 }
 
