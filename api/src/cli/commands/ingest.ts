@@ -38,7 +38,7 @@ export function registerIngestCommands(program: Command) {
             meeting
               ? `Meeting ${meeting.heldOn}: ${meeting.participants.length} participants, ${meeting.agendaItems.length} agenda items, ${meeting.agendaItems.reduce((n, item) => n + item.decisions.length, 0)} decisions.`
               : 'No meeting record found.',
-            `${s.assignments.length} assignments, ${s.people.length} people, ${s.organisations.length} bodies; ${draft.review.length} passages for review.`,
+            `${s.decisions.length} decisions reported outside a meeting, ${s.assignments.length} assignments, ${s.people.length} people, ${s.organisations.length} bodies, ${s.observations.length} observations; ${draft.review.length} passages for review.`,
           ].join('\n'),
         );
       } catch (error) {
