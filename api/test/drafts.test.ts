@@ -66,6 +66,17 @@ describe('draftFromDocument', () => {
     expect(draft.meetings[0].organisation).toBe('org:18:beredning-for-nara-vard');
   });
 
+  it('reads items numbered "Punkt n", and a proposal as no decision', async () => {
+    const text = ['Mötesanteckningar – Arbetsgrupp nära vård', 'Datum 2024-10-01', '', 'Punkt 1: Inledning', '', 'Punkt 2: Mobila team', '', 'Förslag till beslut: Arbetsgruppen godkänner planen.', '', 'Punkt 3: Övrigt'].join('\n');
+    const { draft, review } = await refusedWith(DRAFT, { text, region: '07' }, 'draftFromDocument', { __typename: 'DocumentDraft' });
+    expect(draft.meetings[0].agendaItems.map((i: any) => [i.ordinal, i.title, i.decisions.length])).toEqual([
+      [1, 'Inledning', 0],
+      [2, 'Mobila team', 0],
+      [3, 'Övrigt', 0],
+    ]);
+    expect(review).toContainEqual({ lineStart: 8, lineEnd: 8, text: 'Förslag till beslut: Arbetsgruppen godkänner planen.', why: expect.stringContaining('a proposal') });
+  });
+
   it('answers bad input with a ValidationError naming the argument', async () => {
     await refusedWith(DRAFT, { text: ' \n ' }, 'draftFromDocument', { __typename: 'ValidationError', issues: [{ path: ['text'] }] });
     await refusedWith(DRAFT, { text: MINUTES, region: '99' }, 'draftFromDocument', {
