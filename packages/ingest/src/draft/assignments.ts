@@ -48,7 +48,9 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
       for (const { pattern, who, what } of PATTERNS) {
         const match = pattern.exec(text);
         if (!match) continue;
-        const task = what === null ? taskBefore(text) : match[what]!;
+        // "… får i uppdrag att göra detta", "… att utveckla": the work is named elsewhere in the sentence.
+        const named = what === null ? taskBefore(text) : match[what]!;
+        const task = /^\s*\S+\s+(detta|det|så)\s*$/i.test(named) || named.trim().split(/\s+/).length < 2 ? text : named;
         found.push({ assignee: cleanWho(match[who]!), task: tidyTask(task), dueOn: dueOf(text), span: sentence.span, sentence: text });
         matched = true;
         break;
