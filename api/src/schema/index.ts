@@ -18,6 +18,7 @@ import './topics.ts';
 import './api-keys.ts';
 import './changes.ts';
 import './search.ts';
+import './drafts.ts';
 
 /** The whole GraphQL schema, built from every domain module above. */
 export const schema = describeGeneratedTypes(lexicographicSortSchema(builder.toSchema()));

@@ -1,8 +1,11 @@
 import { citationsOf, readSeedSet, SeedError } from '../seed/read.ts';
 
-/** Validates the seed files (format, keys, references, quotes) and prints what it found. */
+/**
+ * Validates the seed files (format, keys, references, quotes) and prints what it found; given a
+ * folder laid out the same way (a draft with `topics.json` and `documents/`), validates that.
+ */
 try {
-  const { documents, topics } = readSeedSet();
+  const { documents, topics } = readSeedSet(process.argv[2]);
   for (const document of documents) {
     const citations = [...citationsOf(document.seed)].length;
     console.log(`${document.fileName}: ok (${citations} citations)`);

@@ -318,6 +318,16 @@ const document = z.strictObject({
   topics: topicSlugs,
 });
 
+/**
+ * A passage a drafting tool could not read with confidence: left for a person to read, never
+ * loaded. Hand-read seed files have none; drafts of minutes (`naravard ingest draft`) may.
+ */
+export const reviewNoteSchema = z.strictObject({
+  lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  text: z.string(),
+  why: text,
+});
+
 /** One seed file: a source document and every fact read from it. */
 export const seedFileSchema = z.strictObject({
   document,
@@ -333,6 +343,7 @@ export const seedFileSchema = z.strictObject({
   allocations: z.array(allocation).default([]),
   indicators: z.array(indicator).default([]),
   observations: z.array(observation).default([]),
+  review: z.array(reviewNoteSchema).default([]),
 });
 
 export const topicsFileSchema = z.array(
@@ -345,5 +356,6 @@ export const topicsFileSchema = z.array(
 );
 
 export type SeedFile = z.output<typeof seedFileSchema>;
+export type ReviewNote = z.output<typeof reviewNoteSchema>;
 export type SeedCitation = z.output<typeof citationSchema>;
 export type TopicsFile = z.output<typeof topicsFileSchema>;

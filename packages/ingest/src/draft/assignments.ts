@@ -1,0 +1,84 @@
+import { findDate } from './dates.ts';
+import { type Lines, type Span, sentencesOf } from './text.ts';
+
+export interface DraftedAssignment {
+  /** Who is to do it, as written ("Magnus Frithiof", "Programorganisationen", "Therese"). */
+  assignee: string | null;
+  /** What is to be done. */
+  task: string;
+  dueOn: string | null;
+  span: Span;
+  /** The sentence, as written. The assignee is resolved later, among the attendees and known records. */
+  sentence: string;
+}
+
+const WHO = String.raw`([A-ZÅÄÖa-zåäö][\wåäöÅÄÖéÉ.\- ]{1,70}?)`;
+const WHAT = String.raw`([^.;]+)`;
+/** The phrasings of Swedish minutes that hand out work, each with who and what. */
+const PATTERNS: { pattern: RegExp; who: number; what: number | null }[] = [
+  { pattern: new RegExp(String.raw`${WHO}\s+(?:får|fick|ges|gavs)\s+(?:därför\s+)?i\s+uppdrag(?:et)?\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\buppdra(?:r|s|des|git)?\s+(?:åt|till)\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\bdeleger(?:ar|ade)\s+(?:uppdraget\s+)?till\s+${WHO},?\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\blämnar\s+(?:vi|styrgruppen|nämnden|beredningen|gruppen)\s+till\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\b[Uu]ppdrag\s+till\s+${WHO}\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\b[Bb]eställning(?:en)?\s+till\s+${WHO}\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`${WHO}\s+ombesörjer\b`, 'u'), who: 1, what: null },
+];
+/** A named person who reports back or passes something on: "Karin förmedlar detta", "Ola stämmer av och återkopplar". */
+const ACTION = /(?:^|[.;]\s+|\s)([A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?)\s+(förmedlar|återkommer|återkopplar|stämmer av|kontaktar|bokar in|tar fram|sammanställer|skickar ut|ombesörjer)\b/u;
+
+/** The last clause of "Ordförande vill att … och Magnus Frithiof": who the assignment names. */
+function cleanWho(value: string): string {
+  const parts = value.split(/\s+och\s+(?=[A-ZÅÄÖ])|,\s*|:\s*|\bsamt\s+/);
+  const lastPart = parts[parts.length - 1]!.trim();
+  return lastPart.replace(/^(?:beslut|därför|även|också)\s+/i, '').replace(/[\s,.]+$/, '');
+}
+
+/**
+ * Assignments in a passage: who is to do what ("X får i uppdrag att …", "uppdra åt X att …",
+ * "delegerar uppdraget till X att …", "X ombesörjer detta"), with a due date when the sentence
+ * gives one ("senast 2024-10-31"). Lines are those of the sentence.
+ */
+export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
+  const found: DraftedAssignment[] = [];
+  for (const paragraph of lines.paragraphs(span)) {
+    for (const sentence of sentencesOf(lines, paragraph)) {
+      const text = sentence.text;
+      let matched = false;
+      for (const { pattern, who, what } of PATTERNS) {
+        const match = pattern.exec(text);
+        if (!match) continue;
+        // "… får i uppdrag att göra detta", "… att utveckla": the work is named elsewhere in the sentence.
+        const named = what === null ? taskBefore(text) : match[what]!;
+        const task = /^\s*\S+\s+(detta|det|så)\s*$/i.test(named) || named.trim().split(/\s+/).length < 2 ? text : named;
+        found.push({ assignee: cleanWho(match[who]!), task: tidyTask(task), dueOn: dueOf(text), span: sentence.span, sentence: text });
+        matched = true;
+        break;
+      }
+      if (matched) continue;
+      const action = ACTION.exec(text);
+      if (action) {
+        found.push({ assignee: action[1]!, task: tidyTask(text), dueOn: dueOf(text), span: sentence.span, sentence: text });
+      }
+    }
+  }
+  return found;
+}
+
+function dueOf(text: string): string | null {
+  const due = /\b(?:senast|före|innan|till)\s+(?:den\s+)?([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-3]?[0-9]\s+[a-zåäö]+\s+[0-9]{4})/i.exec(text);
+  return due ? findDate(due[1]!) : null;
+}
+
+const tidyTask = (value: string) => {
+  const text = value.replace(/\s+/g, ' ').trim().replace(/[.,;:)]+$/, '');
+  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalised.length > 160 ? `${capitalised.slice(0, 157)}…` : capitalised;
+};
+
+/** "Ett möte ska bokas in … och Therese ombesörjer detta": the work is what comes before. */
+function taskBefore(sentence: string): string {
+  const before = sentence.split(/\s+och\s+[A-ZÅÄÖ][\wåäö]*\s+ombesörjer/u)[0]!;
+  return before.trim() === sentence.trim() ? sentence : before;
+}
+
