@@ -55,6 +55,14 @@ const SearchableType = databaseEnum('SearchableType', 'The kinds of records `sea
   recommendation: 'Recommendations (rekommendationer) of audits.',
 });
 
+/**
+ * Most exact matches of one type that are ranked for a page. A word found in more records than
+ * this (such as "vårdcentral", in a quarter of all decisions) is ranked among the first this many
+ * found by the full-text index, so that a common word costs what a rare one does; narrowing the
+ * search (more words, a region, dates) ranks every match again. `totalCount` counts them all.
+ */
+export const RANKED_PER_TYPE = 2_000;
+
 /** Longest query accepted: trigram matching cost grows with the query. */
 export const MAX_QUERY_LENGTH = 200;
 
@@ -267,9 +275,11 @@ function hitsUnion(parameters: SearchParameters, exactOnly = false): SQL {
   return sql.join(
     searchedSources(parameters).map((source) =>
       exactOnly
-        ? sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
-        ${source.date} as date, 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8 as rank, true as exact
-        from ${source.from} where ${searchable} and ${source.vector} @@ ${tsquery} and ${filterConditions(source, parameters)}`
+        ? sql`select type, id, region_id, date, 1 + ts_rank_cd(vector, ${tsquery}, 1 | 32)::float8 as rank, true as exact
+        from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+          ${source.date} as date, ${source.vector} as vector
+          from ${source.from} where ${searchable} and ${source.vector} @@ ${tsquery} and ${filterConditions(source, parameters)}
+          limit ${sql.raw(String(RANKED_PER_TYPE))}) as candidates`
         : sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
         ${source.date} as date,
         case when ${source.vector} @@ ${tsquery} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
