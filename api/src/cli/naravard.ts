@@ -3,6 +3,7 @@
  * commands lives in its own module under `commands/` and imports what it needs only when run.
  */
 import { Command, CommanderError } from 'commander';
+import { registerImportCommands } from './commands/import.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { UsageError } from './support.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('naravard')
   .showHelpAfterError();
 
 registerKeyCommands(program);
+registerImportCommands(program);
 
 try {
   await program.parseAsync(process.argv);
