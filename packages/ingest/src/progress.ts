@@ -20,9 +20,10 @@ export interface Progress {
 
 /**
  * Progress for a person at a terminal (a bar with pages or bytes, rows, rate and ETA) or, when
- * the output is not a terminal, one JSON line per second for the program reading it.
+ * the output is not a terminal, one JSON line per second on stdout, next to the summary, for the
+ * program reading it.
  */
-export function progressFor(output: NodeJS.WriteStream = process.stderr): Progress {
+export function progressFor(output: NodeJS.WriteStream = process.stderr.isTTY ? process.stderr : process.stdout): Progress {
   const started = performance.now();
   const rate = (rows: number) => Math.round(rows / Math.max((performance.now() - started) / 1000, 0.001));
   if (output.isTTY) {

@@ -14,8 +14,9 @@ function mapOption(value: string, previous: Record<string, string> = {}) {
 
 /** A summary for people on a terminal, one JSON line for programs. */
 function printSummary(summary: object, lines: string[]) {
-  if (process.stdout.isTTY) console.log(lines.join('\n'));
-  else console.log(JSON.stringify({ event: 'summary', ...summary }));
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  if (process.stdout.isTTY) console.log([...lines, `Peak memory: ${peakRssMb} MB.`].join('\n'));
+  else console.log(JSON.stringify({ event: 'summary', ...summary, peakRssMb }));
 }
 
 /** `naravard import kolada|csv`: indicator data into the platform (see README, docs/CSV.md). */

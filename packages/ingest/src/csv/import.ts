@@ -215,9 +215,13 @@ export async function importCsv(connection: Connection, options: CsvImportOption
       }
     } catch (error) {
       // csv-parse names the line of a broken record (an open quote, a wrong number of columns).
-      const parseError = error as { code?: string; lines?: number; message?: string };
+      const parseError = error as { code?: string; lines?: number; message?: string; record?: string[] };
       if (!parseError.code?.startsWith('CSV_')) throw error;
-      report({ line: parseError.lines ?? lastLine + 1, column: '*', message: parseError.message ?? String(error) });
+      const message =
+        parseError.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && layout && parseError.record
+          ? `the header has ${layout.names.length} columns, this row ${parseError.record.length}`
+          : (parseError.message ?? String(error));
+      report({ line: parseError.lines ?? lastLine + 1, column: '*', message });
     }
     if (!layout) report({ line: 1, column: '*', message: 'the file is empty: it needs a header row' });
     if (problems.length > 0) throw new CsvImportError(options.file, problems, unlisted);
