@@ -24,6 +24,61 @@ export function registerImportCommands(program: Command) {
   const importCommand = program.command('import').description('import indicator data (Kolada, CSV files of observations)');
 
   importCommand
+    .command('kolada')
+    .description('import KPIs and their values from Kolada (Källa: Kolada); resumes a run that failed part-way')
+    .requiredOption('--kpi <ids|words>', 'KPI ids ("N79050,N71000") or words of their titles ("fast läkarkontakt")')
+    .option('--regions <all|codes>', 'regions: "all" or county codes ("13,07")')
+    .option('--municipalities <all|codes>', 'municipalities: "all" or kommunkoder ("0780,1380")')
+    .option('--years <range|list>', 'years: "2015-2024" or "2019,2020" (default: every year)')
+    .option('--since <date>', 'only what changed since YYYY-MM-DD (default: since the last successful run with the same options)')
+    .option('--base-url <url>', 'the Kolada API', 'https://api.kolada.se')
+    .option('--retries <n>', 'retries of a request Kolada answers with 429 or 5xx', (value) => Number.parseInt(value, 10), 5)
+    .option('--dry-run', 'fetch, check and count everything, write nothing')
+    .action(
+      async (options: { kpi: string; regions?: string; municipalities?: string; years?: string; since?: string; baseUrl: string; retries: number; dryRun?: boolean }) => {
+        const { importKolada, KoladaError, KoladaUsageError, progressFor } = await import('@naravard/ingest');
+        if (!Number.isInteger(options.retries) || options.retries < 0) throw new UsageError('--retries needs a whole number, 0 or more');
+        await withDatabase(async (connection) => {
+          try {
+            const summary = await importKolada(connection, {
+              kpi: options.kpi,
+              regions: options.regions,
+              municipalities: options.municipalities,
+              years: options.years,
+              since: options.since,
+              dryRun: options.dryRun ?? false,
+              actor: cliActor(),
+              client: {
+                baseUrl: options.baseUrl,
+                retries: options.retries,
+                onRetry: ({ url, status, waitMs }) =>
+                  console.error(process.stderr.isTTY ? `Kolada answered ${status ?? 'nothing'}; retrying in ${waitMs} ms` : JSON.stringify({ event: 'retry', url, status, waitMs })),
+              },
+              progress: progressFor(),
+            });
+            printSummary(summary, [
+              `${summary.dryRun ? 'Dry run of a' : 'A'} Kolada import${summary.resumed ? ' (resumed)' : ''}${summary.fromDate ? `, changes since ${summary.fromDate}` : ''}: ${summary.pages} pages, ${summary.rows} rows. Källa: Kolada.`,
+              `Indicators: ${summary.indicators.created} created, ${summary.indicators.changed} changed, ${summary.indicators.unchanged} unchanged.`,
+              `Observations: ${summary.created} created, ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.deleted} deleted.`,
+              `Skipped: ${summary.skippedMissing} missing values, ${summary.skippedCountry} values of the whole country.`,
+              `Import ${summary.importId}.`,
+            ]);
+          } catch (error) {
+            if (error instanceof KoladaUsageError) throw new UsageError(error.message);
+            if (error instanceof KoladaError) {
+              // Kolada failing is no mistake of the caller: exit 1, and say how to go on.
+              console.error(`naravard: ${error.message}\nThe pages fetched so far are kept: run the same command again to resume.`);
+              if (!process.stdout.isTTY) console.log(JSON.stringify({ event: 'failed', error: error.message, resumable: true }));
+              process.exitCode = 1;
+              return;
+            }
+            throw error;
+          }
+        });
+      },
+    );
+
+  importCommand
     .command('csv')
     .description('import a CSV file of observations (docs/CSV.md): all rows or none')
     .argument('<file>', 'the CSV file (UTF-8, "," or ";" separated)')
