@@ -96,14 +96,25 @@ function csvField(value: string | null | undefined): string {
   return value;
 }
 
+/**
+ * A staged row as a line of COPY text. Streaming importers keep lines, not row objects, between
+ * COPYs: a compact string per row keeps the importer's memory flat.
+ */
+export function stagingCopyLine(importId: string, row: StagedObservation): string {
+  return `${importId},${row.position},${csvField(row.indicatorCode)},${csvField(row.regionCode)},${csvField(row.municipalityCode)},${csvField(
+    row.organisationId,
+  )},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
+}
+
+/** Stages lines made by `stagingCopyLine` with one COPY. */
+export async function stageCopyLines(connection: Pick<Connection, 'db' | 'driver'>, lines: string) {
+  if (lines) await copyInto(connection, `observation_staging (${STAGING_COLUMNS})`, lines);
+}
+
 /** Staged rows as COPY text, one line each. */
 function copyText(importId: string, rows: readonly StagedObservation[]): string {
   let text = '';
-  for (const row of rows) {
-    text += `${importId},${row.position},${csvField(row.indicatorCode)},${csvField(row.regionCode)},${csvField(row.municipalityCode)},${csvField(
-      row.organisationId,
-    )},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
-  }
+  for (const row of rows) text += stagingCopyLine(importId, row);
   return text;
 }
 
@@ -224,6 +235,9 @@ export async function mergeStagedObservations(
     .transaction(async (tx) => {
       // A bulk merge is meant to be long; the API's 10 s limit is for requests.
       await tx.execute(sql`set local statement_timeout = 0`);
+      // Fresh statistics of the staged rows, so the planner joins hundreds of thousands of them by
+      // hash instead of a nested loop it would choose for the few rows it assumes without them.
+      await tx.execute(sql`analyze observation_staging`);
       const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
       await checkStaged(tx, run.id);
       const [live] = await selectRows<{ created: number; changed: number; staged: number }>(

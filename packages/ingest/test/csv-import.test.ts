@@ -58,7 +58,7 @@ const stored2019 = () =>
           from observations o join indicators i on i.id = o.indicator_id
           left join regions r on r.id = o.region_id left join organisations g on g.id = o.organisation_id
           where i.code = 'SIP_MEETINGS' and o.period like '2019%'
-          order by subject collate "C", o.period, o.dimensions::text collate "C"`,
+          order by coalesce(r.code, g.name) collate "C", o.period, o.dimensions::text collate "C"`,
     ),
   );
 

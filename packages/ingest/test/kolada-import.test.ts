@@ -51,7 +51,7 @@ const storedKolada = () =>
           from observations o join indicators i on i.id = o.indicator_id
           left join regions r on r.id = o.region_id left join organisations g on g.id = o.organisation_id
           where i.source_system = 'Kolada'
-          order by i.code, subject collate "C", o.period, o.dimensions::text collate "C"`,
+          order by i.code, coalesce(r.code, g.municipality_code) collate "C", o.period, o.dimensions::text collate "C"`,
     ),
   );
 

@@ -8,7 +8,8 @@ import {
   PERIOD,
   type StagedObservation,
   StagedRowError,
-  stageObservations,
+  stageCopyLines,
+  stagingCopyLine,
   startImportRun,
 } from '@naravard/db';
 import { parse } from 'csv-parse';
@@ -31,7 +32,7 @@ const DECIMAL = /^-?[0-9]{1,15}(\.[0-9]{1,8})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows staged per COPY: large enough to amortise a round trip, small enough to keep memory flat. */
-const ROWS_PER_COPY = 20_000;
+const ROWS_PER_COPY = 10_000;
 /** Most problems one refused file lists. */
 const MAX_LISTED_PROBLEMS = 20;
 
@@ -172,7 +173,8 @@ export async function importCsv(connection: Connection, options: CsvImportOption
     else unlisted += 1;
   };
   let layout: Layout | undefined;
-  let batch: StagedObservation[] = [];
+  let batch = '';
+  let batchRows = 0;
   let rows = 0;
   let lastLine = 1;
 
@@ -205,10 +207,12 @@ export async function importCsv(connection: Connection, options: CsvImportOption
         rows += 1;
         const staged = checkRow(cells, line, layout, options.indicator, separator, report);
         if (staged && problems.length === 0) {
-          batch.push(staged);
-          if (batch.length >= ROWS_PER_COPY) {
-            await stageObservations(connection, run.id, batch);
-            batch = [];
+          batch += stagingCopyLine(run.id, staged);
+          batchRows += 1;
+          if (batchRows >= ROWS_PER_COPY) {
+            await stageCopyLines(connection, batch);
+            batch = '';
+            batchRows = 0;
             progress.update({ stage: 'reading', done: input.bytesRead, total: size, unit: 'bytes', rows });
           }
         }
@@ -225,8 +229,8 @@ export async function importCsv(connection: Connection, options: CsvImportOption
     }
     if (!layout) report({ line: 1, column: '*', message: 'the file is empty: it needs a header row' });
     if (problems.length > 0) throw new CsvImportError(options.file, problems, unlisted);
-    await stageObservations(connection, run.id, batch);
-    batch = [];
+    await stageCopyLines(connection, batch);
+    batch = '';
     progress.update({ stage: 'merging', done: size, total: size, unit: 'bytes', rows });
     let counts: MergeCounts;
     try {
