@@ -2,6 +2,8 @@ import { selectRows } from '@naravard/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeKolada, ROWS, startFakeKolada } from './fake-kolada.ts';
+import { createApp, createLogger } from '../../../api/src/index.ts';
+import { createClient } from '../../../sdk/src/index.ts';
 import { type CliDatabase, contentChecksum, createCliDatabase } from './support.ts';
 
 /*
@@ -159,5 +161,40 @@ describe('naravard import kolada', () => {
     expect(badRegion.code).toBe(2);
     expect(badRegion.stderr).toMatch(/"013" is not a two-digit county code/);
     expect(kolada.requests.filter((request) => request.startsWith('/v3/data'))).toEqual([]);
+  });
+
+  it('lists every run in the `imports` connection, newest first, through the SDK', async () => {
+    const imports = await cli.inspect(async (connection) => {
+      const app = await createApp({ connection, logger: createLogger() });
+      const port = await app.listen(0, '127.0.0.1');
+      try {
+        const client = createClient({ url: `http://127.0.0.1:${port}/graphql` });
+        return (await client.imports({ source: 'KOLADA' as never, first: 10 })).imports;
+      } finally {
+        await app.stop();
+      }
+    });
+    // The failed run resumed and succeeded, the incremental run, the --since run, the dry run.
+    // (The refused options never started a run.)
+    expect(imports.totalCount).toBe(4);
+    const runs = imports.edges.map((edge) => edge.node);
+    expect(runs.map((run) => [run.status, run.dryRun])).toEqual([
+      ['SUCCEEDED', true],
+      ['SUCCEEDED', false],
+      ['SUCCEEDED', false],
+      ['SUCCEEDED', false],
+    ]);
+    expect(runs[3]).toMatchObject({
+      source: 'KOLADA',
+      actor: 'cli:importer-test',
+      sourceUrl: kolada.url,
+      resumable: false,
+      rowsRead: 7,
+      indicators: { created: 2, changed: 0, unchanged: 0 },
+      observations: { created: 8, changed: 0, unchanged: 0, deleted: 0 },
+      error: null,
+    });
+    expect(runs[3]!.parameters).toMatchObject({ kpis: ['N71000', 'N79050'], subjects: ['0013', '0007', '0780', '1380'], years: [2022, 2023] });
+    expect(runs[1]!.observations).toEqual({ created: 0, changed: 1, unchanged: 0, deleted: 1 });
   });
 });

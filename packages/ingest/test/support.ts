@@ -50,7 +50,8 @@ export async function createCliDatabase(): Promise<CliDatabase> {
     try {
       return await work(connection);
     } finally {
-      await connection.close();
+      // The work may have closed it already (an API server closes its connection when it stops).
+      await connection.close().catch(() => {});
     }
   };
   return {
