@@ -3,3 +3,4 @@ export { CsvImportError, type CsvImportOptions, type CsvImportSummary, importCsv
 export { type Progress, progressFor, silentProgress } from './progress.ts';
 export { KOLADA_BASE_URL, KoladaClient, type KoladaClientOptions, KoladaError } from './kolada/client.ts';
 export { importKolada, type KoladaImportOptions, type KoladaImportSummary, KoladaUsageError } from './kolada/import.ts';
+export { ImportInterrupted } from './interrupted.ts';

@@ -63,6 +63,8 @@ export interface FakeKolada {
   tooManyRequests: number;
   /** Answer 500 to data pages with this page number or later (null: never). */
   failFromPage: number | null;
+  /** Answer data pages with this page number or later only after 10 s (null: at once). */
+  slowFromPage: number | null;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
     changedRows: [] as FakeRow[],
     tooManyRequests: 0,
     failFromPage: null as number | null,
+    slowFromPage: null as number | null,
   };
   let base = '';
   const server: Server = createServer((request, response) => {
@@ -104,6 +107,11 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
       );
       const page = Number(url.searchParams.get('page') ?? '1');
       if (state.failFromPage !== null && page >= state.failFromPage) return send(500, { error: 'internal error' });
+      if (state.slowFromPage !== null && page >= state.slowFromPage) {
+        const timer = setTimeout(() => send(200, { count: 0, values: [], next_url: null }), 10_000);
+        response.on('close', () => clearTimeout(timer));
+        return;
+      }
       const values = matching.slice((page - 1) * pageSize, page * pageSize);
       const next = new URL(url);
       next.searchParams.set('page', String(page + 1));

@@ -26,12 +26,14 @@ beforeEach(() => {
   kolada.requests.length = 0;
   kolada.tooManyRequests = 0;
   kolada.failFromPage = null;
+  kolada.slowFromPage = null;
   kolada.rows = ROWS;
   kolada.changedRows = [];
 });
 
 const OPTIONS = ['--kpi', 'N79050,N71000', '--regions', '13,07', '--municipalities', '0780,1380', '--years', '2022-2023'];
-const importKolada = (extra: string[] = []) => cli.run(['import', 'kolada', ...OPTIONS, '--base-url', kolada.url, '--retries', '1', ...extra]);
+const importKolada = (extra: string[] = [], onEvent?: Parameters<CliDatabase['run']>[2]) =>
+  cli.run(['import', 'kolada', ...OPTIONS, '--base-url', kolada.url, '--retries', '1', ...extra], {}, onEvent);
 const summaryOf = (result: { events: Record<string, any>[] }) => result.events.find((event) => event.event === 'summary');
 
 interface Stored {
@@ -196,5 +198,35 @@ describe('naravard import kolada', () => {
     });
     expect(runs[3]!.parameters).toMatchObject({ kpis: ['N71000', 'N79050'], subjects: ['0013', '0007', '0780', '1380'], years: [2022, 2023] });
     expect(runs[1]!.observations).toEqual({ created: 0, changed: 1, unchanged: 0, deleted: 1 });
+  });
+
+  it('stops cleanly on Ctrl-C (SIGINT) mid-run, writing nothing, and the next run resumes', async () => {
+    kolada.changedRows = ROWS;
+    kolada.slowFromPage = 2;
+    const before = await cli.inspect(contentChecksum);
+    let signalled = false;
+    const interrupted = await importKolada(['--since', '2000-01-01'], (event, child) => {
+      if (event.event === 'progress' && !signalled) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(interrupted.code, interrupted.stderr).toBe(130);
+    expect(interrupted.events.find((event) => event.event === 'interrupted')).toEqual({ event: 'interrupted', resumable: true });
+    const strip = (checksum: string) => checksum.split('\n').filter((line) => !line.startsWith('observation_staging:')).join('\n');
+    expect(strip(await cli.inspect(contentChecksum))).toBe(strip(before));
+    const [run] = await cli.inspect(({ db }) =>
+      selectRows<{ status: string; checkpoint: { pages: number } }>(db, sql`select status, checkpoint from imports order by started_at desc limit 1`),
+    );
+    expect(run).toMatchObject({ status: 'failed', checkpoint: { pages: 1 } });
+
+    kolada.slowFromPage = null;
+    kolada.requests.length = 0;
+    const resumed = await importKolada(['--since', '2000-01-01']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // Kolada's values again: 07/2023 back from 50.3 to 50.1, and 0780/2022 back from deleted.
+    expect(summaryOf(resumed)).toMatchObject({ resumed: true, pages: 3, rows: 7, created: 0, changed: 2, unchanged: 6, deleted: 0 });
+    expect(kolada.requests.filter((request) => request.startsWith('/v3/data')).map((request) => new URLSearchParams(request.split('?')[1]).get('page'))).toEqual(['2', '3']);
+    expect(await storedKolada()).toEqual(EXPECTED);
   });
 });

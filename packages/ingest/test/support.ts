@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ export interface CliResult {
  */
 export interface CliDatabase {
   env: NodeJS.ProcessEnv;
-  run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** Runs `naravard <args>`; `onEvent` sees each JSON line of stdout as it comes, with the process (to signal it). */
+  run(args: string[], extraEnv?: NodeJS.ProcessEnv, onEvent?: (event: Record<string, any>, child: ChildProcess) => void): Promise<CliResult>;
   inspect<T>(work: (connection: Connection) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
 }
@@ -57,7 +58,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
   return {
     env,
     inspect,
-    run: (args, extraEnv = {}) =>
+    run: (args, extraEnv = {}, onEvent) =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli/naravard.ts', ...args], {
           cwd: ROOT,
@@ -66,7 +67,12 @@ export async function createCliDatabase(): Promise<CliDatabase> {
         });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (chunk) => (stdout += chunk));
+        let seen = 0;
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const lines = stdout.split('\n');
+          for (; seen < lines.length - 1; seen++) if (lines[seen]!.startsWith('{')) onEvent?.(JSON.parse(lines[seen]!), child);
+        });
         child.stderr.on('data', (chunk) => (stderr += chunk));
         child.on('error', reject);
         child.on('close', (code) => {

@@ -12,6 +12,25 @@ function mapOption(value: string, previous: Record<string, string> = {}) {
   return { ...previous, [value.slice(0, at).trim()]: value.slice(at + 1).trim() };
 }
 
+/**
+ * Ctrl-C and SIGTERM stop an import cleanly instead of killing it: the run is recorded as failed,
+ * nothing is written, and a Kolada run keeps its pages to resume from.
+ */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+/** Reports an interrupted run; exit code 130, as for Ctrl-C. */
+function reportInterrupted(resumable: boolean) {
+  console.error(`naravard: interrupted; nothing was written.${resumable ? ' Run the same command again to resume.' : ''}`);
+  if (!process.stdout.isTTY) console.log(JSON.stringify({ event: 'interrupted', resumable }));
+  process.exitCode = 130;
+}
+
 /** A summary for people on a terminal, one JSON line for programs. */
 function printSummary(summary: object, lines: string[]) {
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -36,7 +55,7 @@ export function registerImportCommands(program: Command) {
     .option('--dry-run', 'fetch, check and count everything, write nothing')
     .action(
       async (options: { kpi: string; regions?: string; municipalities?: string; years?: string; since?: string; baseUrl: string; retries: number; dryRun?: boolean }) => {
-        const { importKolada, KoladaError, KoladaUsageError, progressFor } = await import('@naravard/ingest');
+        const { ImportInterrupted, importKolada, KoladaError, KoladaUsageError, progressFor } = await import('@naravard/ingest');
         if (!Number.isInteger(options.retries) || options.retries < 0) throw new UsageError('--retries needs a whole number, 0 or more');
         await withDatabase(async (connection) => {
           try {
@@ -55,6 +74,7 @@ export function registerImportCommands(program: Command) {
                   console.error(process.stderr.isTTY ? `Kolada answered ${status ?? 'nothing'}; retrying in ${waitMs} ms` : JSON.stringify({ event: 'retry', url, status, waitMs })),
               },
               progress: progressFor(),
+              signal: interruptSignal(),
             });
             printSummary(summary, [
               `${summary.dryRun ? 'Dry run of a' : 'A'} Kolada import${summary.resumed ? ' (resumed)' : ''}${summary.fromDate ? `, changes since ${summary.fromDate}` : ''}: ${summary.pages} pages, ${summary.rows} rows. Källa: Kolada.`,
@@ -65,6 +85,7 @@ export function registerImportCommands(program: Command) {
             ]);
           } catch (error) {
             if (error instanceof KoladaUsageError) throw new UsageError(error.message);
+            if (error instanceof ImportInterrupted) return reportInterrupted(true);
             if (error instanceof KoladaError) {
               // Kolada failing is no mistake of the caller: exit 1, and say how to go on.
               console.error(`naravard: ${error.message}\nThe pages fetched so far are kept: run the same command again to resume.`);
@@ -86,7 +107,7 @@ export function registerImportCommands(program: Command) {
     .option('--map <column=field>', 'read a column as a field of the shape, e.g. --map län=region (repeatable)', mapOption)
     .option('--dry-run', 'check and count everything, write nothing')
     .action(async (file: string, options: { indicator?: string; map?: Record<string, string>; dryRun?: boolean }) => {
-      const { CsvImportError, importCsv, progressFor } = await import('@naravard/ingest');
+      const { CsvImportError, ImportInterrupted, importCsv, progressFor } = await import('@naravard/ingest');
       await withDatabase(async (connection) => {
         try {
           const summary = await importCsv(connection, {
@@ -96,6 +117,7 @@ export function registerImportCommands(program: Command) {
             actor: cliActor(),
             dryRun: options.dryRun ?? false,
             progress: progressFor(),
+            signal: interruptSignal(),
           });
           printSummary(summary, [
             `${summary.dryRun ? 'Dry run of' : 'Imported'} ${file}: ${summary.rows.toLocaleString('en')} rows.`,
@@ -103,6 +125,7 @@ export function registerImportCommands(program: Command) {
             `Import ${summary.importId}.`,
           ]);
         } catch (error) {
+          if (error instanceof ImportInterrupted) return reportInterrupted(false);
           if (error instanceof CsvImportError) {
             if (!process.stdout.isTTY) console.log(JSON.stringify({ event: 'refused', file, problems: error.problems, unlisted: error.unlisted }));
             throw new UsageError(error.message);

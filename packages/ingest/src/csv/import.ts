@@ -1,5 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   type Connection,
   failImportRun,
@@ -13,6 +15,7 @@ import {
   startImportRun,
 } from '@naravard/db';
 import { parse } from 'csv-parse';
+import { ImportInterrupted } from '../interrupted.ts';
 import { type Progress, silentProgress } from '../progress.ts';
 
 /*
@@ -33,6 +36,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Rows staged per COPY: large enough to amortise a round trip, small enough to keep memory flat. */
 const ROWS_PER_COPY = 10_000;
+/**
+ * A full garbage collection, run after each COPY. V8 lets the heap grow far beyond what is live
+ * when a program allocates as fast as a parser does; collecting once per 10,000 rows keeps a
+ * million-row import within a flat few hundred MB, at a cost of milliseconds.
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
 /** Most problems one refused file lists. */
 const MAX_LISTED_PROBLEMS = 20;
 
@@ -69,6 +82,8 @@ export interface CsvImportOptions {
   actor: string;
   dryRun?: boolean;
   progress?: Progress;
+  /** Aborting stops the run before its merge: nothing is written. */
+  signal?: AbortSignal;
 }
 
 export interface CsvImportSummary extends MergeCounts {
@@ -205,6 +220,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
           continue;
         }
         rows += 1;
+        if (options.signal?.aborted) throw new ImportInterrupted();
         const staged = checkRow(cells, line, layout, options.indicator, separator, report);
         if (staged && problems.length === 0) {
           batch += stagingCopyLine(run.id, staged);
@@ -213,6 +229,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
             await stageCopyLines(connection, batch);
             batch = '';
             batchRows = 0;
+            collectGarbage();
             progress.update({ stage: 'reading', done: input.bytesRead, total: size, unit: 'bytes', rows });
           }
         }
@@ -231,6 +248,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
     if (problems.length > 0) throw new CsvImportError(options.file, problems, unlisted);
     await stageCopyLines(connection, batch);
     batch = '';
+    if (options.signal?.aborted) throw new ImportInterrupted();
     progress.update({ stage: 'merging', done: size, total: size, unit: 'bytes', rows });
     let counts: MergeCounts;
     try {

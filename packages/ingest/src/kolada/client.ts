@@ -1,3 +1,5 @@
+import { ImportInterrupted } from '../interrupted.ts';
+
 /*
  * A polite client of the Kolada API v3 (https://api.kolada.se/v3): at most 5 requests a second,
  * retries with exponential backoff on 429 and 5xx, honouring Retry-After. Källa: Kolada.
@@ -60,11 +62,25 @@ export interface KoladaClientOptions {
   retries?: number;
   /** The first wait before a retry, doubled each time, when the server sends no Retry-After. */
   backoffMs?: number;
+  /** Stops requests and waits at once (Ctrl-C). */
+  signal?: AbortSignal | undefined;
   /** Called before each wait, for progress and logs. */
   onRetry?: (info: { url: string; status: number | undefined; waitMs: number; attempt: number }) => void;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new ImportInterrupted());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new ImportInterrupted());
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 
 /** Retry-After in milliseconds: seconds, or an HTTP date. */
 function retryAfterMs(header: string | null): number | undefined {
@@ -99,20 +115,21 @@ export class KoladaClient {
       let waitMs: number | undefined;
       try {
         this.requests += 1;
-        const response = await fetch(url, { headers: { accept: 'application/json' } });
+        const response = await fetch(url, { headers: { accept: 'application/json' }, signal: this.options.signal ?? null });
         status = response.status;
         if (response.ok) return (await response.json()) as T;
         if (status !== 429 && status < 500) throw new KoladaError(`Kolada answered ${status} for ${url}`, url, status);
         waitMs = retryAfterMs(response.headers.get('retry-after'));
         await response.body?.cancel();
       } catch (error) {
+        if (this.options.signal?.aborted) throw new ImportInterrupted();
         if (error instanceof KoladaError) throw error;
         if (status === undefined && attempt >= this.retries) throw new KoladaError(`Kolada could not be reached at ${url}: ${(error as Error).message}`, url);
       }
       if (attempt >= this.retries) throw new KoladaError(`Kolada answered ${status} for ${url}, ${attempt + 1} times`, url, status);
       const wait = waitMs ?? this.backoffMs * 2 ** attempt;
       this.options.onRetry?.({ url, status, waitMs: wait, attempt: attempt + 1 });
-      await sleep(wait);
+      await sleep(wait, this.options.signal);
     }
   }
 
@@ -130,6 +147,6 @@ export class KoladaClient {
     const now = Date.now();
     const start = Math.max(now, this.nextStart);
     this.nextStart = start + this.interval;
-    if (start > now) await sleep(start - now);
+    if (start > now) await sleep(start - now, this.options.signal);
   }
 }

@@ -14,6 +14,7 @@ import {
   tables,
 } from '@naravard/db';
 import { sql } from 'drizzle-orm';
+import { ImportInterrupted } from '../interrupted.ts';
 import { type Progress, silentProgress } from '../progress.ts';
 import { type KoladaClientOptions, type KoladaDataRow, KoladaClient, KoladaError, type KoladaKpi, type KoladaPage } from './client.ts';
 
@@ -56,6 +57,8 @@ export interface KoladaImportOptions {
   actor: string;
   client?: KoladaClientOptions;
   progress?: Progress;
+  /** Aborting stops the run between two requests, keeping the pages staged so far to resume from. */
+  signal?: AbortSignal;
 }
 
 export interface KoladaImportSummary extends MergeCounts {
@@ -229,7 +232,7 @@ function stagedOf(row: KoladaDataRow, next: () => number, skipped: { missing: nu
 
 export async function importKolada(connection: Connection, options: KoladaImportOptions): Promise<KoladaImportSummary> {
   const progress = options.progress ?? silentProgress;
-  const client = new KoladaClient(options.client);
+  const client = new KoladaClient({ ...options.client, signal: options.signal });
   const years = yearsOf(options.years);
   if (options.since && !/^\d{4}-\d{2}-\d{2}$/.test(options.since)) throw new KoladaUsageError(`--since ${options.since}: give a date, YYYY-MM-DD`);
   const subjects = await subjectIds(connection, options);
@@ -286,6 +289,7 @@ export async function importKolada(connection: Connection, options: KoladaImport
         progress.update({ stage: 'reading', done: checkpoint.pages, unit: 'pages', rows });
       }
     }
+    if (options.signal?.aborted) throw new ImportInterrupted();
     progress.update({ stage: 'merging', done: checkpoint.pages, total: checkpoint.pages, unit: 'pages', rows });
     let indicators = { created: 0, changed: 0, unchanged: 0 };
     const counts = await mergeStagedObservations(connection.db, run, {
@@ -308,8 +312,9 @@ export async function importKolada(connection: Connection, options: KoladaImport
     };
   } catch (error) {
     progress.stop();
-    // Kolada failing keeps what was staged, to resume; a refused merge (bad data) starts over next time.
-    const resumable = error instanceof KoladaError;
+    // Kolada failing or an interrupt keeps what was staged, to resume; a refused merge (bad data)
+    // starts over next time.
+    const resumable = error instanceof KoladaError || error instanceof ImportInterrupted;
     await failImportRun(connection.db, run.id, error instanceof Error ? error.message : String(error), { keepStaged: resumable });
     throw error;
   }
