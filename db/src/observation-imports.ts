@@ -206,14 +206,18 @@ async function checkStaged(tx: Transaction, importId: string) {
   );
 }
 
-/** The staged rows of a run with their subjects resolved: a CTE body. */
+/**
+ * The staged rows of a run with their subjects resolved: a CTE body. Codes are looked up one by one
+ * through the unique indexes of the small reference tables: a join would let the planner pick a
+ * nested loop over every staged row on its estimates of those tables (too small to be analysed).
+ */
 const resolvedStaged = (importId: string) => sql`
-  select s.position, i.id as indicator_id, r.id as region_id, coalesce(s.organisation_id, m.id) as organisation_id,
+  select s.position, i.id as indicator_id,
+    (select r.id from regions r where r.code = s.region_code and r.deleted_at is null) as region_id,
+    coalesce(s.organisation_id, (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)) as organisation_id,
     s.period, s.value, s.dimensions, s.deleted
   from observation_staging s
   join indicators i on i.code = s.indicator_code and i.deleted_at is null
-  left join regions r on r.code = s.region_code and r.deleted_at is null
-  left join organisations m on m.municipality_code = s.municipality_code and m.deleted_at is null
   where s.import_id = ${importId}::uuid`;
 
 /**
