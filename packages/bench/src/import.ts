@@ -4,6 +4,8 @@
  * was not given:
  *
  * - COPY straight into `observations` (no checks, no change log): the ceiling;
+ * - COPY into `observations` and of one change-log entry per row into `change_log`: the ceiling
+ *   for a path that logs every change, as every write of the platform does;
  * - `naravard import csv` as its own process: streaming parse and checks, COPY into staging, one
  *   set-based merge with the change log; its peak RSS is read from its summary;
  * - `upsertObservations` over HTTP, 10,000 rows a call (fewer rows: it is meant for batches).
@@ -15,6 +17,7 @@
  *   DATABASE_URL=postgres://… pnpm bench:import
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +29,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const UPSERT_ROWS = Number(process.env.BENCH_UPSERT_ROWS ?? 100_000);
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const REGIONS = ['01', '03', '04', '05', '06', '07', '08', '09', '10', '12', '13', '14', '17', '18', '19', '20', '21', '22', '23', '24', '25'];
-const INDICATORS = ['BENCH_COPY', 'BENCH_CSV', 'BENCH_UPSERT'] as const;
+const INDICATORS = ['BENCH_COPY', 'BENCH_COPY_LOGGED', 'BENCH_CSV', 'BENCH_UPSERT'] as const;
 
 /** The i-th row: 21 regions × 100 settings × months from 1900 on, a value from a fixed sequence. */
 function row(i: number) {
@@ -53,8 +56,9 @@ async function prepare(connection: Connection) {
   }
 }
 
-async function benchCopy(connection: Connection): Promise<number> {
-  const [indicator] = await selectRows<{ id: string }>(connection.db, sql`select id from indicators where code = 'BENCH_COPY'`);
+async function benchCopy(connection: Connection, logged: boolean): Promise<number> {
+  const code = logged ? 'BENCH_COPY_LOGGED' : 'BENCH_COPY';
+  const [indicator] = await selectRows<{ id: string }>(connection.db, sql`select id from indicators where code = ${code}`);
   const regionIds = new Map(
     (await selectRows<{ id: string; code: string }>(connection.db, sql`select id, code from regions`)).map((region) => [region.code, region.id]),
   );
@@ -62,11 +66,18 @@ async function benchCopy(connection: Connection): Promise<number> {
   const CHUNK = 50_000;
   for (let start = 0; start < ROWS; start += CHUNK) {
     let text = '';
+    let log = '';
     for (let i = start; i < Math.min(ROWS, start + CHUNK); i++) {
       const r = row(i);
-      text += `${indicator!.id},${regionIds.get(r.region)},${r.period},${r.value},"{""setting"": ""${r.setting}""}"\n`;
+      const id = randomUUID();
+      text += `${id},${indicator!.id},${regionIds.get(r.region)},${r.period},${r.value},"{""setting"": ""${r.setting}""}"\n`;
+      if (logged) {
+        const after = JSON.stringify({ id, indicatorId: indicator!.id, regionId: regionIds.get(r.region), period: r.period, value: r.value, dimensions: { setting: r.setting }, version: 1 });
+        log += `bench,create,observation,${id},"${after.replaceAll('"', '""')}"\n`;
+      }
     }
-    await copyInto(connection, 'observations (indicator_id, region_id, period, value, dimensions)', text);
+    await copyInto(connection, 'observations (id, indicator_id, region_id, period, value, dimensions)', text);
+    if (logged) await copyInto(connection, 'change_log (actor, operation, entity_type, entity_id, after)', log);
   }
   return performance.now() - started;
 }
@@ -138,10 +149,12 @@ console.log(`Node ${process.version}; ${driver}; ${ROWS.toLocaleString('en')} ro
 
 const folder = mkdtempSync(join(tmpdir(), 'naravard-bench-'));
 try {
-  let connection = await connect();
+  let connection = await connect({ statementTimeoutMs: 0 }); // a bench, not a request: its cleanup may take long
   await prepare(connection);
-  const copyMs = await benchCopy(connection);
+  const copyMs = await benchCopy(connection, false);
   console.log(`COPY into observations     ${seconds(copyMs).padStart(7)} s ${rate(ROWS, copyMs).toLocaleString('en').padStart(9)} rows/s`);
+  const loggedCopyMs = await benchCopy(connection, true);
+  console.log(`COPY, change log included  ${seconds(loggedCopyMs).padStart(7)} s ${rate(ROWS, loggedCopyMs).toLocaleString('en').padStart(9)} rows/s  (observations and one change_log row each)`);
   await connection.close(); // a PGlite folder is opened by one process at a time
 
   const file = join(folder, 'observations.csv');
@@ -152,12 +165,14 @@ try {
     `naravard import csv        ${seconds(csv.ms).padStart(7)} s ${rate(ROWS, csv.ms).toLocaleString('en').padStart(9)} rows/s  (process start, parse, checks, staging, merge, change log; peak RSS ${csv.summary.peakRssMb} MB)`,
   );
 
-  connection = await connect();
+  connection = await connect({ statementTimeoutMs: 0 });
   const upsertMs = await benchUpsert(connection);
   console.log(`upsertObservations (HTTP)  ${seconds(upsertMs).padStart(7)} s ${rate(UPSERT_ROWS, upsertMs).toLocaleString('en').padStart(9)} rows/s  (10,000 rows a call)`);
 
   const copyRate = rate(ROWS, copyMs);
-  console.log(`\nratio to COPY: import csv ${(rate(ROWS, csv.ms) / copyRate).toFixed(2)}, upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / copyRate).toFixed(2)}`);
+  const loggedCopyRate = rate(ROWS, loggedCopyMs);
+  console.log(`\nratio to COPY:                     import csv ${(rate(ROWS, csv.ms) / copyRate).toFixed(2)}, upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / copyRate).toFixed(2)}`);
+  console.log(`ratio to COPY, change log included: import csv ${(rate(ROWS, csv.ms) / loggedCopyRate).toFixed(2)}, upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / loggedCopyRate).toFixed(2)}`);
   console.log(`peak RSS: import csv ${csv.summary.peakRssMb} MB (its own process); this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
   rmSync(folder, { recursive: true, force: true });
