@@ -12,3 +12,4 @@ export { isSeedLoaded, loadReferenceData, loadSeedData, type LoadSummary } from 
 export { prepareDatabase } from './prepare.ts';
 export * from './api-keys.ts';
 export * from './changes.ts';
+export * from './observation-imports.ts';

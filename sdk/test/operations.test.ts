@@ -179,6 +179,7 @@ describe('the typed methods against a live server', () => {
       node: await anonymous.node({ id: documentId }),
       nodes: await anonymous.nodes({ ids: [meetingId, documentId] }),
       apiKeys: await admin.apiKeys(),
+      imports: await anonymous.imports(page),
     };
     const queryFields = Object.keys(printedSchema.getQueryType()!.getFields());
     expect(queryFields.filter((field) => !(field in answers)), 'a new query field: call it here').toEqual([]);
@@ -192,6 +193,7 @@ describe('the typed methods against a live server', () => {
     if (node?.__typename === 'Document') expect(node.text.length).toBeGreaterThan(100);
     expect(answers.nodes.nodes.map((record) => record?.__typename)).toEqual(['Meeting', 'Document']);
     expect(answers.apiKeys.apiKeys.length).toBeGreaterThan(0);
+    expect(answers.imports.imports.totalCount).toBe(0); // the seeded database has had no import
   });
 
   it('answers a write with the record, typed as the success member of the union', async () => {

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerIngestCommands } from './commands/ingest.ts';
+import { registerImportCommands } from './commands/import.ts';
 import { registerKeyCommands } from './commands/keys.ts';
 import { UsageError } from './support.ts';
 
@@ -16,6 +17,7 @@ const program = new Command('naravard')
 
 registerKeyCommands(program);
 registerIngestCommands(program);
+registerImportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

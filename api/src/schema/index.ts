@@ -17,6 +17,7 @@ import './documents.ts';
 import './topics.ts';
 import './api-keys.ts';
 import './changes.ts';
+import './imports.ts';
 import './search.ts';
 import './drafts.ts';
 

@@ -1,4 +1,4 @@
-import { selectRows, tables } from '@naravard/db';
+import { observationLogJson as observationJson, selectRows, tables } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -1191,21 +1191,6 @@ function validateRows(rows: readonly unknown[]): UpsertRow[] {
   if (issues.length > 0) throw new ValidationError(issues);
   return valid;
 }
-
-/**
- * An observation row as JSON in the shape the change log holds for every other write (the Drizzle
- * row: camelCase keys, numerics and dates as strings, instants as ISO strings in UTC with
- * milliseconds), built in SQL so the log is written set-based.
- */
-const observationJson = (alias: string) => {
-  const instant = (column: string) => `to_char(${alias}.${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  return sql.raw(`jsonb_build_object(
-    'id', ${alias}.id, 'indicatorId', ${alias}.indicator_id, 'regionId', ${alias}.region_id,
-    'organisationId', ${alias}.organisation_id, 'period', ${alias}.period, 'periodGrain', ${alias}.period_grain,
-    'periodStart', ${alias}.period_start::text, 'value', ${alias}.value::text, 'dimensions', ${alias}.dimensions,
-    'createdAt', ${instant('created_at')}, 'updatedAt', ${instant('updated_at')}, 'deletedAt', ${instant('deleted_at')},
-    'version', ${alias}.version)`);
-};
 
 /**
  * One statement per chunk: the rows as VALUES; the stored rows they match, before the change; a

@@ -13,3 +13,4 @@ export * from './topics.ts';
 export * from './changes.ts';
 export * from './api-keys.ts';
 export * from './seed-runs.ts';
+export * from './imports.ts';

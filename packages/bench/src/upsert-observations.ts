@@ -1,26 +1,27 @@
 /**
  * Benchmark of upsertObservations along the real path: an HTTP POST to the API running in this
  * process (createApp from @naravard/api), GraphQL parsing and validation, zod checks of every
- * row, the region lookups and the set-based upsert with its change log, on a fresh seeded
- * database (createTestDatabase from @naravard/db/testing).
+ * row, the region lookups and the set-based upsert with its change log, on the database it is
+ * given: DATABASE_URL, or else the PGlite data folder (NARAVARD_DATA_DIR, default .naravard/data),
+ * migrated and seeded if needed. It never creates a database of its own.
  *
- * For each database (PGlite always; PostgreSQL when DATABASE_URL is set) it upserts 10,000 rows
- * of SIP_MEETINGS three times: the first insert, an identical repeat (all unchanged), and the
- * same batch with 10% of the values changed. It prints wall time, rows per second and peak RSS.
- * Figures, not a test: nothing fails on a slow machine.
+ * It upserts 10,000 rows of its own indicator (BENCH_UPSERT_CALLS; its observations and their
+ * change-log entries from an earlier run are removed first) three times: the first insert, an
+ * identical repeat (all unchanged), and the same batch with 10% of the values changed. It prints
+ * wall time, rows per second and peak RSS. Figures, not a test: nothing fails on a slow machine.
  *
  *   pnpm --filter @naravard/bench bench
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm --filter @naravard/bench bench
  *
- * Each database runs in a child process of its own, so peak RSS (getrusage maxrss) is that run's
- * alone. With PGlite the database runs inside the Node process and its memory is counted; with
- * PostgreSQL only the API process is measured, not the database server.
+ * The run happens in a child process, so peak RSS (getrusage maxrss) is that run's alone. With
+ * PGlite the database runs inside the Node process and its memory is counted; with PostgreSQL
+ * only the API process is measured, not the database server.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROWS = 10_000;
-const INDICATOR = 'SIP_MEETINGS';
+const INDICATOR = 'BENCH_UPSERT_CALLS';
 
 type Driver = 'pglite' | 'postgres';
 
@@ -43,9 +44,8 @@ function random(seed: number) {
 }
 
 /**
- * 10,000 rows as a real load would have them: the 21 regions, months from January 2008 (before the
- * seeded 2018 values, so the first call inserts every row), and the four breakdowns of the Halland
- * SIP table (public/private × home care/joint planning).
+ * 10,000 rows as a real load would have them: the 21 regions, months from January 2008, and the
+ * four breakdowns of the Halland SIP table (public/private × home care/joint planning).
  */
 function batch(): { region: string; period: string; value: string; dimensions: { name: string; value: string }[] }[] {
   const regions = ['01', '03', '04', '05', '06', '07', '08', '09', '10', '12', '13', '14', '17', '18', '19', '20', '21', '22', '23', '24', '25'];
@@ -82,19 +82,25 @@ function rssSampler() {
 
 async function runDriver(driver: Driver): Promise<{ phases: Phase[]; maxRssMb: number; setupMs: number }> {
   process.env.LOG_LEVEL ??= 'silent';
-  const databaseUrl = process.env.DATABASE_URL;
-  if (driver === 'pglite') delete process.env.DATABASE_URL; // createTestDatabase and connect() pick PostgreSQL when it is set
   const { createApp, createLogger } = await import('@naravard/api');
-  const { createApiKey } = await import('@naravard/db');
-  const { createTestDatabase } = await import('@naravard/db/testing');
+  const { connect, createApiKey, prepareDatabase, revokeApiKey } = await import('@naravard/db');
+  const { sql } = await import('drizzle-orm');
 
   const setupStarted = performance.now();
-  const database = await createTestDatabase({ seed: true });
-  if (driver === 'pglite' && databaseUrl) process.env.DATABASE_URL = databaseUrl;
+  const database = await connect();
   if (database.driver !== driver) throw new Error(`expected a ${driver} database, got ${database.driver}`);
+  await prepareDatabase(database);
+  await database.db.execute(sql`
+    insert into indicators (code, name, unit, description)
+    values (${INDICATOR}, 'Benchmark rows (upsertObservations)', 'rows', 'Written by the upsertObservations benchmark.')
+    on conflict (code) do nothing`);
+  await database.db.execute(sql`
+    delete from change_log where entity_type = 'observation' and entity_id in
+      (select o.id from observations o join indicators i on i.id = o.indicator_id where i.code = ${INDICATOR})`);
+  await database.db.execute(sql`delete from observations where indicator_id = (select id from indicators where code = ${INDICATOR})`);
   const app = await createApp({ connection: database, logger: createLogger() });
   const port = await app.listen(0, '127.0.0.1');
-  const { key } = await createApiKey(database.db, { name: `bench-${driver}`, scopes: ['write'] });
+  const { key, record } = await createApiKey(database.db, { name: `bench-${driver}-${Date.now()}`, scopes: ['write'] });
   const setupMs = performance.now() - setupStarted;
 
   const post = async (query: string, variables: Record<string, unknown>) => {
@@ -147,14 +153,14 @@ async function runDriver(driver: Driver): Promise<{ phases: Phase[]; maxRssMb: n
     phases.push({ name, rows: batchRows.length, ms, bodyBytes, result, peakRssMb });
   }
 
-  await app.stop();
-  await database.dispose();
+  await revokeApiKey(database.db, record.id); // kept, revoked: the change log refers to it
+  await app.stop(); // closes the database too
   return { phases, maxRssMb: process.resourceUsage().maxRSS / 1024, setupMs };
 }
 
 function print(driver: Driver, report: { phases: Phase[]; maxRssMb: number; setupMs: number }) {
-  const label = driver === 'pglite' ? 'PGlite (in-process, in memory)' : 'PostgreSQL (DATABASE_URL)';
-  console.log(`\n${label}: ${ROWS.toLocaleString('en')} rows of ${INDICATOR} per call, fresh seeded database (set up in ${(report.setupMs / 1000).toFixed(1)} s)`);
+  const label = driver === 'pglite' ? `PGlite (in-process, ${process.env.NARAVARD_DATA_DIR ?? '.naravard/data'})` : 'PostgreSQL (DATABASE_URL)';
+  console.log(`\n${label}: ${ROWS.toLocaleString('en')} rows of ${INDICATOR} per call (set up in ${(report.setupMs / 1000).toFixed(1)} s)`);
   console.log('phase               rows    inserted  updated  unchanged  body MB   time s   rows/s   peak RSS MB');
   for (const phase of report.phases) {
     console.log(
@@ -182,8 +188,7 @@ if (driverArgument) {
   const report = await runDriver(driverArgument);
   console.log(JSON.stringify(report));
 } else {
-  const drivers: Driver[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-  if (!process.env.DATABASE_URL) console.log('DATABASE_URL is not set: PGlite only.');
+  const drivers: Driver[] = process.env.DATABASE_URL ? ['postgres'] : ['pglite'];
   console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
   for (const driver of drivers) {
     const child = spawnSync(process.execPath, [...process.execArgv, self, `--driver=${driver}`], {

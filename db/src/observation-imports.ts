@@ -1,0 +1,417 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { eq, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
+import type { Connection, Database, Transaction } from './connect.ts';
+import { imports } from './schema/imports.ts';
+import { selectRows } from './sql.ts';
+
+/*
+ * The bulk path of observations into the platform, shared by every importer (Kolada, CSV files):
+ *
+ * 1. an import run is recorded in `imports` (who, when, from where, parameters);
+ * 2. rows are staged in `observation_staging` with COPY (the fastest way into PostgreSQL, on both
+ *    drivers), with the subject as the source names it;
+ * 3. one transaction checks the staged rows set-based (unknown indicator, region, municipality or
+ *    organisation; the same observation twice), then merges them into `observations` with one
+ *    INSERT … ON CONFLICT … WHERE value IS DISTINCT FROM, writes the change log in the same
+ *    statement, tombstones the rows marked deleted, records the counts and drops the staged rows.
+ *
+ * Nothing reaches `observations` before step 3 commits, so an import is all-or-nothing.
+ */
+
+export type ImportRun = typeof imports.$inferSelect;
+
+/** A row of an import as the source gives it; exactly one of the subject fields is set. */
+export interface StagedObservation {
+  /** Where the row stands in the source (a CSV line), named in errors. */
+  position: number;
+  indicatorCode: string;
+  regionCode?: string | null;
+  municipalityCode?: string | null;
+  organisationId?: string | null;
+  period: string;
+  /** A decimal as text; null only when `deleted`. */
+  value: string | null;
+  /** Dimension name → value, `{}` for a total. */
+  dimensions: Record<string, string>;
+  deleted?: boolean;
+}
+
+export interface MergeCounts {
+  created: number;
+  changed: number;
+  unchanged: number;
+  deleted: number;
+}
+
+/** A staged row the merge refuses: where it stands in the source, which field, and why. Nothing was written. */
+export class StagedRowError extends Error {
+  constructor(
+    readonly position: number,
+    readonly field: 'indicator' | 'region' | 'municipality' | 'organisation' | 'identity',
+    readonly problem: string,
+    readonly otherPosition?: number,
+  ) {
+    super(problem);
+    this.name = 'StagedRowError';
+  }
+}
+
+export interface ImportStart {
+  source: 'kolada' | 'csv';
+  actor: string;
+  apiKeyId?: string | null;
+  sourceUrl: string;
+  parameters: Record<string, unknown>;
+  dryRun?: boolean;
+}
+
+/** Records the start of an import run. */
+export async function startImportRun(db: Database, start: ImportStart): Promise<ImportRun> {
+  const [run] = await db
+    .insert(imports)
+    .values({ ...start, apiKeyId: start.apiKeyId ?? null, dryRun: start.dryRun ?? false })
+    .returning();
+  return run!;
+}
+
+/** Ends a run as failed with its reason; its staged rows stay when it keeps a checkpoint to resume from. */
+export async function failImportRun(db: Database, id: string, error: string, options: { keepStaged: boolean }) {
+  await db.transaction(async (tx) => {
+    if (!options.keepStaged) await tx.execute(sql`delete from observation_staging where import_id = ${id}::uuid`);
+    await tx
+      .update(imports)
+      .set({ status: 'failed', error, finishedAt: new Date(), ...(options.keepStaged ? {} : { checkpoint: null }) })
+      .where(eq(imports.id, id));
+  });
+}
+
+const STAGING_COLUMNS =
+  'import_id, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted';
+
+/** A field for COPY … (FORMAT csv): unquoted empty is NULL, anything else quoted when it must be. */
+function csvField(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (value === '' || /[",\n\r]/.test(value)) return `"${value.replaceAll('"', '""')}"`;
+  return value;
+}
+
+/**
+ * A staged row as a line of COPY text. Streaming importers keep lines, not row objects, between
+ * COPYs: a compact string per row keeps the importer's memory flat.
+ */
+export function stagingCopyLine(importId: string, row: StagedObservation): string {
+  return `${importId},${row.position},${csvField(row.indicatorCode)},${csvField(row.regionCode)},${csvField(row.municipalityCode)},${csvField(
+    row.organisationId,
+  )},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
+}
+
+/** Stages lines made by `stagingCopyLine` with one COPY. */
+export async function stageCopyLines(connection: Pick<Connection, 'db' | 'driver'>, lines: string) {
+  if (lines) await copyInto(connection, `observation_staging (${STAGING_COLUMNS})`, lines);
+}
+
+/** Staged rows as COPY text, one line each. */
+function copyText(importId: string, rows: readonly StagedObservation[]): string {
+  let text = '';
+  for (const row of rows) text += stagingCopyLine(importId, row);
+  return text;
+}
+
+/**
+ * Stages rows with COPY: postgres.js streams into `COPY … FROM STDIN`, PGlite reads the same text
+ * as a blob (`COPY … FROM '/dev/blob'`). Staging commits on its own: the merge decides what counts.
+ */
+export async function stageObservations(connection: Pick<Connection, 'db' | 'driver'>, importId: string, rows: readonly StagedObservation[]) {
+  if (rows.length === 0) return;
+  await copyInto(connection, `observation_staging (${STAGING_COLUMNS})`, copyText(importId, rows));
+}
+
+/** COPY of CSV text into a table (with its column list), on either driver. */
+export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, target: string, text: string) {
+  const client = (connection.db as unknown as { $client: unknown }).$client;
+  if (connection.driver === 'postgres') {
+    const sqlClient = client as postgres.Sql;
+    const stream = await sqlClient.unsafe(`copy ${target} from stdin with (format csv)`).writable();
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(text);
+    });
+  } else {
+    await (client as PGlite).query(`copy ${target} from '/dev/blob' with (format csv)`, [], { blob: new Blob([text]) });
+  }
+}
+
+/**
+ * An observation row as JSON in the shape the change log holds for every other write (the Drizzle
+ * row: camelCase keys, numerics and dates as strings, instants as ISO strings in UTC with
+ * milliseconds), built in SQL so the log is written set-based.
+ */
+export const observationLogJson = (alias: string) => {
+  const instant = (column: string) => `to_char(${alias}.${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return sql.raw(`jsonb_build_object(
+    'id', ${alias}.id, 'indicatorId', ${alias}.indicator_id, 'regionId', ${alias}.region_id,
+    'organisationId', ${alias}.organisation_id, 'period', ${alias}.period, 'periodGrain', ${alias}.period_grain,
+    'periodStart', ${alias}.period_start::text, 'value', ${alias}.value::text, 'dimensions', ${alias}.dimensions,
+    'createdAt', ${instant('created_at')}, 'updatedAt', ${instant('updated_at')}, 'deletedAt', ${instant('deleted_at')},
+    'version', ${alias}.version)`);
+};
+
+/** The first staged row that breaks a rule, set-based, or nothing. */
+async function checkStaged(tx: Transaction, importId: string) {
+  const firstBad = async (field: StagedRowError['field'], query: ReturnType<typeof sql>, problem: (row: Record<string, string>) => string) => {
+    const [row] = await selectRows<Record<string, string>>(tx, query);
+    if (row) throw new StagedRowError(Number(row.position), field, problem(row), row.other ? Number(row.other) : undefined);
+  };
+  await firstBad(
+    'indicator',
+    sql`select s.position, s.indicator_code as code from observation_staging s
+        where s.import_id = ${importId}::uuid
+          and not exists (select 1 from indicators i where i.code = s.indicator_code and i.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no indicator has the code "${row.code}"`,
+  );
+  await firstBad(
+    'region',
+    sql`select s.position, s.region_code as code from observation_staging s
+        where s.import_id = ${importId}::uuid and s.region_code is not null
+          and not exists (select 1 from regions r where r.code = s.region_code and r.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no region has the county code "${row.code}"`,
+  );
+  await firstBad(
+    'municipality',
+    sql`select s.position, s.municipality_code as code from observation_staging s
+        where s.import_id = ${importId}::uuid and s.municipality_code is not null
+          and not exists (select 1 from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no municipality has the code "${row.code}"`,
+  );
+  await firstBad(
+    'organisation',
+    sql`select s.position, s.organisation_id::text as code from observation_staging s
+        where s.import_id = ${importId}::uuid and s.organisation_id is not null
+          and not exists (select 1 from organisations o where o.id = s.organisation_id and o.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no organisation has the ID ${row.code}`,
+  );
+  await firstBad(
+    'identity',
+    sql`select min(position) as position, max(position) as other from observation_staging
+        where import_id = ${importId}::uuid
+        group by indicator_code, region_code, municipality_code, organisation_id, period, dimensions
+        having count(*) > 1 order by 1 limit 1`,
+    (row) => `the same observation (indicator, subject, period and dimensions) is given at ${row.position} and again at ${row.other}`,
+  );
+}
+
+/**
+ * The staged rows of a run with their subjects resolved: a CTE body. Codes are looked up one by one
+ * through the unique indexes of the small reference tables: a join would let the planner pick a
+ * nested loop over every staged row on its estimates of those tables (too small to be analysed).
+ */
+const resolvedStaged = (importId: string) => sql`
+  select s.position, i.id as indicator_id,
+    (select r.id from regions r where r.code = s.region_code and r.deleted_at is null) as region_id,
+    coalesce(s.organisation_id, (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)) as organisation_id,
+    s.period, s.value, s.dimensions, s.deleted
+  from observation_staging s
+  join indicators i on i.code = s.indicator_code and i.deleted_at is null
+  where s.import_id = ${importId}::uuid`;
+
+/**
+ * Checks and merges the staged rows of a run into `observations`, in one transaction with the
+ * change log and the run's counts; a bad row is a StagedRowError and nothing changes. Equal values
+ * (numerically: "52.0" is "52") are left alone, so a second import of the same rows changes nothing.
+ */
+export async function mergeStagedObservations(
+  db: Database,
+  run: Pick<ImportRun, 'id' | 'actor' | 'apiKeyId' | 'dryRun'>,
+  extra: {
+    rowsRead: number;
+    /** Work done first in the same transaction (the importer's indicators), with its counts. */
+    prepare?: (tx: Transaction) => Promise<{ created: number; changed: number; unchanged: number }>;
+  },
+): Promise<MergeCounts> {
+  const actor = run.actor;
+  const counts = await db
+    .transaction(async (tx) => {
+      // A bulk merge is meant to be long; the API's 10 s limit is for requests.
+      await tx.execute(sql`set local statement_timeout = 0`);
+      // Fresh statistics of the staged rows, so the planner joins hundreds of thousands of them by
+      // hash instead of a nested loop it would choose for the few rows it assumes without them.
+      await tx.execute(sql`analyze observation_staging`);
+      const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
+      await checkStaged(tx, run.id);
+      const [live] = await selectRows<{ created: number; changed: number; staged: number }>(
+        tx,
+        sql`
+        with staged as (${resolvedStaged(run.id)}),
+        live as (select * from staged where not deleted),
+        previous as (
+          select o.* from live i join observations o
+            on o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
+            and o.period = i.period and o.dimensions = i.dimensions
+          union all
+          select o.* from live i join observations o
+            on o.indicator_id = i.indicator_id and o.organisation_id = i.organisation_id and o.region_id is null
+            and o.period = i.period and o.dimensions = i.dimensions
+        ),
+        written as (
+          insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
+          select indicator_id, region_id, organisation_id, period, value, dimensions from live
+          order by indicator_id, region_id, organisation_id, period, dimensions
+          on conflict on constraint observations_identity_key do update
+            set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
+            where o.value is distinct from excluded.value or o.deleted_at is not null
+          returning o.*, (o.xmax = 0) as inserted
+        ),
+        logged as (
+          insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
+          select ${actor}::text, ${run.apiKeyId}::uuid,
+            (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
+            case when w.inserted then null else ${observationLogJson('p')} end, ${observationLogJson('w')}
+          from written w left join previous p on p.id = w.id
+        )
+        select (select count(*) from written where inserted)::int as created,
+               (select count(*) from written where not inserted)::int as changed,
+               (select count(*) from live)::int as staged`,
+      );
+      const [gone] = await selectRows<{ deleted: number }>(
+        tx,
+        sql`
+        with staged as (${resolvedStaged(run.id)}),
+        previous as (
+          select o.* from staged s join observations o
+            on s.deleted and o.indicator_id = s.indicator_id and o.region_id is not distinct from s.region_id
+            and o.organisation_id is not distinct from s.organisation_id and o.period = s.period and o.dimensions = s.dimensions
+          where o.deleted_at is null
+        ),
+        tombstoned as (
+          update observations o set deleted_at = now(), version = o.version + 1, updated_at = now()
+          from previous p where o.id = p.id
+          returning o.*
+        ),
+        logged as (
+          insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
+          select ${actor}::text, ${run.apiKeyId}::uuid, 'delete'::change_operation, 'observation'::entity_type, t.id,
+            ${observationLogJson('p')}, ${observationLogJson('t')}
+          from tombstoned t join previous p on p.id = t.id
+        )
+        select count(*)::int as deleted from tombstoned`,
+      );
+      const result: MergeCounts = {
+        created: Number(live!.created),
+        changed: Number(live!.changed),
+        unchanged: Number(live!.staged) - Number(live!.created) - Number(live!.changed),
+        deleted: Number(gone!.deleted),
+      };
+      await tx.execute(sql`delete from observation_staging where import_id = ${run.id}::uuid`);
+      await tx
+        .update(imports)
+        .set({
+          status: 'succeeded',
+          finishedAt: new Date(),
+          checkpoint: null,
+          error: null,
+          rowsRead: extra.rowsRead,
+          indicatorsCreated: indicators?.created ?? 0,
+          indicatorsChanged: indicators?.changed ?? 0,
+          indicatorsUnchanged: indicators?.unchanged ?? 0,
+          observationsCreated: result.created,
+          observationsChanged: result.changed,
+          observationsUnchanged: result.unchanged,
+          observationsDeleted: result.deleted,
+        })
+        .where(eq(imports.id, run.id));
+      // A dry run does all the work, counts included, then takes it back.
+      if (run.dryRun) throw new DryRunDone(result);
+      return result;
+    })
+    .catch(async (error: unknown) => {
+      if (!(error instanceof DryRunDone)) throw error;
+      await finishDryRun(db, run.id, extra.rowsRead, error.counts);
+      return error.counts;
+    });
+  return counts;
+}
+
+class DryRunDone extends Error {
+  constructor(readonly counts: MergeCounts) {
+    super('dry run');
+  }
+}
+
+/** Records what a dry run would have done, and drops its staged rows. */
+export async function finishDryRun(db: Database, id: string, rowsRead: number, counts: MergeCounts) {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from observation_staging where import_id = ${id}::uuid`);
+    await tx
+      .update(imports)
+      .set({
+        status: 'succeeded',
+        finishedAt: new Date(),
+        rowsRead,
+        observationsCreated: counts.created,
+        observationsChanged: counts.changed,
+        observationsUnchanged: counts.unchanged,
+        observationsDeleted: counts.deleted,
+      })
+      .where(eq(imports.id, id));
+  });
+}
+
+/**
+ * Stages rows and moves the run's checkpoint in one transaction, so a run interrupted between two
+ * pages resumes exactly after the last page it staged. One statement: the rows travel as one JSON
+ * parameter (a Kolada page is at most 5,000 rows).
+ */
+export async function stageWithCheckpoint(db: Database, importId: string, rows: readonly StagedObservation[], checkpoint: Record<string, unknown>, rowsRead: number) {
+  await db.transaction(async (tx) => {
+    if (rows.length > 0) {
+      const json = JSON.stringify(
+        rows.map((row) => ({
+          position: row.position,
+          indicator_code: row.indicatorCode,
+          region_code: row.regionCode ?? null,
+          municipality_code: row.municipalityCode ?? null,
+          organisation_id: row.organisationId ?? null,
+          period: row.period,
+          value: row.value,
+          dimensions: row.dimensions,
+          deleted: row.deleted ?? false,
+        })),
+      );
+      await tx.execute(sql`
+        insert into observation_staging (${sql.raw(STAGING_COLUMNS)})
+        select ${importId}::uuid, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted
+        from jsonb_to_recordset(${json}::jsonb) as r(position bigint, indicator_code text, region_code text, municipality_code text,
+          organisation_id uuid, period text, value numeric, dimensions jsonb, deleted boolean)`);
+    }
+    await tx.update(imports).set({ checkpoint, rowsRead }).where(eq(imports.id, importId));
+  });
+}
+
+/** The run with these parameters that failed with a checkpoint to resume from, taken up again; or nothing. */
+export async function resumableImportRun(db: Database, source: ImportRun['source'], parameters: Record<string, unknown>): Promise<ImportRun | undefined> {
+  const [run] = await db
+    .update(imports)
+    .set({ status: 'running', error: null, finishedAt: null })
+    .where(
+      sql`${imports.id} = (select id from imports where source = ${source} and status = 'failed' and checkpoint is not null
+            and parameters = ${JSON.stringify(parameters)}::jsonb order by started_at desc limit 1)`,
+    )
+    .returning();
+  return run;
+}
+
+/** When the last successful run with these parameters started: where an incremental run picks up. */
+export async function lastSuccessfulImport(db: Database, source: ImportRun['source'], parameters: Record<string, unknown>): Promise<Date | undefined> {
+  const [row] = await selectRows<{ started_at: string | Date }>(
+    db,
+    sql`select started_at from imports where source = ${source} and status = 'succeeded' and not dry_run
+          and parameters = ${JSON.stringify(parameters)}::jsonb order by started_at desc limit 1`,
+  );
+  return row ? new Date(row.started_at) : undefined;
+}
