@@ -1,7 +1,10 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import type { Database } from '@naravard/db';
 import DataLoader from 'dataloader';
-import { and, count, getTableName, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, getTableName, lte, or, type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { type Fold, foldsFor } from './folds.ts';
+import { rowLoader } from './loaders.ts';
 import { anyOf, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -89,9 +92,17 @@ export async function paginateTable<Row extends { id: string }>(options: {
   args: ConnectionArgs;
   /** What the query selects from the nodes, so only the columns it needs are read. */
   selection?: Selection | null;
+  /** References read by a join in the same statement, their rows handed to the request's loaders. */
+  folds?: { context: Context; list: Fold[] };
 }): Promise<Connection<Row>> {
   const { db, table, where, args } = options;
   const choice = columnsFor(table, options.selection);
+  const folds = options.folds?.list ?? [];
+  const joined = folds.map((fold) => ({ fold, alias: alias(fold.table as PgTable, `fold_${fold.field}`) as unknown as Record<string, PgColumn> }));
+  const selected: Record<string, unknown> = { ...choice.columns };
+  for (const { fold, alias: table } of joined) {
+    selected[`fold_${fold.field}`] = Object.fromEntries(Object.keys(fold.choice.columns).map((key) => [key, table[key]]));
+  }
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
   const connection = await resolveCursorConnection(
@@ -104,12 +115,16 @@ export async function paginateTable<Row extends { id: string }>(options: {
       const orderBy = order.map(({ column, direction }) =>
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
-      return db
-        .select(choice.columns)
+      let query = db
+        .select(selected as Record<string, PgColumn>)
         .from(table as PgTable)
+        .$dynamic();
+      for (const { fold, alias: folded } of joined) query = query.leftJoin(folded as never, eq(folded.id!, fold.foreignKey));
+      return query
         .where(and(where, ...bounds))
         .orderBy(...orderBy)
-        .limit(limit) as unknown as Promise<Row[]>;
+        .limit(limit)
+        .then((rows) => rows.map((row) => unfold(row as Record<string, unknown>, folds, options.folds?.context)) as Row[]);
     },
   );
   return {
@@ -119,6 +134,18 @@ export async function paginateTable<Row extends { id: string }>(options: {
       return result?.value ?? 0;
     },
   };
+}
+
+/** Hands a page row's folded references to the request's loaders and returns the row without them. */
+function unfold(row: Record<string, unknown>, folds: Fold[], context: Context | undefined): Record<string, unknown> {
+  if (folds.length === 0 || !context) return row;
+  for (const fold of folds) {
+    const key = `fold_${fold.field}`;
+    const reference = row[key] as { id: string } | null;
+    delete row[key];
+    if (reference) rowLoader(context, fold.table, fold.choice).prime(reference.id, reference);
+  }
+  return row;
 }
 
 export interface ChildConnectionOptions {
@@ -244,6 +271,7 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
         order: order(args.orderBy),
         args,
         selection: info ? selectionOf(info, 'edges', 'node') : null,
+        folds: info ? { context, list: foldsFor(table, info, 'edges', 'node') } : undefined,
       }),
     pageOf: (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
       paginateChildren<Row>({

@@ -82,4 +82,24 @@ describe('batching', () => {
     // regions, meetings (window over all regions), their counts, agenda items.
     expect(server.database.statements.length).toBe(4);
   });
+
+  it("a page's single-valued references are read in the page's own statement, with the columns asked for", async () => {
+    server.database.resetStatements();
+    const response = await server.graphql(`{
+      meetings(first: 20, filter: { region: "07" }) { edges { node { title heldOn organisation { name kind } region { code } } } }
+    }`);
+    expect(response.errors).toBeUndefined();
+    const nodes = response.data!.meetings.edges.map((edge: any) => edge.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    // The Kronoberg steering group's meeting, its body and region as the seed data has them.
+    const steering = nodes.find((node: any) => node.heldOn === '2023-03-28');
+    expect(steering.organisation).toEqual({ name: 'Styrgrupp Nära vård', kind: 'STEERING_GROUP' });
+    expect(steering.region).toEqual({ code: '07' });
+    expect(server.database.statements).toHaveLength(1);
+    const [statement] = server.database.statements;
+    expect(statement).toMatch(/left join "organisations" "fold_organisation"/);
+    expect(statement).toMatch(/left join "regions" "fold_region"/);
+    // Only what was asked for: no text search vectors, no columns of the body beyond its name and kind.
+    expect(statement).not.toMatch(/search_vector|"fold_organisation"\."aliases"|"meetings"\."place"/);
+  });
 });
