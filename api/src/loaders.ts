@@ -1,5 +1,5 @@
 import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
-import { anyOf, type ColumnChoice, columnsFor, readColumns, type Selection } from './columns.ts';
+import { type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -12,20 +12,42 @@ export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version
 /** A UUID, the form of every record's ID (the part of a global ID after the type name). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+interface Prepared {
+  execute(values: { ids: string[] }): Promise<unknown[]>;
+}
+
+const preparedByDatabase = new WeakMap<object, Map<string, Prepared>>();
+
+/**
+ * A loader's statement, built by Drizzle once per database and shape and then only executed: the
+ * IDs are its one placeholder (an array), so neither the SQL text nor its building varies per request.
+ */
+function prepared(db: Context['db'], key: string, build: (ids: SQL) => { prepare(name: string): Prepared }): Prepared {
+  let cache = preparedByDatabase.get(db);
+  if (!cache) preparedByDatabase.set(db, (cache = new Map()));
+  let statement = cache.get(key);
+  if (!statement) cache.set(key, (statement = build(sql`${sql.placeholder('ids')}`).prepare(key)));
+  return statement;
+}
+
+/** `column = any(<the IDs placeholder>)`. */
+const anyId = (column: PgColumn, ids: SQL) => sql`${column} = any(${ids}::uuid[])`;
+
 /**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
  * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
  */
 export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable, choice: ColumnChoice = columnsFor(table, null)) {
+  const key = `byId:${getTableName(table)}:${choice.key}`;
   return context.loader(
-    `byId:${getTableName(table)}:${choice.key}`,
+    key,
     () =>
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
-        const rows =
-          uuids.length === 0
-            ? []
-            : ((await context.db.select(choice.columns).from(table as PgTable).where(anyOf(table.id, uuids))) as Row[]);
+        const statement = prepared(context.db, key, (placeholder) =>
+          context.db.select(choice.columns).from(table as PgTable).where(anyId(table.id, placeholder)),
+        );
+        const rows = uuids.length === 0 ? [] : ((await statement.execute({ ids: uuids })) as Row[]);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -73,15 +95,20 @@ export interface ChildrenOptions {
 export function childrenLoader<Row>(context: Context, options: ChildrenOptions) {
   const { table, foreignKey, orderBy, where, variant = '' } = options;
   const choice = columnsFor(table, options.selection);
+  // The variant names the extra condition (and so its bound values): one prepared statement each.
+  const key = `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`;
   return context.loader(
-    `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`,
+    key,
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
-        const rows = (await context.db
-          .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: choice.columns })
-          .from(table as PgTable)
-          .where(and(anyOf(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where))
-          .orderBy(...orderBy)) as { parent: string; row: Row }[];
+        const statement = prepared(context.db, key, (placeholder) =>
+          context.db
+            .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: choice.columns })
+            .from(table as PgTable)
+            .where(and(anyId(foreignKey, placeholder), isNull(table.deletedAt), where))
+            .orderBy(...orderBy),
+        );
+        const rows = (await statement.execute({ ids: [...new Set(parentIds)] })) as { parent: string; row: Row }[];
         const byParent = new Map<string, Row[]>();
         for (const { parent, row } of rows) {
           const list = byParent.get(parent);
