@@ -156,7 +156,21 @@ export async function insertFixture(db: Database) {
     .insert(t.changeLog)
     .values({ actor: 'test', apiKeyId: apiKey!.id, operation: 'create', entityType: 'decision', entityId: decision!.id })
     .returning();
+  const [importRun] = await db
+    .insert(t.imports)
+    .values({ source: 'csv', actor: 'test', apiKeyId: apiKey!.id, sourceUrl: 'file:///observations.csv', parameters: {} })
+    .returning();
+  await db.insert(t.observationStaging).values({
+    importId: importRun!.id,
+    position: 2,
+    indicatorCode: indicator!.code,
+    regionCode: region!.code,
+    period: '2018-05',
+    value: '12',
+    dimensions: {},
+  });
   return {
+    importRun: importRun!,
     region: region!, board: board!, committee: committee!, municipality: municipality!, person: person!,
     membership: membership!, document: document!, meeting: meeting!, participant: participant!,
     agendaItem: agendaItem!, decision: decision!, assignment: assignment!, report: report!, audit: audit!,
