@@ -7,7 +7,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
 import { hasScope } from './auth.ts';
-import { ForbiddenError } from './errors.ts';
+import { BadInputError, ForbiddenError } from './errors.ts';
 import { fieldComplexity, LIMITS } from './limits.ts';
 import {
   literalString,
@@ -16,6 +16,18 @@ import {
   parseDecimal,
   parsePeriod,
 } from './scalars.ts';
+
+/**
+ * Reads a global ID (base64 of "Type:id"), refusing anything else as bad input, so a mistyped ID
+ * is the caller's error, not an internal one.
+ */
+function decodeGlobalId(globalID: string): { typename: string; id: string } {
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalID) ? Buffer.from(globalID, 'base64').toString('utf8') : '';
+  // Every record's ID is a UUID, so anything else names no record.
+  const match = /^([A-Z][A-Za-z0-9]*):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(decoded);
+  if (!match) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 100))} is not an ID this API gave out.`);
+  return { typename: match[1]!, id: match[2]! };
+}
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -70,6 +82,7 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Where a page stands in a list, for paging forward and backward.' },
     nodeTypeOptions: { description: 'A record with a global ID that `node(id:)` resolves.' },
     idFieldOptions: { description: 'Global ID: opaque and stable; `node(id:)` resolves it.' },
+    decodeGlobalID: decodeGlobalId,
   },
 });
 
