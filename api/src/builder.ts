@@ -23,8 +23,7 @@ import {
  */
 function decodeGlobalId(globalID: string): { typename: string; id: string } {
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalID) ? Buffer.from(globalID, 'base64').toString('utf8') : '';
-  // Every record's ID is a UUID, so anything else names no record.
-  const match = /^([A-Z][A-Za-z0-9]*):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(decoded);
+  const match = /^([A-Z][A-Za-z0-9]*):([^\u0000-\u001f]+)$/.exec(decoded);
   if (!match) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 100))} is not an ID this API gave out.`);
   return { typename: match[1]!, id: match[2]! };
 }

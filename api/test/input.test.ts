@@ -58,7 +58,7 @@ describe('bad input is the caller’s error, never an internal one', () => {
   });
 
   it('refuses malformed global IDs in node(id:) and in ID filters', async () => {
-    for (const id of ['abc', '', globalId('Organisation:abc'), globalId('Organisation'), '%%%', globalId('ApiKey:00000000-0000-4000-8000-000000000000')]) {
+    for (const id of ['abc', '', globalId('Organisation:abc'), globalId('Organisation'), globalId('Topic:abc'), '%%%', globalId('ApiKey:00000000-0000-4000-8000-000000000000')]) {
       const error = await refused(`query($id: ID!) { node(id: $id) { id } }`, { id });
       expect(error.extensions?.code).toBe('BAD_USER_INPUT');
     }
