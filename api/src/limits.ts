@@ -91,9 +91,10 @@ export function limitErrorOf(formatted: GraphQLFormattedError): GraphQLFormatted
 /** A NUL character: no text column stores it, so PostgreSQL would refuse it mid-statement. */
 const NUL = '\u0000';
 
-function refuseInput(where: string, message: string): never {
-  throw new GraphQLError(`${where} ${message}`, {
-    extensions: { code: 'BAD_USER_INPUT', argument: where, http: { status: 400 } },
+/** Refuses the request as bad input naming the argument (a path like `filter.text`, or a variable like `$f.text`). */
+function refuseNul(argument: string): never {
+  throw new GraphQLError(`"${argument}" must not contain a NUL character (\\u0000).`, {
+    extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
   });
 }
 
@@ -127,15 +128,14 @@ export const inputChecks: ApolloServerPlugin = {
           Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
           ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
           StringValue(node) {
-            if (node.value.includes(NUL)) refuseInput(`"${names.join('.') || 'value'}"`, 'must not contain a NUL character (\\u0000).');
+            if (node.value.includes(NUL)) refuseNul(names.join('.') || 'value');
           },
         });
         for (const [name, value] of Object.entries(request.variables ?? {})) {
           const found = nulIn(value, `$${name}`);
-          if (found) refuseInput(`"${found}"`, 'must not contain a NUL character (\\u0000).');
+          if (found) refuseNul(found);
         }
       },
     };
   },
 };
-

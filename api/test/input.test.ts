@@ -25,7 +25,7 @@ describe('bad input is the caller’s error, never an internal one', () => {
   it('refuses a NUL character in any string argument, literal or variable, naming it', async () => {
     const inFilter = await refused(`{ organisations(first: 1, filter: { text: "a\\u0000b" }) { totalCount } }`);
     expect(inFilter.message).toMatch(/filter\.text/);
-    expect(inFilter.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(inFilter.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'filter.text' });
     expect(server.database.statements).toEqual([]);
 
     const inCode = await refused(`{ region(code: "0\\u00007") { name } }`);
