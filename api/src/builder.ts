@@ -7,26 +7,16 @@ import RelayPlugin from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
 import { hasScope } from './auth.ts';
-import { BadInputError, ForbiddenError } from './errors.ts';
+import { ForbiddenError } from './errors.ts';
 import { fieldComplexity, LIMITS } from './limits.ts';
 import {
+  decodeGlobalId,
   literalString,
   parseDate,
   parseDateTime,
   parseDecimal,
   parsePeriod,
 } from './scalars.ts';
-
-/**
- * Reads a global ID (base64 of "Type:id"), refusing anything else as bad input, so a mistyped ID
- * is the caller's error, not an internal one.
- */
-function decodeGlobalId(globalID: string): { typename: string; id: string } {
-  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalID) ? Buffer.from(globalID, 'base64').toString('utf8') : '';
-  const match = /^([A-Z][A-Za-z0-9]*):([^\u0000-\u001f]+)$/.exec(decoded);
-  if (!match) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 100))} is not an ID this API gave out.`);
-  return { typename: match[1]!, id: match[2]! };
-}
 
 export const builder = new SchemaBuilder<{
   Context: Context;

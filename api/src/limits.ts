@@ -3,14 +3,23 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type ASTNode,
+  getNamedType,
+  GraphQLID,
+  type GraphQLInputType,
+  isInputObjectType,
+  isListType as isList,
   type GraphQLField,
   GraphQLError,
   type GraphQLFormattedError,
   isListType,
   isNonNullType,
   type ValidationContext,
+  TypeInfo,
+  typeFromAST,
   visit,
+  visitWithTypeInfo,
 } from 'graphql';
+import { globalIdParts } from './scalars.ts';
 import { DEFAULT_PAGE_SIZE } from './pagination.ts';
 
 /**
@@ -98,6 +107,33 @@ function refuseNul(argument: string): never {
   });
 }
 
+function refuseId(argument: string): never {
+  throw new GraphQLError(`"${argument}" is not an ID this API gave out.`, {
+    extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
+  });
+}
+
+/** The path of the first ID inside a variable's value that is no global ID. */
+function malformedIdIn(value: unknown, type: GraphQLInputType, path: string): string | undefined {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (value === null || value === undefined) return undefined;
+  if (isList(inner)) {
+    const items = Array.isArray(value) ? value : [value];
+    for (const [index, item] of items.entries()) {
+      const found = malformedIdIn(item, inner.ofType, `${path}[${index}]`);
+      if (found) return found;
+    }
+  } else if (isInputObjectType(inner) && typeof value === 'object') {
+    for (const [name, field] of Object.entries(inner.getFields())) {
+      const found = malformedIdIn((value as Record<string, unknown>)[name], field.type, `${path}.${name}`);
+      if (found) return found;
+    }
+  } else if (inner === GraphQLID && typeof value === 'string' && !globalIdParts(value)) {
+    return path;
+  }
+  return undefined;
+}
+
 /** The path of the first string inside a variable's value that holds a NUL character. */
 function nulIn(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
@@ -122,7 +158,7 @@ function nulIn(value: unknown, path: string): string | undefined {
 export const inputChecks: ApolloServerPlugin = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, request }) {
+      async didResolveOperation({ document, request, operation, schema }) {
         const names: string[] = [];
         visit(document as ASTNode, {
           Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
@@ -134,6 +170,27 @@ export const inputChecks: ApolloServerPlugin = {
         for (const [name, value] of Object.entries(request.variables ?? {})) {
           const found = nulIn(value, `$${name}`);
           if (found) refuseNul(found);
+        }
+        // Reads refuse a malformed global ID naming its argument; writes answer it with a ValidationError.
+        if (operation?.operation !== 'query') return;
+        const typeInfo = new TypeInfo(schema);
+        const path: string[] = [];
+        visit(
+          document as ASTNode,
+          visitWithTypeInfo(typeInfo, {
+            Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+            ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+            StringValue(node) {
+              const type = typeInfo.getInputType();
+              if (type && getNamedType(type) === GraphQLID && !globalIdParts(node.value)) refuseId(path.join('.') || 'id');
+            },
+          }),
+        );
+        for (const definition of operation.variableDefinitions ?? []) {
+          const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+          const name = definition.variable.name.value;
+          const found = type && malformedIdIn(request.variables?.[name], type, `$${name}`);
+          if (found) refuseId(found);
         }
       },
     };

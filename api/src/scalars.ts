@@ -1,5 +1,6 @@
 import { PERIOD } from '@naravard/db';
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
+import { BadInputError } from './errors.ts';
 
 /** Parses a scalar literal or variable as a string, or says which scalar rejected what. */
 export function stringValue(scalar: string, value: unknown): string {
@@ -50,4 +51,21 @@ export function parseDateTime(value: unknown): Date {
     throw new GraphQLError(`DateTime must be ISO 8601 with a time zone (2024-05-01T12:00:00Z), got "${text}"`);
   }
   return date;
+}
+
+/** The type and key of a global ID (base64 of "Type:id"), or null when the text is none. */
+export function globalIdParts(globalID: string): { typename: string; id: string } | null {
+  const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(globalID) ? Buffer.from(globalID, 'base64').toString('utf8') : '';
+  const match = /^([A-Z][A-Za-z0-9]*):([^\u0000-\u001f]+)$/.exec(decoded);
+  return match ? { typename: match[1]!, id: match[2]! } : null;
+}
+
+/**
+ * Reads a global ID, refusing anything else as bad input, so a mistyped ID is the caller's error,
+ * not an internal one.
+ */
+export function decodeGlobalId(globalID: string): { typename: string; id: string } {
+  const parts = globalIdParts(globalID);
+  if (!parts) throw new BadInputError(`${JSON.stringify(globalID.slice(0, 100))} is not an ID this API gave out.`);
+  return parts;
 }
