@@ -50,7 +50,8 @@ try {
     for (const [index, [label, statement]] of steps.entries()) {
       const stepStart = Date.now();
       process.stdout.write(`[${index + 1}/${steps.length + 1}] ${label} … `);
-      await transaction.execute(sql.raw(statement));
+      // One statement at a time: the embedded database takes no multi-statement strings.
+      for (const part of statementsOf(statement)) await transaction.execute(sql.raw(part));
       console.log(`${((Date.now() - stepStart) / 1000).toFixed(1)} s (total ${elapsed()})`);
     }
   });
@@ -72,6 +73,24 @@ try {
   await connection.close();
 }
 
+/** The statements of an SQL text, split at semicolons outside $$-quoted bodies. */
+function statementsOf(text: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index++) {
+    if (text.startsWith('$$', index)) {
+      quoted = !quoted;
+      current += '$$';
+      index++;
+    } else if (text[index] === ';' && !quoted) {
+      statements.push(current);
+      current = '';
+    } else current += text[index];
+  }
+  return [...statements, current].filter((statement) => statement.trim() !== '');
+}
+
 /** SQL text of a word list as a Postgres array literal. */
 function wordArray(words: readonly string[]) {
   return `array[${words.map((word) => `'${word.replace(/'/g, "''")}'`).join(',')}]::text[]`;
@@ -91,7 +110,7 @@ function buildSteps(s: Scale): [string, string][] {
 
   return [
     ['random seed and word lists', `select setseed(0.2018);
-      create table bench_words as select ${common} as c, ${rare} as r;`],
+      create table bench_words as select ${common} as c, ${rare} as r`],
     [
       'secondary indexes set aside while filling',
       `create table bench_indexes as
@@ -100,7 +119,7 @@ function buildSteps(s: Scale): [string, string][] {
            and indexname not in (select conname from pg_constraint where contype in ('p', 'u'));
        do $$ declare i record; begin
          for i in select indexname from bench_indexes loop execute format('drop index %I', i.indexname); end loop;
-       end $$;`,
+       end $$`,
     ],
     [
       `bodies (${s.bodiesPerRegion} per region)`,
@@ -204,7 +223,8 @@ function buildSteps(s: Scale): [string, string][] {
       `do $$ declare i record; begin
          for i in select indexdef from bench_indexes loop execute i.indexdef; end loop;
        end $$;
-       drop table bench_indexes; drop table bench_words;`,
+       drop table bench_indexes;
+       drop table bench_words`,
     ],
   ];
 }

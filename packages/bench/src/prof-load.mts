@@ -1,6 +1,11 @@
+/**
+ * A short load of one query (or the mix) against a running API, for profiling it:
+ *   DATABASE_URL=<the bench database, for parameters> tsx packages/bench/src/prof-load.mts <url> <Q1…Q6|mix> [seconds] [connections]
+ */
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { MIX, QUERIES } from './read/queries.ts';
+import { RARE_WORDS } from './scale.ts';
 const [url, which, seconds, conns] = process.argv.slice(2);
 const sql = postgres(process.env.DATABASE_URL!, { max: 1 });
 const samples = {
@@ -8,7 +13,7 @@ const samples = {
   meetingIds: (await sql`select id from meetings order by md5(id::text) limit 2000`).map((r) => r.id),
   indicators: (await sql`select code from indicators where code like 'BENCH_I%' order by code`).map((r) => r.code),
   years: (await sql`select distinct left(period, 4) as year from observations order by 1`).map((r) => r.year),
-  rareWords: ['hemhjärtmottagning', 'daglungutredning', 'akutnjursamordnare'], commonWords: ['vårdcentral'],
+  rareWords: RARE_WORDS.slice(0, 40), commonWords: ['vårdcentral'],
 };
 await sql.end();
 const defs = which === 'mix' ? MIX : QUERIES.filter((q) => q.name === which);
