@@ -10,6 +10,7 @@ import { hasScope } from './auth.ts';
 import { ForbiddenError } from './errors.ts';
 import { fieldComplexity, LIMITS } from './limits.ts';
 import {
+  decodeGlobalId,
   literalString,
   parseDate,
   parseDateTime,
@@ -70,6 +71,7 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Where a page stands in a list, for paging forward and backward.' },
     nodeTypeOptions: { description: 'A record with a global ID that `node(id:)` resolves.' },
     idFieldOptions: { description: 'Global ID: opaque and stable; `node(id:)` resolves it.' },
+    decodeGlobalID: decodeGlobalId,
   },
 });
 

@@ -17,6 +17,14 @@ export class BadInputError extends GraphQLError {
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? error.originalError : error;
+    // Pothos refuses some input itself (its errors are GraphQLErrors without a code).
+    if (original?.constructor?.name === 'PothosValidationError') {
+      // `node(id:)` with the ID of a type it cannot fetch: say so without naming how the API is built.
+      const message = / does not support loading by id$/.test(formatted.message)
+        ? 'No record that node(id:) can fetch has this ID.'
+        : formatted.message;
+      return { ...formatted, message, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
+    }
     if (!original || original instanceof GraphQLError) return formatted;
     const database = databaseErrorOf(original);
     if (database?.code === '57014') {
@@ -28,9 +36,6 @@ export function formatErrorFor(logger: Logger) {
     }
     const typed = TYPED_ERROR_CODES.get(original.constructor as never);
     if (typed) return { ...formatted, extensions: { ...formatted.extensions, code: typed } };
-    if (original.constructor?.name === 'PothosValidationError') {
-      return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
-    }
     logger.error({ err: original, path: formatted.path }, 'resolver failed');
     return {
       message: 'Internal server error.',

@@ -1,6 +1,25 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { type GraphQLField, GraphQLError, isListType, isNonNullType, type ValidationContext } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  type ASTNode,
+  getNamedType,
+  GraphQLID,
+  type GraphQLInputType,
+  isInputObjectType,
+  isListType as isList,
+  type GraphQLField,
+  GraphQLError,
+  type GraphQLFormattedError,
+  isListType,
+  isNonNullType,
+  type ValidationContext,
+  TypeInfo,
+  typeFromAST,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { globalIdParts } from './scalars.ts';
 import { DEFAULT_PAGE_SIZE } from './pagination.ts';
 
 /**
@@ -18,6 +37,8 @@ export const LIMITS = {
   aliases: 30,
   /** Directives per operation. */
   directives: 20,
+  /** Tokens in a document: the parser stops here, so a huge document is refused cheaply. */
+  tokens: 20_000,
 };
 
 /** The multiplier of a bounded child list (a meeting's agenda items, an item's decisions). */
@@ -50,6 +71,128 @@ const reportAs =
 
 /** Validation rules from graphql-armor, run by Apollo Server before execution (a 400 response). */
 export const validationRules = [
-  maxAliasesRule({ n: LIMITS.aliases, exposeLimits: true, propagateOnRejection: false, onReject: [reportAs('aliases')] }),
+  // Every alias counts, `__typename` ones too: each one adds to the answer.
+  maxAliasesRule({ n: LIMITS.aliases, allowList: [], exposeLimits: true, propagateOnRejection: false, onReject: [reportAs('aliases')] }),
   maxDirectivesRule({ n: LIMITS.directives, exposeLimits: true, propagateOnRejection: false, onReject: [reportAs('directives')] }),
 ];
+
+
+// graphql-js spells it "more that" in some versions.
+const TOKEN_LIMIT = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens/;
+
+/**
+ * A refusal for a limit, reported the same way whichever check made it: the parser's token limit,
+ * and the validation rules above (which Apollo would label GRAPHQL_VALIDATION_FAILED).
+ */
+export function limitErrorOf(formatted: GraphQLFormattedError): GraphQLFormattedError | undefined {
+  if (TOKEN_LIMIT.test(formatted.message)) {
+    return {
+      message: `The document has more than ${LIMITS.tokens} tokens, over the limit. Send a smaller query; put bulk data in variables.`,
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', maximum: LIMITS.tokens },
+    };
+  }
+  if (formatted.extensions?.limit && formatted.extensions.code === 'GRAPHQL_VALIDATION_FAILED') {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'QUERY_TOO_COMPLEX' } };
+  }
+  return undefined;
+}
+
+/** A NUL character: no text column stores it, so PostgreSQL would refuse it mid-statement. */
+const NUL = '\u0000';
+
+/** Refuses the request as bad input naming the argument (a path like `filter.text`, or a variable like `$f.text`). */
+function refuseNul(argument: string): never {
+  throw new GraphQLError(`"${argument}" must not contain a NUL character (\\u0000).`, {
+    extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
+  });
+}
+
+function refuseId(argument: string): never {
+  throw new GraphQLError(`"${argument}" is not an ID this API gave out.`, {
+    extensions: { code: 'BAD_USER_INPUT', argument, http: { status: 400 } },
+  });
+}
+
+/** The path of the first ID inside a variable's value that is no global ID. */
+function malformedIdIn(value: unknown, type: GraphQLInputType, path: string): string | undefined {
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (value === null || value === undefined) return undefined;
+  if (isList(inner)) {
+    const items = Array.isArray(value) ? value : [value];
+    for (const [index, item] of items.entries()) {
+      const found = malformedIdIn(item, inner.ofType, `${path}[${index}]`);
+      if (found) return found;
+    }
+  } else if (isInputObjectType(inner) && typeof value === 'object') {
+    for (const [name, field] of Object.entries(inner.getFields())) {
+      const found = malformedIdIn((value as Record<string, unknown>)[name], field.type, `${path}.${name}`);
+      if (found) return found;
+    }
+  } else if (inner === GraphQLID && typeof value === 'string' && !globalIdParts(value)) {
+    return path;
+  }
+  return undefined;
+}
+
+/** The path of the first string inside a variable's value that holds a NUL character. */
+function nulIn(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = nulIn(item, `${path}[${index}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulIn(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks every string the request carries, in the document and in its variables, before anything
+ * runs: text with a NUL character is refused as bad input naming the argument or variable.
+ */
+export const inputChecks: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, request, operation, schema }) {
+        const names: string[] = [];
+        visit(document as ASTNode, {
+          Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+          ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+          StringValue(node) {
+            if (node.value.includes(NUL)) refuseNul(names.join('.') || 'value');
+          },
+        });
+        for (const [name, value] of Object.entries(request.variables ?? {})) {
+          const found = nulIn(value, `$${name}`);
+          if (found) refuseNul(found);
+        }
+        // Reads refuse a malformed global ID naming its argument; writes answer it with a ValidationError.
+        if (operation?.operation !== 'query') return;
+        const typeInfo = new TypeInfo(schema);
+        const path: string[] = [];
+        visit(
+          document as ASTNode,
+          visitWithTypeInfo(typeInfo, {
+            Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+            ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+            StringValue(node) {
+              const type = typeInfo.getInputType();
+              if (type && getNamedType(type) === GraphQLID && !globalIdParts(node.value)) refuseId(path.join('.') || 'id');
+            },
+          }),
+        );
+        for (const definition of operation.variableDefinitions ?? []) {
+          const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+          const name = definition.variable.name.value;
+          const found = type && malformedIdIn(request.variables?.[name], type, `$${name}`);
+          if (found) refuseId(found);
+        }
+      },
+    };
+  },
+};

@@ -1,7 +1,14 @@
 import type { Context } from './context.ts';
-import { type EntityTable, loadRows } from './loaders.ts';
+import { BadInputError } from './errors.ts';
+import { type EntityTable, loadRows, UUID } from './loaders.ts';
 import { Timestamped } from './schema/bookkeeping.ts';
 import { Cited, Tagged } from './schema/provenance.ts';
+
+/** Rows for `node(id:)`/`nodes(ids:)`. Every record's ID is a UUID: anything else is refused before the database. */
+export function loadNodes<Row extends { id: string }>(context: Context, table: EntityTable, ids: string[]) {
+  if (ids.some((id) => !UUID.test(id))) throw new BadInputError('"id" is not an ID this API gave out', 'id');
+  return loadRows<Row>(context, table, ids);
+}
 
 /**
  * What makes a domain type a Relay node: a global ID that `node(id:)` resolves through the
@@ -11,7 +18,7 @@ import { Cited, Tagged } from './schema/provenance.ts';
 export function entityNode<Row extends { id: string }>(table: EntityTable) {
   return {
     id: { resolve: (row: Row) => row.id },
-    loadMany: (ids: string[], context: Context) => loadRows<Row>(context, table, ids),
+    loadMany: (ids: string[], context: Context) => loadNodes<Row>(context, table, ids),
     interfaces: [Timestamped, Cited] as [typeof Timestamped, typeof Cited],
   };
 }

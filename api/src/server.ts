@@ -13,7 +13,7 @@ import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
-import { validationRules } from './limits.ts';
+import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
 
@@ -41,9 +41,46 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown) {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * A POST body's media type, matched whole (GraphQL over HTTP): only `application/json`, in UTF-8.
+ * Returns why it is refused, or null when it is accepted.
+ */
+export function refusedContentType(contentType: string | undefined): string | null {
+  if (!contentType) return 'A POST needs Content-Type: application/json.';
+  const [mediaType, ...parameters] = contentType.split(';');
+  if (mediaType!.trim().toLowerCase() !== 'application/json') {
+    return `Content-Type ${mediaType!.trim()} is not supported: send application/json.`;
+  }
+  for (const parameter of parameters) {
+    const [name, value = ''] = parameter.split('=');
+    if (name!.trim().toLowerCase() !== 'charset') continue;
+    const charset = value.trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') return `Charset ${charset} is not supported: send UTF-8.`;
+  }
+  return null;
+}
+
+/** Errors of a well-formed request that GraphQL refused: parse, validation and variable coercion. */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX']);
+
+/**
+ * GraphQL over HTTP: a client that accepts only application/json gets 200 for a request GraphQL
+ * refused (the errors are in the body); application/graphql-response+json keeps the 4xx status.
+ */
+function legacyStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  try {
+    const errors = (JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] }).errors;
+    if (errors?.length && errors.every((error) => REQUEST_ERROR_CODES.has(error.extensions?.code ?? ''))) return 200;
+  } catch {
+    // Not a GraphQL answer: keep the status.
+  }
+  return status;
 }
 
 /**
@@ -62,10 +99,13 @@ export async function createApp({ connection, logger }: { connection: Connection
     // cross-site. Leaving it on would refuse plain GET requests from BI tools.
     csrfPrevention: false,
     validationRules,
-    formatError: formatErrorFor(logger),
+    // The parser stops at this many tokens, so a huge document is refused before it costs much.
+    parseOptions: { maxTokens: LIMITS.tokens },
+    formatError: (formatted, error) => limitErrorOf(formatted) ?? formatErrorFor(logger)(formatted, error),
     // Only what the API uses: the cache-control plugin alone would hook every field of every
     // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
     plugins: [
+      inputChecks,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -92,17 +132,19 @@ export async function createApp({ connection, logger }: { connection: Connection
     }
     let body: unknown;
     if (request.method === 'POST') {
-      const text = await readBody(request);
-      const contentType = headers.get('content-type') ?? '';
-      if (contentType.includes('application/json')) {
-        try {
-          body = text.length > 0 ? JSON.parse(text) : undefined;
-        } catch {
-          return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.' }] });
-        }
-      } else {
-        body = text;
+      const refused = refusedContentType(headers.get('content-type'));
+      if (refused) {
+        // The body is left unread, so the connection cannot carry another request.
+        return sendJson(response, 415, { errors: [{ message: refused }] }, { connection: 'close' });
       }
+      const text = await readBody(request);
+      try {
+        body = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch {
+        return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.' }] });
+      }
+      // Apollo checks the content type again; it is application/json here, without parameters it does not know.
+      headers.set('content-type', 'application/json');
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
@@ -112,6 +154,7 @@ export async function createApp({ connection, logger }: { connection: Connection
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
+      response.statusCode = legacyStatus(response.statusCode, result.headers.get('content-type'), result.body.string);
       response.end(result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
@@ -144,7 +187,13 @@ export async function createApp({ connection, logger }: { connection: Connection
     handle(request, response)
       .catch((error: unknown) => {
         if (error instanceof PayloadTooLargeError) {
-          return sendJson(response, 413, { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] });
+          // The rest of the body is unread: close the connection rather than read it as the next request.
+          return sendJson(
+            response,
+            413,
+            { errors: [{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }] },
+            { connection: 'close' },
+          );
         }
         logger.error({ err: error }, 'request failed');
         if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error.' }] });

@@ -264,7 +264,10 @@ export const rules = {
     .refine((value) => Organisationsnummer.valid(value), 'must be a valid Swedish organisation number (e.g. "202100-5489"); the check digit does not match')
     .transform((value) => Organisationsnummer.parse(value).format(true)),
   /** A reporting period: "2018", "2018-Q3" or "2018-05". */
-  period: z.string().regex(PERIOD, 'must be a period: YYYY, YYYY-Qn or YYYY-MM'),
+  period: z
+    .string()
+    .regex(PERIOD, 'must be a period: YYYY, YYYY-Qn or YYYY-MM')
+    .refine((period) => !period.startsWith('0000'), 'must be a period from year 0001 on'),
   date: z.iso.date('must be a date, YYYY-MM-DD'),
   /** A global ID of the given type, decoded to the record's UUID. */
   globalId: (...typeNames: EntityName[]) =>

@@ -1,3 +1,4 @@
+import { request as httpRequest, Agent } from 'node:http';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -17,6 +18,69 @@ describe('GraphQL over HTTP', () => {
     expect(must.length).toBeGreaterThan(10);
     const failed = must.filter((result) => result.status !== 'ok').map((result) => `${result.name}: ${result.reason ?? result.status}`);
     expect(failed).toEqual([]);
+  });
+
+  it('passes every SHOULD audit too (200 for refused requests when only application/json is accepted)', async () => {
+    const audits = serverAudits({ url: `${server.url}/graphql`, fetchFn: fetch });
+    const results = await Promise.all(audits.map((audit) => audit.fn()));
+    const should = results.filter((result) => result.name.startsWith('SHOULD'));
+    expect(should.length).toBeGreaterThan(10);
+    const failed = should.filter((result) => result.status !== 'ok').map((result) => `${result.name}: ${result.reason ?? result.status}`);
+    expect(failed).toEqual([]);
+  });
+
+  it('matches the media type whole and refuses charsets other than UTF-8 (415), running nothing', async () => {
+    for (const contentType of [
+      'application/jsonx',
+      'text/plain; a=application/json',
+      'application/json-patch+json',
+      'application/json; charset=utf-16',
+      'text/plain',
+    ]) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.status, contentType).toBe(415);
+    }
+    for (const contentType of ['application/json', 'Application/JSON; charset=UTF-8', 'application/json;charset="utf-8"']) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.status, contentType).toBe(200);
+      expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
+
+  it('answers a body over the size limit with 413 and closes the connection, so the next request is not lost', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (body: string) =>
+      new Promise<{ status: number; connection: string | undefined; text: string }>((resolve, reject) => {
+        const request = httpRequest(
+          `${server.url}/graphql`,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json' } },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection, text }));
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    try {
+      const tooLarge = await post(JSON.stringify({ query: `{ __typename }${' '.repeat(9 * 1024 * 1024)}` }));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.connection).toBe('close');
+      const next = await post(JSON.stringify({ query: '{ __typename }' }));
+      expect(next.status).toBe(200);
+      expect(JSON.parse(next.text)).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers GET with a query in the URL', async () => {

@@ -56,6 +56,28 @@ describe('limits', () => {
     expect(response.data!.a0.name).toBe('Region Kronoberg');
   });
 
+  it('counts aliases of __typename too', async () => {
+    const aliases = Array.from({ length: LIMITS.aliases + 1 }, (_, index) => `t${index}: __typename`).join(' ');
+    const response = await server.graphql(`{ ${aliases} }`);
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases' });
+    expect(response.data).toBeUndefined();
+  });
+
+  it('refuses a document of more tokens than the limit, before touching the database', async () => {
+    server.database.resetStatements();
+    const fields = Array.from({ length: LIMITS.tokens }, () => 'code').join(' ');
+    const response = await server.graphql(`{ regions(first: 1) { edges { node { ${fields} } } } }`);
+    expect(response.status).toBe(400);
+    expect(response.errors).toEqual([
+      {
+        message: expect.stringMatching(new RegExp(`more than ${LIMITS.tokens} tokens`)),
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', maximum: LIMITS.tokens },
+      },
+    ]);
+    expect(server.database.statements).toEqual([]);
+  });
+
   it('refuses too many directives', async () => {
     const directives = Array.from({ length: LIMITS.directives + 1 }, () => '@include(if: true)').join(' ');
     const response = await server.graphql(`{ __typename ${directives} }`);

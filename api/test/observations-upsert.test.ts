@@ -235,6 +235,15 @@ describe('upsertObservations refuses bad batches whole, naming the row, and writ
     });
   });
 
+  it('the period "0000", which has no dates', async () => {
+    const rows = batch(10);
+    rows[4] = { ...rows[4]!, period: '0000' };
+    rows[6] = { ...rows[6]!, period: '0000-Q1' };
+    const result = await refused(rows);
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.issues.map((issue: any) => issue.path.join('.'))).toEqual(['rows.4.period', 'rows.6.period']);
+  });
+
   it('bad values: not a number, over-precise, too many digits', async () => {
     const rows = batch(10);
     rows[2] = { ...rows[2]!, value: '12,5' };

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
-import { type EntityTable, loadReference, loadRows } from '../loaders.ts';
+import { type EntityTable, loadReference } from '../loaders.ts';
+import { loadNodes } from '../nodes.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
@@ -41,7 +42,7 @@ builder.node(Topic, {
   description:
     'A theme shared across regions (tema): central contact entry (central kontaktingång), fixed doctor contact, SIP, 1177 direkt. Topics are the platform’s own classification, not facts read from a document, so they carry no citations.',
   id: { resolve: (topic) => topic.id },
-  loadMany: (ids, context) => loadRows<TopicRow>(context, tables.topics, ids),
+  loadMany: (ids, context) => loadNodes<TopicRow>(context, tables.topics, ids),
   interfaces: [Timestamped],
   fields: (t) => ({
     slug: t.exposeString('slug', { description: 'Stable key used in filters ("central-contact-entry").' }),
