@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 const readable = new WeakMap<PgTable, Record<string, PgColumn>>();
@@ -24,8 +24,15 @@ export function anyOf(column: PgColumn | SQL, ids: readonly string[], type = 'uu
   return sql`${column} = any(${sql.param([...ids])}::${sql.raw(type)}[])`;
 }
 
-/** The table's name, for loader keys. */
-export const nameOf = (table: PgTable) => getTableName(table);
+const declaredNeeds = new WeakMap<PgTable, Record<string, string[]>>();
+
+/**
+ * Declares the columns a field reads when its name alone does not say it (Allocation.programme
+ * reads `programmeId`, and `grantId` when that is empty), so `columnsFor` reads them too.
+ */
+export function fieldReads(table: PgTable, field: string, columns: string[]) {
+  declaredNeeds.set(table, { ...declaredNeeds.get(table), [field]: columns });
+}
 
 /** Columns a selection needs, and a key naming that set (for loaders, so different sets never share a batch). */
 export interface ColumnChoice {
@@ -38,7 +45,8 @@ const everything = (table: PgTable): ColumnChoice => ({ columns: readColumns(tab
 /**
  * The columns of `table` that the fields selected from its rows need: a field named like a
  * column reads that column; a reference `organisation` reads `organisationId`; a list or a
- * connection (agenda items, citations, topics) is found by the row's ID. Any other field may
+ * connection (agenda items, citations, topics) is found by the row's ID; a field declared with
+ * `fieldReads` reads what it declares. Any other field may
  * read anything, so then every column is read: leaving a column out is never a guess. The ID,
  * the tombstone and the version are always read (loaders and writes rely on them).
  */
@@ -46,9 +54,12 @@ export function columnsFor(table: PgTable, selection: Selection | null | undefin
   if (!selection) return everything(table);
   const all = readColumns(table);
   const chosen = new Set(['id', 'deletedAt', 'version']);
+  const declared = declaredNeeds.get(table);
   for (const field of selection.fields) {
     if (field === '__typename') continue;
-    if (field in all) chosen.add(field);
+    const needs = declared?.[field];
+    if (needs) for (const column of needs) chosen.add(column);
+    else if (field in all) chosen.add(field);
     else if (`${field}Id` in all) chosen.add(`${field}Id`);
     else if (!selection.isCollection(field)) return everything(table);
   }

@@ -4,6 +4,7 @@ import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'd
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
+import { fieldReads } from '../columns.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { type FieldIssue, ValidationError } from '../errors.ts';
@@ -206,6 +207,7 @@ builder.node(Allocation, {
       type: GrantProgramme,
       nullable: true,
       description: "The programme the money comes from: the one named, or else the grant's.",
+      // Reads two columns; see fieldReads below.
       resolve: async (allocation, _args, context) => {
         if (allocation.programmeId) {
           return loadReference<GrantProgrammeRow>(context, tables.grantProgrammes, allocation.programmeId);
@@ -978,3 +980,6 @@ builder.mutationFields((t) => ({
       ]),
   }),
 }));
+
+// Allocation.programme falls back to the grant's programme, so it reads `grantId` as well.
+fieldReads(tables.allocations, 'programme', ['programmeId', 'grantId']);
