@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { Connection, Database, Transaction } from './connect.ts';
 import { imports } from './schema/imports.ts';
@@ -144,6 +144,45 @@ export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, ta
 }
 
 /**
+ * The set-based merge of observations, as the CTEs `previous`, `written` and `logged` that follow
+ * a relation `input` (indicator_id, region_id, organisation_id, period, value, dimensions): the
+ * stored rows the input matches, before the change; one INSERT … ON CONFLICT that inserts new rows
+ * and updates only those whose value differs or that were deleted (they come back live), in the
+ * identity's order so concurrent merges lock rows alike; and one change-log row, with before and
+ * after, for every row inserted or updated. `written` has a column `inserted`. Used by imports and
+ * by `upsertObservations`.
+ */
+export function observationMerge(input: string, actor: string, apiKeyId: string | null): SQL {
+  const i = sql.raw(input);
+  return sql`previous as (
+      select o.* from ${i} i join observations o
+        on o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
+        and o.period = i.period and o.dimensions = i.dimensions
+      union all
+      select o.* from ${i} i join observations o
+        on o.indicator_id = i.indicator_id and o.organisation_id = i.organisation_id and o.region_id is null
+        and o.period = i.period and o.dimensions = i.dimensions
+    ),
+    written as (
+      insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
+      select indicator_id, region_id, organisation_id, period, value, dimensions from ${i}
+      order by indicator_id, region_id, organisation_id, period, dimensions
+      on conflict on constraint observations_identity_key do update
+        set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
+        where o.value is distinct from excluded.value or o.deleted_at is not null
+      returning o.*, (o.xmax = 0) as inserted
+    ),
+    logged as (
+      insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
+      select ${actor}::text, ${apiKeyId}::uuid,
+        (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
+        case when w.inserted then null else ${observationLogJson('p')} end, ${observationLogJson('w')}
+      from written w left join previous p on p.id = w.id
+      order by w.period, w.id
+    )`;
+}
+
+/**
  * An observation row as JSON in the shape the change log holds for every other write (the Drizzle
  * row: camelCase keys, numerics and dates as strings, instants as ISO strings in UTC with
  * milliseconds), built in SQL so the log is written set-based.
@@ -249,31 +288,7 @@ export async function mergeStagedObservations(
         sql`
         with staged as (${resolvedStaged(run.id)}),
         live as (select * from staged where not deleted),
-        previous as (
-          select o.* from live i join observations o
-            on o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
-            and o.period = i.period and o.dimensions = i.dimensions
-          union all
-          select o.* from live i join observations o
-            on o.indicator_id = i.indicator_id and o.organisation_id = i.organisation_id and o.region_id is null
-            and o.period = i.period and o.dimensions = i.dimensions
-        ),
-        written as (
-          insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
-          select indicator_id, region_id, organisation_id, period, value, dimensions from live
-          order by indicator_id, region_id, organisation_id, period, dimensions
-          on conflict on constraint observations_identity_key do update
-            set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
-            where o.value is distinct from excluded.value or o.deleted_at is not null
-          returning o.*, (o.xmax = 0) as inserted
-        ),
-        logged as (
-          insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
-          select ${actor}::text, ${run.apiKeyId}::uuid,
-            (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
-            case when w.inserted then null else ${observationLogJson('p')} end, ${observationLogJson('w')}
-          from written w left join previous p on p.id = w.id
-        )
+        ${observationMerge('live', actor, run.apiKeyId)}
         select (select count(*) from written where inserted)::int as created,
                (select count(*) from written where not inserted)::int as changed,
                (select count(*) from live)::int as staged`,

@@ -1,4 +1,4 @@
-import { observationLogJson as observationJson, selectRows, tables } from '@naravard/db';
+import { observationMerge, selectRows, tables } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -1193,12 +1193,10 @@ function validateRows(rows: readonly unknown[]): UpsertRow[] {
 }
 
 /**
- * One statement per chunk: the rows as VALUES; the stored rows they match, before the change; a
- * multi-row INSERT … ON CONFLICT ON CONSTRAINT observations_identity_key that inserts new rows and
- * updates only those whose value differs or that were deleted (they come back live); and one
- * INSERT … SELECT into the change log for every row inserted or updated (create/update with before
- * and after). The log is written here, set-based, instead of through Writer.log, which inserts one
- * change per call. Returns how many rows were inserted and updated.
+ * One statement per chunk: the rows as VALUES, merged by the same set-based statement imports use
+ * (`observationMerge`: insert or update what differs, and a change-log row with before and after
+ * for each), instead of through Writer.log, which inserts one change per call. Returns how many
+ * rows were inserted and updated.
  */
 async function upsertChunk(
   writer: Writer,
@@ -1216,32 +1214,10 @@ async function upsertChunk(
   const [counts] = await selectRows<{ inserted: number; updated: number }>(
     writer.tx,
     sql`
-      with input (region_id, organisation_id, period, value, dimensions) as (values ${values}),
-      previous as (
-        select o.* from input i join observations o
-          on o.indicator_id = ${indicatorId}::uuid and o.region_id = i.region_id and o.organisation_id is null
-          and o.period = i.period and o.dimensions = i.dimensions
-        union all
-        select o.* from input i join observations o
-          on o.indicator_id = ${indicatorId}::uuid and o.organisation_id = i.organisation_id and o.region_id is null
-          and o.period = i.period and o.dimensions = i.dimensions
+      with input as (
+        select ${indicatorId}::uuid as indicator_id, v.* from (values ${values}) as v (region_id, organisation_id, period, value, dimensions)
       ),
-      written as (
-        insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
-        select ${indicatorId}::uuid, region_id, organisation_id, period, value, dimensions from input
-        on conflict on constraint observations_identity_key do update
-          set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
-          where o.value is distinct from excluded.value or o.deleted_at is not null
-        returning o.*, (o.xmax = 0) as inserted
-      ),
-      logged as (
-        insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
-        select ${actor.name}::text, ${actor.apiKeyId}::uuid,
-          (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
-          case when w.inserted then null else ${observationJson('p')} end, ${observationJson('w')}
-        from written w left join previous p on p.id = w.id
-        order by w.period, w.id
-      )
+      ${observationMerge('input', actor.name, actor.apiKeyId)}
       select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated
       from written`,
   );
