@@ -40,7 +40,12 @@ export interface ColumnChoice {
   key: string;
 }
 
-const everything = (table: PgTable): ColumnChoice => ({ columns: readColumns(table), key: '*' });
+const everyColumn = new WeakMap<PgTable, ColumnChoice>();
+const everything = (table: PgTable): ColumnChoice => {
+  let choice = everyColumn.get(table);
+  if (!choice) everyColumn.set(table, (choice = { columns: readColumns(table), key: '*' }));
+  return choice;
+};
 
 /**
  * The columns of `table` that the fields selected from its rows need: a field named like a
@@ -52,6 +57,17 @@ const everything = (table: PgTable): ColumnChoice => ({ columns: readColumns(tab
  */
 export function columnsFor(table: PgTable, selection: Selection | null | undefined): ColumnChoice {
   if (!selection) return everything(table);
+  // Selections are kept per query document (see selectionOf), so their column choice is too.
+  let byTable = choices.get(selection);
+  if (!byTable) choices.set(selection, (byTable = new Map()));
+  let choice = byTable.get(table);
+  if (!choice) byTable.set(table, (choice = chooseColumns(table, selection)));
+  return choice;
+}
+
+const choices = new WeakMap<Selection, Map<PgTable, ColumnChoice>>();
+
+function chooseColumns(table: PgTable, selection: Selection): ColumnChoice {
   const all = readColumns(table);
   const chosen = new Set(['id', 'deletedAt', 'version']);
   const declared = declaredNeeds.get(table);

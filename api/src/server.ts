@@ -12,6 +12,7 @@ import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
+import { compiledGateway } from './executor.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
@@ -87,9 +88,18 @@ function legacyStatus(status: number, contentType: string | undefined, body: str
  * The HTTP front of the API: GraphQL at /graphql (Apollo Server over plain node:http, since
  * Apollo's standalone server would route every path to GraphQL), /healthz and /readyz.
  */
-export async function createApp({ connection, logger }: { connection: Connection; logger: Logger }): Promise<App> {
+export async function createApp({
+  connection,
+  logger,
+  compiledExecution = true,
+}: {
+  connection: Connection;
+  logger: Logger;
+  /** Runs queries compiled by graphql-jit (see executor.ts); false runs them all with graphql-js. */
+  compiledExecution?: boolean;
+}): Promise<App> {
   const apollo = new ApolloServer<Context>({
-    schema,
+    ...(compiledExecution ? { gateway: compiledGateway(schema) } : { schema }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo's own handlers would race it and leave the process running.

@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { preparesRepeatedStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -53,11 +54,13 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
 
   if (databaseUrl) {
-    const client = postgres(databaseUrl, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
-    });
+    const client = preparesRepeatedStatements(
+      postgres(databaseUrl, {
+        max: options.maxConnections ?? 10,
+        onnotice: () => {},
+        connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
+      }),
+    );
     const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
     return {
       db,

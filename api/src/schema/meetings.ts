@@ -65,18 +65,22 @@ const agendaItemOrdinal = sql`(select ${tables.agendaItems.ordinal} from ${table
 
 /**
  * The decisions taken at a meeting or an agenda item, batched per request: in agenda order
- * (decisions without an item last), then by date, then as recorded.
+ * (decisions without an item last), then by date, then as recorded. An agenda item's decisions
+ * share its number, so only a meeting's list sorts by it (it costs a lookup per row).
  */
-const decisionsBy = (column: typeof tables.decisions.meetingId | typeof tables.decisions.agendaItemId) => ({
+const decisionsOf = (column: typeof tables.decisions.meetingId | typeof tables.decisions.agendaItemId) => ({
   table: tables.decisions,
   foreignKey: column,
   orderBy: [
-    asc(agendaItemOrdinal),
+    ...(column === tables.decisions.meetingId ? [asc(agendaItemOrdinal)] : []),
     asc(tables.decisions.decidedOn),
     asc(tables.decisions.createdAt),
     asc(tables.decisions.id),
   ],
 });
+// Built once: a meeting lists its agenda items' decisions, dozens per request.
+const decisionsOfMeeting = decisionsOf(tables.decisions.meetingId);
+const decisionsOfAgendaItem = decisionsOf(tables.decisions.agendaItemId);
 
 builder.node(Meeting, {
   ...taggedEntityNode<MeetingRow>(tables.meetings),
@@ -141,7 +145,7 @@ builder.node(Meeting, {
       type: [Decision],
       description: 'Every decision taken at the meeting, across its agenda items, in agenda order.',
       resolve: (meeting, _args, context, info) =>
-        loadChildren<DecisionRow>(context, { ...decisionsBy(tables.decisions.meetingId), selection: selectionOf(info) }, meeting.id),
+        loadChildren<DecisionRow>(context, { ...decisionsOfMeeting, selection: selectionOf(info) }, meeting.id),
     }),
   }),
 });
@@ -190,7 +194,7 @@ builder.node(AgendaItem, {
       type: [Decision],
       description: 'The decisions taken at this item.',
       resolve: (item, _args, context, info) =>
-        loadChildren<DecisionRow>(context, { ...decisionsBy(tables.decisions.agendaItemId), selection: selectionOf(info) }, item.id),
+        loadChildren<DecisionRow>(context, { ...decisionsOfAgendaItem, selection: selectionOf(info) }, item.id),
     }),
   }),
 });
