@@ -155,37 +155,49 @@ function nulIn(value: unknown, path: string): string | undefined {
  * Checks every string the request carries, in the document and in its variables, before anything
  * runs: text with a NUL character is refused as bad input naming the argument or variable.
  */
+/** Documents whose literals passed a check ('nul', 'ids'); a document that fails is checked again each time. */
+const literalsChecked = new WeakMap<object, Set<'nul' | 'ids'>>();
+
 export const inputChecks: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ document, request, operation, schema }) {
-        const names: string[] = [];
-        visit(document as ASTNode, {
-          Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
-          ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
-          StringValue(node) {
-            if (node.value.includes(NUL)) refuseNul(names.join('.') || 'value');
-          },
-        });
+        // The literals are the document's: checked once per document (Apollo reuses parsed documents).
+        let passed = literalsChecked.get(document);
+        if (!passed) literalsChecked.set(document, (passed = new Set()));
+        if (!passed.has('nul')) {
+          const names: string[] = [];
+          visit(document as ASTNode, {
+            Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+            ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+            StringValue(node) {
+              if (node.value.includes(NUL)) refuseNul(names.join('.') || 'value');
+            },
+          });
+          passed.add('nul');
+        }
         for (const [name, value] of Object.entries(request.variables ?? {})) {
           const found = nulIn(value, `$${name}`);
           if (found) refuseNul(found);
         }
         // Reads refuse a malformed global ID naming its argument; writes answer it with a ValidationError.
         if (operation?.operation !== 'query') return;
-        const typeInfo = new TypeInfo(schema);
-        const path: string[] = [];
-        visit(
-          document as ASTNode,
-          visitWithTypeInfo(typeInfo, {
-            Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
-            ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
-            StringValue(node) {
-              const type = typeInfo.getInputType();
-              if (type && getNamedType(type) === GraphQLID && !globalIdParts(node.value)) refuseId(path.join('.') || 'id');
-            },
-          }),
-        );
+        if (!passed.has('ids')) {
+          const typeInfo = new TypeInfo(schema);
+          const path: string[] = [];
+          visit(
+            document as ASTNode,
+            visitWithTypeInfo(typeInfo, {
+              Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+              ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+              StringValue(node) {
+                const type = typeInfo.getInputType();
+                if (type && getNamedType(type) === GraphQLID && !globalIdParts(node.value)) refuseId(path.join('.') || 'id');
+              },
+            }),
+          );
+          passed.add('ids');
+        }
         for (const definition of operation.variableDefinitions ?? []) {
           const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
           const name = definition.variable.name.value;

@@ -32,6 +32,18 @@ type TableWithId = PgTable & { id: PgColumn };
 
 const CURSOR_PREFIX = 'c1:';
 
+/**
+ * A page size as a literal of the statement rather than a parameter. PostgreSQL plans a prepared
+ * statement once for all calls only when that plan costs no more than planning each call, and
+ * with `limit $n` it cannot know the page is small: it then plans every call again, which cost
+ * more than running the statement on the national data set. Sizes are checked integers up to
+ * MAX_PAGE_SIZE + 1, so the texts stay few.
+ */
+export function literalLimit(limit: number): SQL {
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE + 1) throw new Error(`page size out of range: ${limit}`);
+  return sql.raw(String(limit));
+}
+
 /** Cursors are opaque to clients: the row's ID, so a page boundary survives any sort order. */
 export const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
 
@@ -123,7 +135,8 @@ export async function paginateTable<Row extends { id: string }>(options: {
       return query
         .where(and(where, ...bounds))
         .orderBy(...orderBy)
-        .limit(limit)
+        // Drizzle writes an SQL object given as the limit into the statement as it is.
+        .limit(literalLimit(limit) as unknown as number)
         .then((rows) => rows.map((row) => unfold(row as Record<string, unknown>, folds, options.folds?.context)) as Row[]);
     },
   );
@@ -205,7 +218,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
             const rows = (await context.db
               .select()
               .from(ranked)
-              .where(lte(ranked.naravardRank, limit))
+              .where(lte(ranked.naravardRank, literalLimit(limit)))
               .orderBy(ranked.naravardParent, ranked.naravardRank)) as unknown as (Row & {
               naravardParent: string;
               naravardRank: number;

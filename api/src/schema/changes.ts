@@ -5,7 +5,7 @@ import { hasScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { type Connection, checkPageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
+import { type Connection, checkPageSize, DEFAULT_PAGE_SIZE, literalLimit, MAX_PAGE_SIZE } from '../pagination.ts';
 import { rules } from '../writes.ts';
 
 type ChangeRow = typeof tables.changeLog.$inferSelect;
@@ -97,7 +97,7 @@ builder.queryFields((t) => ({
               ),
             )
             .orderBy(inverted ? desc(log.id) : asc(log.id))
-            .limit(limit),
+            .limit(literalLimit(limit) as unknown as number),
       );
       return {
         ...(connection as Omit<Connection<ChangeRow>, 'totalCount'>),

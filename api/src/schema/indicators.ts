@@ -810,7 +810,7 @@ async function aggregate(
     group by k_region, k_region_code, k_organisation, k_organisation_name, k_period_start, k_period_grain, k_dimensions
     order by k_period_start nulls first, k_period_grain desc nulls first, k_region_code nulls last, k_region,
       k_organisation_name nulls last, k_organisation, k_dimensions
-    limit ${MAX_GROUPS + 1}`;
+    limit ${sql.raw(String(MAX_GROUPS + 1))}`; // a literal, so PostgreSQL can keep one plan for it (see literalLimit)
   const rows = await selectRows<
     Omit<AggregateShape, 'dimensions' | 'grains' | 'dimensionSets'> & { dimensions: string; grains: string; dimensionSets: string }
   >(context.db, query);
