@@ -774,42 +774,51 @@ async function aggregate(
         grain: sql`(case when ${rank} > ${sql.raw(String(GRAIN_RANK[grain]))} then ${o.periodGrain} else '${sql.raw(grain)}' end)`,
       }
     : { start: sql`null::date`, grain: sql`null::text` };
-  const dimensionKey = sql`jsonb_build_array(${sql.join(
-    dimensionNames.map((name) => sql`${o.dimensions} ->> ${name}::text`),
-    sql`, `,
-  )})`;
+  // Without dimensions every row has the same key: a constant, not an array built per row.
+  const dimensionKey =
+    dimensionNames.length === 0
+      ? sql`'[]'::jsonb`
+      : sql`jsonb_build_array(${sql.join(
+          dimensionNames.map((name) => sql`${o.dimensions} ->> ${name}::text`),
+          sql`, `,
+        )})`;
+  // Rows are grouped by IDs; region codes and organisation names (for the order) are joined to
+  // the groups afterwards, a few dozen rows instead of every observation.
   const query = sql`
-    select k_region::text as "regionId", k_organisation::text as "organisationId",
-      k_period_start::text as "periodStart", k_period_grain as "periodGrain", k_dimensions::text as "dimensions",
-      count(*)::int as "count", sum(value)::text as "sum", trim_scale(avg(value))::text as "avg",
-      min(value)::text as "min", max(value)::text as "max",
-      ${wanted.grains ? sql`jsonb_agg(distinct period_grain)::text` : sql`'[]'`} as "grains",
-      ${wanted.dimensionSets ? sql`jsonb_agg(distinct dimension_names)::text` : sql`'[]'`} as "dimensionSets"
+    select groups.k_region::text as "regionId", groups.k_organisation::text as "organisationId",
+      groups.k_period_start::text as "periodStart", groups.k_period_grain as "periodGrain", groups.k_dimensions::text as "dimensions",
+      groups.count as "count", groups.sum as "sum", groups.avg as "avg", groups.min as "min", groups.max as "max",
+      groups.grains as "grains", groups.dimension_sets as "dimensionSets"
     from (
-      select
-        ${byRegion ? o.regionId : sql`null::uuid`} as k_region,
-        ${byRegion ? r.code : sql`null::text`} as k_region_code,
-        ${byOrganisation ? o.organisationId : sql`null::uuid`} as k_organisation,
-        ${byOrganisation ? g.name : sql`null::text`} as k_organisation_name,
-        ${periodKeys.start} as k_period_start,
-        ${periodKeys.grain} as k_period_grain,
-        ${dimensionKey} as k_dimensions,
-        ${o.value} as value,
-        ${o.periodGrain} as period_grain,
-        ${
-          // Listing each row's dimension names is most of the statement's work: only when asked for.
-          wanted.dimensionSets
-            ? sql`(select coalesce(jsonb_agg(k order by k), '[]'::jsonb) from jsonb_object_keys(${o.dimensions}) as k)`
-            : sql`null::jsonb`
-        } as dimension_names
-      from ${o}
-      ${byRegion ? sql`left join ${r} on ${r.id} = ${o.regionId}` : sql``}
-      ${byOrganisation ? sql`left join ${g} on ${g.id} = ${o.organisationId}` : sql``}
-      where ${where}
-    ) as base
-    group by k_region, k_region_code, k_organisation, k_organisation_name, k_period_start, k_period_grain, k_dimensions
-    order by k_period_start nulls first, k_period_grain desc nulls first, k_region_code nulls last, k_region,
-      k_organisation_name nulls last, k_organisation, k_dimensions
+      select k_region, k_organisation, k_period_start, k_period_grain, k_dimensions,
+        count(*)::int as count, sum(value)::text as sum, trim_scale(avg(value))::text as avg,
+        min(value)::text as min, max(value)::text as max,
+        ${wanted.grains ? sql`jsonb_agg(distinct period_grain)::text` : sql`'[]'`} as grains,
+        ${wanted.dimensionSets ? sql`jsonb_agg(distinct dimension_names)::text` : sql`'[]'`} as dimension_sets
+      from (
+        select
+          ${byRegion ? o.regionId : sql`null::uuid`} as k_region,
+          ${byOrganisation ? o.organisationId : sql`null::uuid`} as k_organisation,
+          ${periodKeys.start} as k_period_start,
+          ${periodKeys.grain} as k_period_grain,
+          ${dimensionKey} as k_dimensions,
+          ${o.value} as value,
+          ${o.periodGrain} as period_grain,
+          ${
+            // Listing each row's dimension names is most of the statement's work: only when asked for.
+            wanted.dimensionSets
+              ? sql`(select coalesce(jsonb_agg(k order by k), '[]'::jsonb) from jsonb_object_keys(${o.dimensions}) as k)`
+              : sql`null::jsonb`
+          } as dimension_names
+        from ${o}
+        where ${where}
+      ) as base
+      group by k_region, k_organisation, k_period_start, k_period_grain, k_dimensions
+    ) as groups
+    left join ${r} on ${r.id} = groups.k_region
+    left join ${g} on ${g.id} = groups.k_organisation
+    order by groups.k_period_start nulls first, groups.k_period_grain desc nulls first, ${r.code} nulls last, groups.k_region,
+      ${g.name} nulls last, groups.k_organisation, groups.k_dimensions
     limit ${sql.raw(String(MAX_GROUPS + 1))}`; // a literal, so PostgreSQL can keep one plan for it (see literalLimit)
   const rows = await selectRows<
     Omit<AggregateShape, 'dimensions' | 'grains' | 'dimensionSets'> & { dimensions: string; grains: string; dimensionSets: string }
