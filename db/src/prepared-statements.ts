@@ -43,11 +43,10 @@ export function preparesRepeatedStatements(client: Sql, policy: PreparePolicy = 
     return true;
   };
   const unsafe = client.unsafe.bind(client);
-  client.unsafe = ((query: string, parameters?: unknown[], options?: { prepare?: boolean }) =>
-    unsafe(query, parameters as never, {
-      ...options,
-      // A statement without parameters goes as a simple query (it may hold several statements).
-      prepare: options?.prepare === true || (parameters !== undefined && parameters.length > 0 && shouldPrepare(query)),
-    })) as Sql['unsafe'];
+  client.unsafe = ((query: string, parameters?: unknown[], options?: { prepare?: boolean; simple?: boolean }) => {
+    // Text with a semicolon may hold several statements, which only the simple protocol runs.
+    const prepare = options?.prepare === true || (!query.includes(';') && shouldPrepare(query));
+    return unsafe(query, (parameters ?? []) as never, prepare ? { ...options, prepare: true, simple: false } : { ...options, prepare: false });
+  }) as Sql['unsafe'];
   return client;
 }

@@ -43,10 +43,13 @@ describe.skipIf(!databaseUrl)('statements the API sends again and again are prep
     expect(prepared.map((row) => row.statement).sort()).toEqual(['select $1::text as naravard_probe_a', 'select $1::text as naravard_probe_b']);
   });
 
-  it('while statements without parameters stay simple queries (they may hold several statements)', async () => {
+  it('with or without parameters, but never text that may hold several statements', async () => {
     const client = preparesRepeatedStatements(postgres(databaseUrl!, { max: 1, onnotice: () => {} }), { threshold: 1, limit: 10 });
     clients.push(client);
-    await client.unsafe('select 1 as naravard_probe_simple; select 2 as naravard_probe_simple');
-    expect(await client.unsafe(PREPARED)).toEqual([]);
+    expect(await client.unsafe('select 1 as naravard_probe_single')).toEqual([{ naravard_probe_single: 1 }]);
+    const results = await client.unsafe('select 1 as naravard_probe_several; select 2 as naravard_probe_several');
+    expect(results.map((rows: { naravard_probe_several: number }[]) => rows[0]!.naravard_probe_several)).toEqual([1, 2]);
+    const prepared = await client.unsafe(PREPARED);
+    expect(prepared.map((row) => row.statement)).toEqual(['select 1 as naravard_probe_single']);
   });
 });
