@@ -154,14 +154,19 @@ export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, ta
  */
 export function observationMerge(input: string, actor: string, apiKeyId: string | null): SQL {
   const i = sql.raw(input);
+  // The stored row of each input row, found through the identity key, one probe per row (a
+  // lateral join): left to itself the planner joined on "no organisation" instead, reading every
+  // region-level observation of the table for each batch.
   return sql`previous as (
-      select o.* from ${i} i join observations o
-        on o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
-        and o.period = i.period and o.dimensions = i.dimensions
-      union all
-      select o.* from ${i} i join observations o
-        on o.indicator_id = i.indicator_id and o.organisation_id = i.organisation_id and o.region_id is null
-        and o.period = i.period and o.dimensions = i.dimensions
+      select o.* from ${i} i cross join lateral (
+        select * from observations o
+        where o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
+          and o.period = i.period and o.dimensions = i.dimensions
+        union all
+        select * from observations o
+        where o.indicator_id = i.indicator_id and o.region_id is null and o.organisation_id = i.organisation_id
+          and o.period = i.period and o.dimensions = i.dimensions
+      ) o
     ),
     written as (
       insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
