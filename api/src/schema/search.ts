@@ -61,7 +61,7 @@ const SearchableType = databaseEnum('SearchableType', 'The kinds of records `sea
  * found by the full-text index, so that a common word costs what a rare one does; narrowing the
  * search (more words, a region, dates) ranks every match again. `totalCount` counts them all.
  */
-export const RANKED_PER_TYPE = 500;
+export const RANKED_PER_TYPE = 100;
 
 /** Longest query accepted: trigram matching cost grows with the query. */
 export const MAX_QUERY_LENGTH = 200;
