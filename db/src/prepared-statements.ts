@@ -46,7 +46,9 @@ export function preparesRepeatedStatements(client: Sql, policy: PreparePolicy = 
   client.unsafe = ((query: string, parameters?: unknown[], options?: { prepare?: boolean; simple?: boolean }) => {
     // Text with a semicolon may hold several statements, which only the simple protocol runs.
     const prepare = options?.prepare === true || (!query.includes(';') && shouldPrepare(query));
-    return unsafe(query, (parameters ?? []) as never, prepare ? { ...options, prepare: true, simple: false } : { ...options, prepare: false });
+    // `simple` is postgres.js's own switch to the simple protocol, which it takes for text without parameters.
+    const chosen = prepare ? { ...options, prepare: true, simple: false } : { ...options, prepare: false };
+    return unsafe(query, (parameters ?? []) as never, chosen as never);
   }) as Sql['unsafe'];
   return client;
 }

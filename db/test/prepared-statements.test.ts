@@ -47,8 +47,8 @@ describe.skipIf(!databaseUrl)('statements the API sends again and again are prep
     const client = preparesRepeatedStatements(postgres(databaseUrl!, { max: 1, onnotice: () => {} }), { threshold: 1, limit: 10 });
     clients.push(client);
     expect(await client.unsafe('select 1 as naravard_probe_single')).toEqual([{ naravard_probe_single: 1 }]);
-    const results = await client.unsafe('select 1 as naravard_probe_several; select 2 as naravard_probe_several');
-    expect(results.map((rows: { naravard_probe_several: number }[]) => rows[0]!.naravard_probe_several)).toEqual([1, 2]);
+    const results = (await client.unsafe('select 1 as naravard_probe_several; select 2 as naravard_probe_several')) as unknown as { naravard_probe_several: number }[][];
+    expect(results.map((rows) => rows[0]!.naravard_probe_several)).toEqual([1, 2]);
     const prepared = await client.unsafe(PREPARED);
     expect(prepared.map((row) => row.statement)).toEqual(['select 1 as naravard_probe_single']);
   });

@@ -18,13 +18,25 @@
  * (transactions counted by PostgreSQL), the servers' peak RSS and the ratio API/floor. Its last line
  * is `mix/floor 16: <ratio> 64: <ratio>`. Figures, not a test: nothing fails on a slow machine.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import postgres from 'postgres';
+import {
+  CLOCK_TICKS,
+  cpuTicks,
+  fixed,
+  freePort,
+  load,
+  median,
+  peakRssMb,
+  post,
+  requestBody,
+  startApi,
+  stopServers,
+  type Target,
+  waitFor,
+} from './read/servers.ts';
 import { startStatementCounter } from './read/statement-counter.ts';
 import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
 import { BENCH_INDICATOR_PREFIX, RARE_WORDS } from './scale.ts';
@@ -48,50 +60,6 @@ const rounds = values.smoke ? 1 : Number(values.rounds);
 const duration = values.smoke ? 1 : Number(values.duration);
 const connectionCounts = values.connections.split(',').map(Number);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const CLOCK_TICKS = 100;
-
-interface Target {
-  name: 'api' | 'floor' | 'baseline';
-  url: string;
-  process: ChildProcess;
-}
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-async function waitFor(url: string, child: ChildProcess) {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
-      if (response.status < 500) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not start`);
-}
-
-/** The API of a checkout as its `pnpm start` runs it, in production mode. */
-async function startApi(checkout: string, name: 'api' | 'baseline', database = databaseUrl): Promise<Target> {
-  const port = await freePort();
-  const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
-  const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
-  const child = spawn(process.execPath, args, {
-    cwd: checkout,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: database },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await waitFor(url, child);
-  return { name, url, process: child };
-}
 
 async function startFloorServer(database = databaseUrl): Promise<Target> {
   const port = await freePort();
@@ -104,16 +72,6 @@ async function startFloorServer(database = databaseUrl): Promise<Target> {
   await waitFor(url, child);
   return { name: 'floor', url, process: child };
 }
-
-const cpuTicks = (pid: number) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-};
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 const database = new URL(databaseUrl).pathname.slice(1);
@@ -155,7 +113,7 @@ async function countStatements(kind: Target['name'], workloads: { name: string; 
   url.hostname = '127.0.0.1';
   url.port = String(counter.port);
   const target =
-    kind === 'floor' ? await startFloorServer(url.toString()) : await startApi(kind === 'api' ? root : values.baseline!, kind, url.toString());
+    kind === 'floor' ? await startFloorServer(url.toString()) : await startApi(kind === 'api' ? root : values.baseline!, kind, { DATABASE_URL: url.toString() });
   const perRequest = new Map<string, number>();
   try {
     for (const workload of workloads) {
@@ -175,22 +133,6 @@ async function countStatements(kind: Target['name'], workloads: { name: string; 
     counter.close();
   }
   return perRequest;
-}
-
-async function stopServers(list: Target[]) {
-  // A server gets a moment to stop on SIGTERM, then is killed: the figures are taken already.
-  for (const target of list) target.process.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  for (const target of list) if (target.process.exitCode === null) target.process.kill('SIGKILL');
-}
-
-function requestBody(definition: QueryDefinition, samples: Samples, n: number) {
-  return JSON.stringify({ operationName: definition.name.slice(0, 2), query: definition.query, variables: definition.variables(samples, n) });
-}
-
-async function post(url: string, body: string) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: response.status, json: (await response.json()) as { data?: unknown; errors?: unknown } };
 }
 
 /** Both servers must answer the same data before anything is timed. */
@@ -233,48 +175,13 @@ async function settle() {
 
 async function measure(target: Target, definitions: QueryDefinition[], samples: Samples, connections: number, seconds: number): Promise<Measurement> {
   await settle();
-  let counter = 0;
-  let graphqlErrors = 0;
   const before = await databaseCounters();
-  const serverBefore = cpuTicks(target.process.pid!);
-  const result = await autocannon({
-    url: target.url,
-    connections,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request: autocannon.Request) => {
-          const n = counter++;
-          return { ...request, body: requestBody(definitions[n % definitions.length]!, samples, Math.floor(n / definitions.length)) };
-        },
-        onResponse: (_status: number, body: string) => {
-          if (body.includes('"errors"')) graphqlErrors++;
-        },
-      },
-    ],
-  });
-  const serverTicks = cpuTicks(target.process.pid!) - serverBefore;
+  const result = await load(target, definitions, samples, connections, seconds);
   const after = await databaseCounters();
   const databaseTicks = after.pids.reduce((sum, pid) => sum + cpuTicks(pid), 0) - before.ticks;
-  const requests = result.requests.total;
-  return {
-    requestsPerSecond: requests / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx + result.timeouts + graphqlErrors,
-    serverCpuPer1000: ((serverTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
-    databaseCpuPer1000: ((databaseTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
-  };
+  return { ...result, databaseCpuPer1000: ((databaseTicks / CLOCK_TICKS) * 1000) / Math.max(result.requests, 1) };
 }
 
-const median = (list: number[]) => {
-  const sorted = [...list].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const fixed = (value: number, digits = 0) => value.toFixed(digits);
 
 const samples = await sampleParameters();
 const selected = values.queries.split(',');
@@ -284,9 +191,9 @@ const workloads: { name: string; description: string; definitions: QueryDefiniti
   { name: COMMON_SEARCH.name, description: COMMON_SEARCH.description, definitions: [COMMON_SEARCH] },
 ].filter((workload) => selected.includes(workload.name));
 
-const api = await startApi(root, 'api');
+const api = await startApi(root, 'api', { DATABASE_URL: databaseUrl });
 const floor = await startFloorServer();
-const baseline = values.baseline ? await startApi(values.baseline, 'baseline') : null;
+const baseline = values.baseline ? await startApi(values.baseline, 'baseline', { DATABASE_URL: databaseUrl }) : null;
 const targets = baseline ? [api, floor, baseline] : [api, floor];
 // Common words have no ratio to reach, only a latency (the floor ranks every match, for seconds).
 const targetsOf = (workload: string) => (workload === COMMON_SEARCH.name ? targets.filter((t) => t.name !== 'floor') : targets);

@@ -1,0 +1,128 @@
+/**
+ * What both read benchmarks (on PostgreSQL, `read.ts`, and on the embedded database,
+ * `read-embedded.ts`) share: servers in child processes, their CPU and memory from /proc, the
+ * requests they are sent and the load that times them.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import type { QueryDefinition, Samples } from './queries.ts';
+
+export interface Target {
+  name: 'api' | 'floor' | 'baseline';
+  url: string;
+  process: ChildProcess;
+}
+
+export const CLOCK_TICKS = 100;
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+export async function waitFor(url: string, child: ChildProcess) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' });
+      if (response.status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not start`);
+}
+
+/**
+ * The API of a checkout as its `pnpm start` runs it, in production mode, with `env` added (the
+ * database it uses: DATABASE_URL, or none and NARAVARD_DATA_DIR for the embedded one).
+ */
+export async function startApi(checkout: string, name: 'api' | 'baseline', env: Record<string, string | undefined>): Promise<Target> {
+  const port = await freePort();
+  const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
+  const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
+  const child = spawn(process.execPath, args, {
+    cwd: checkout,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitFor(url, child);
+  return { name, url, process: child };
+}
+
+export const cpuTicks = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+};
+
+export const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+export async function stopServers(list: Target[]) {
+  // A server gets a moment to stop on SIGTERM, then is killed: the figures are taken already.
+  for (const target of list) target.process.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  for (const target of list) if (target.process.exitCode === null) target.process.kill('SIGKILL');
+}
+
+export function requestBody(definition: QueryDefinition, samples: Samples, n: number) {
+  return JSON.stringify({ operationName: definition.name.slice(0, 2), query: definition.query, variables: definition.variables(samples, n) });
+}
+
+export async function post(url: string, body: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: response.status, json: (await response.json()) as { data?: unknown; errors?: unknown } };
+}
+
+/** One timed load of a workload against one server: rates, latencies, errors, the server's CPU. */
+export async function load(target: Target, definitions: QueryDefinition[], samples: Samples, connections: number, seconds: number) {
+  let counter = 0;
+  let graphqlErrors = 0;
+  const serverBefore = cpuTicks(target.process.pid!);
+  const result = await autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request: autocannon.Request) => {
+          const n = counter++;
+          return { ...request, body: requestBody(definitions[n % definitions.length]!, samples, Math.floor(n / definitions.length)) };
+        },
+        onResponse: (_status: number, body: string) => {
+          if (body.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  const serverTicks = cpuTicks(target.process.pid!) - serverBefore;
+  const requests = result.requests.total;
+  return {
+    requests,
+    requestsPerSecond: requests / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx + result.timeouts + graphqlErrors,
+    serverCpuPer1000: ((serverTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
+  };
+}
+
+export const median = (list: number[]) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+export const fixed = (value: number, digits = 0) => value.toFixed(digits);
