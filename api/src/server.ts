@@ -12,7 +12,9 @@ import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
+import { answerCors, type CorsPolicy, corsPolicyFromEnv } from './cors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
+import { handleExport } from './exports.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -87,7 +89,16 @@ function legacyStatus(status: number, contentType: string | undefined, body: str
  * The HTTP front of the API: GraphQL at /graphql (Apollo Server over plain node:http, since
  * Apollo's standalone server would route every path to GraphQL), /healthz and /readyz.
  */
-export async function createApp({ connection, logger }: { connection: Connection; logger: Logger }): Promise<App> {
+export async function createApp({
+  connection,
+  logger,
+  cors = corsPolicyFromEnv(),
+}: {
+  connection: Connection;
+  logger: Logger;
+  /** Cross-origin policy; from CORS_ORIGINS and CORS_WRITE_ORIGINS by default. */
+  cors?: CorsPolicy;
+}): Promise<App> {
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -164,6 +175,7 @@ export async function createApp({ connection, logger }: { connection: Connection
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (answerCors(cors, request, response)) return;
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (stopping) return sendJson(response, 503, { status: 'stopping' });
@@ -177,6 +189,7 @@ export async function createApp({ connection, logger }: { connection: Connection
     }
     if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
+    if (url.pathname === '/export' || url.pathname.startsWith('/export/')) return handleExport(connection, request, response, url);
     return sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at /graphql.` });
   }
 
