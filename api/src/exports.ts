@@ -235,7 +235,12 @@ function conditionsOf(definition: AnyDefinition, search: URLSearchParams): SQL |
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
       const argument = typeof error.extensions.argument === 'string' ? error.extensions.argument : '';
-      throw new ExportParameterError(error.message, parameterOfArgument(definition, argument));
+      // The filter's messages name GraphQL arguments: name the parameters instead.
+      let message = error.message;
+      for (const [name, spec] of Object.entries(definition.parameters)) {
+        if (spec.argument) message = message.replaceAll(`"${spec.argument}"`, `"${spec.kind === 'prefixed' ? `${name}.<name>` : name}"`);
+      }
+      throw new ExportParameterError(message, parameterOfArgument(definition, argument));
     }
     throw error;
   }
@@ -295,13 +300,15 @@ async function* rowsOf(
   let after: SQL | undefined;
   for (;;) {
     const rows = (await snapshot.rows(statement(after, sql` limit ${sql.raw(String(BATCH_ROWS))}`))) as (string | null)[][];
-    if (rows.length > 0) yield rows;
-    if (rows.length < BATCH_ROWS) return;
+    if (rows.length === 0) return;
+    // Read the key before yielding: the consumer may reuse the batch.
     const last = rows[rows.length - 1]!.slice(columns.length);
     after = sql`(${order}) > (${sql.join(
       definition.keys.map((key, index) => sql`${last[index]}::${sql.raw(key.getSQLType())}`),
       sql`, `,
     )})`;
+    yield rows;
+    if (rows.length < BATCH_ROWS) return;
   }
 }
 
