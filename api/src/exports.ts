@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Connection, ReadSnapshot } from '@naravard/db';
 import { stringify } from 'csv-stringify/sync';
 import { type SQL, sql } from 'drizzle-orm';
@@ -22,6 +24,18 @@ import { globalIdParts, parseDate, parseDateTime, parsePeriod } from './scalars.
 
 /** Rows read from the database at a time. */
 const BATCH_ROWS = 2_000;
+/** Rows between two full garbage collections while streaming (see `collectGarbage`). */
+const ROWS_PER_COLLECTION = 20_000;
+/**
+ * A full garbage collection. V8 lets its heap grow far past what is live while a program allocates
+ * as fast as a stream of rows does (every value a new string), and gives the memory back late;
+ * collecting every 20,000 rows keeps an export of millions of rows within a flat few MB of the
+ * server's resting size, for a few milliseconds each time (the CSV importer does the same).
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 /** How long shared caches and clients may reuse an export before asking again (with its ETag). */
 const CACHE_CONTROL = 'public, max-age=60';
 /** Part of every ETag: bump it when the bytes of an export change for the same data. */
@@ -493,8 +507,14 @@ export async function handleExport(connection: Connection, request: IncomingMess
     const formatter = formatterOf(format, columns);
     try {
       if (formatter.header) await send(response, formatter.header);
+      let uncollected = 0;
       for await (const batch of rowsOf(snapshot, definition, columns, where)) {
         await send(response, formatter.rows(finish(batch, columns, lookups)));
+        uncollected += batch.length;
+        if (uncollected >= ROWS_PER_COLLECTION) {
+          collectGarbage();
+          uncollected = 0;
+        }
       }
       response.end();
     } catch (error) {

@@ -1557,8 +1557,9 @@ registerExport({
     ),
   }),
   where: observationConditions,
-  // The index on (indicator, period start) gives this order without sorting the whole result.
-  keys: [tables.observations.indicatorId, tables.observations.periodStart, tables.observations.id],
+  // By ID: the primary key's index gives this order without sorting, and each page of PGlite's
+  // keyset paging starts where the last ended, whatever the filter.
+  keys: [tables.observations.id],
   dynamicNames: (where) =>
     sql`select distinct jsonb_object_keys(${tables.observations.dimensions}) from ${tables.observations}${where ? sql` where ${where}` : sql``}`,
   columns: (dimensions) => {
