@@ -86,7 +86,7 @@ export interface ExportParameter {
   description: string;
   /** For `id`: the types of record the ID may name. */
   types?: readonly string[];
-  /** For `enum`: the values allowed. */
+  /** For `enum` and `list`: the values allowed. */
   values?: readonly string[];
   /** For `string` and the keys and values of `prefixed`: the form a value must have. */
   pattern?: RegExp;
@@ -136,6 +136,29 @@ export const exportNames = () => [...registry.keys()].sort();
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
+/** The parameters of every list's lifecycle (`filter.updatedSince`, `filter.includeDeleted`). */
+export const lifecycleParameters = {
+  updatedSince: { kind: 'dateTime', description: 'Only records changed at or after this time (ISO 8601), deleted ones included.' },
+  includeDeleted: { kind: 'boolean', description: 'Include deleted records (with deleted_at).' },
+} as const satisfies Record<string, ExportParameter>;
+
+/** A region parameter: an SCB county code. */
+export const regionParameter = {
+  kind: 'string',
+  pattern: /^[0-9]{2}$/,
+  description: 'A region by SCB county code ("13").',
+} as const satisfies ExportParameter;
+
+/** The `created_at`, `updated_at` and `deleted_at` columns of a record, as ISO 8601 times. */
+export const bookkeepingColumns = (table: { createdAt: PgColumn; updatedAt: PgColumn; deletedAt: PgColumn }): ExportColumn[] => [
+  { name: 'created_at', value: isoTime(table.createdAt) },
+  { name: 'updated_at', value: isoTime(table.updatedAt) },
+  { name: 'deleted_at', value: isoTime(table.deletedAt) },
+];
+
+/** A column holding a record's global ID (as `Node.id`), from its UUID column. */
+export const idColumn = (name: string, column: PgColumn, typename: string): ExportColumn => ({ name, value: column, map: globalIdOf(typename) });
+
 /** A query parameter the export cannot take; answered with 400 naming it. */
 export class ExportParameterError extends Error {
   constructor(
@@ -170,6 +193,13 @@ function parseParameter(name: string, spec: ExportParameter, raw: string): unkno
       if (items.some((item) => item === '')) refuse('has an empty item');
       if (spec.pattern && items.some((item) => !spec.pattern!.test(item))) {
         refuse(`"${items.find((item) => !spec.pattern!.test(item))}" is not of the form ${spec.pattern.source}`);
+      }
+      if (spec.values) {
+        // Enum values are taken as the database spells them ("not_started") or as GraphQL does ("NOT_STARTED").
+        const values = items.map((item) => item.toLowerCase());
+        const unknown = values.find((value) => !spec.values!.includes(value));
+        if (unknown !== undefined) refuse(`"${unknown}" is not one of ${spec.values.join(', ')}`);
+        return values;
       }
       return items;
     }

@@ -191,10 +191,10 @@ async function serveTarget(): Promise<{ url: string; app: App }> {
 }
 
 /** An export's observations without what a database gives them of its own (ID, change time), sorted. */
-function observationsOf(csv: string) {
+function observationsOf(csv: string): Record<string, string | boolean>[] {
   const rows = parse(csv, { columns: true }) as Record<string, string>[];
   return rows
-    .map(({ id: _id, updated_at: _updatedAt, deleted_at: deletedAt, ...row }) => ({ ...row, deleted: deletedAt !== '' }))
+    .map(({ id: _id, updated_at: _updatedAt, deleted_at: deletedAt, ...row }): Record<string, string | boolean> => ({ ...row, deleted: deletedAt !== '' }))
     .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Callers } from './support/auth.ts';
 import { gid } from './support/ids.ts';
-import type { TestServer } from './support/server.ts';
+import type { GraphQLResponse, TestServer } from './support/server.ts';
 import { RESULT, startWriteTest } from './support/writes.ts';
 
 /*
@@ -75,9 +75,9 @@ async function graphqlList(filter: Record<string, unknown>): Promise<Observation
   const nodes: ObservationNode[] = [];
   let after: string | null = null;
   for (;;) {
-    const response = await server.graphql(OBSERVATIONS, { filter, after });
+    const response: GraphQLResponse<Record<string, any>> = await server.graphql(OBSERVATIONS, { filter, after });
     expect(response.errors).toBeUndefined();
-    const page = response.data!.observations;
+    const page: { edges: { node: ObservationNode }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = response.data!.observations;
     nodes.push(...page.edges.map((edge: { node: ObservationNode }) => edge.node));
     if (!page.pageInfo.hasNextPage) return nodes;
     after = page.pageInfo.endCursor;
