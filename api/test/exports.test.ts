@@ -210,6 +210,24 @@ describe('the same meaning as the GraphQL list', () => {
   });
 });
 
+describe('one shape both ways', () => {
+  it('refuses to store a dimension named like a column of the CSV shape', async () => {
+    const response = await server.graphql(
+      UPSERT,
+      { indicator: 'SIP_MEETINGS', rows: [{ region: '13', period: '2019', value: '1', dimensions: [{ name: 'period', value: 'spring' }] }] },
+      as.write,
+    );
+    const result = response.data!.upsertObservations;
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.issues).toEqual([
+      { path: ['rows', '0', 'dimensions', '0', 'name'], message: expect.stringContaining('must not be a column of the CSV shape') },
+    ]);
+    expect(await header('/export/observations.csv?indicator=SIP_MEETINGS')).toBe(
+      'indicator,region,organisation,period,value,ownership,setting,updated_at,deleted_at,id',
+    );
+  });
+});
+
 describe('observations.ndjson', () => {
   it('has the rows of the CSV, one JSON object a line, decimals as exact JSON numbers', async () => {
     const response = await get(`/export/observations.ndjson?organisation=${encodeURIComponent(STENBLOMMAN)}`);

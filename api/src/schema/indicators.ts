@@ -1,4 +1,4 @@
-import { observationMerge, selectRows, tables } from '@naravard/db';
+import { OBSERVATION_CSV_COLUMNS, observationMerge, selectRows, tables } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -1104,7 +1104,10 @@ const observationRowRules = z
             name: z
               .string()
               .max(64, { message: 'must be at most 64 characters', abort: true })
-              .regex(DIMENSION_NAME, 'must be lower-case letters and underscores, e.g. "setting"'),
+              .regex(DIMENSION_NAME, 'must be lower-case letters and underscores, e.g. "setting"')
+              .refine((name) => !(OBSERVATION_CSV_COLUMNS as readonly string[]).includes(name), {
+                message: `must not be a column of the CSV shape (${OBSERVATION_CSV_COLUMNS.join(', ')})`,
+              }),
             value: z
               .string()
               .max(100, { message: 'must be at most 100 characters', abort: true })
