@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { GraphQLError } from 'graphql';
+import { matchesIfNoneMatch, PUBLIC_READ_CACHE_CONTROL } from './http-cache.ts';
 import { globalIdParts, parseDate, parseDateTime, parsePeriod } from './scalars.ts';
 
 /*
@@ -37,7 +38,7 @@ const collectGarbage: () => void = (() => {
   return runInNewContext('gc') as () => void;
 })();
 /** How long shared caches and clients may reuse an export before asking again (with its ETag). */
-const CACHE_CONTROL = 'public, max-age=60';
+const CACHE_CONTROL = PUBLIC_READ_CACHE_CONTROL;
 /** Part of every ETag: bump it when the bytes of an export change for the same data. */
 const FORMAT_VERSION = '1';
 
@@ -464,10 +465,7 @@ function canonicalQuery(search: URLSearchParams): string {
 const httpDate = (microseconds: bigint) => new Date(Number(microseconds / 1000n)).toUTCString();
 
 function notModified(request: IncomingMessage, etag: string, latestMicroseconds: bigint): boolean {
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined) {
-    return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-  }
+  if (request.headers['if-none-match'] !== undefined) return matchesIfNoneMatch(request, etag);
   const ifModifiedSince = request.headers['if-modified-since'];
   if (ifModifiedSince && latestMicroseconds > 0n) {
     const since = Date.parse(ifModifiedSince);

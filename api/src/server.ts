@@ -15,6 +15,7 @@ import { formatErrorFor } from './errors.ts';
 import { answerCors, type CorsPolicy, corsPolicyFromEnv } from './cors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
 import { handleExport } from './exports.ts';
+import { sendGraphQLAnswer } from './http-cache.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -166,7 +167,7 @@ export async function createApp({
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       response.statusCode = legacyStatus(response.statusCode, result.headers.get('content-type'), result.body.string);
-      response.end(result.body.string);
+      sendGraphQLAnswer(request, response, result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
       response.end();
