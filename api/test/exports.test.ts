@@ -54,7 +54,7 @@ const OBSERVATIONS = /* GraphQL */ `
   query Observations($filter: ObservationFilter, $after: String) {
     observations(filter: $filter, first: 100, after: $after) {
       pageInfo { hasNextPage endCursor }
-      edges { node { id period value deletedAt indicator { code } region { code } organisation { id } dimensions { name value } } }
+      edges { node { id period periodStart value deletedAt indicator { code } region { code } organisation { id } dimensions { name value } } }
     }
   }
 `;
@@ -62,6 +62,7 @@ const OBSERVATIONS = /* GraphQL */ `
 interface ObservationNode {
   id: string;
   period: string;
+  periodStart: string;
   value: string;
   deletedAt: string | null;
   indicator: { code: string };
@@ -93,6 +94,7 @@ function asRow(node: ObservationNode, dimensionColumns: string[]): Record<string
     region: node.region?.code ?? '',
     organisation: node.organisation?.id ?? '',
     period: node.period,
+    period_start: node.periodStart,
     value: node.value,
     deleted_at: node.deletedAt ?? '',
     ...Object.fromEntries(dimensionColumns.map((name) => [name, dimensions[name] ?? ''])),
@@ -104,7 +106,7 @@ const STENBLOMMAN = gid('Organisation', 'org:13:stenblommans-vardcentral');
 describe('observations.csv on the seed data', () => {
   it('writes the importer’s shape: a header, one row per observation, one column per dimension', async () => {
     expect(await header('/export/observations.csv')).toBe(
-      'indicator,region,organisation,period,value,ownership,setting,updated_at,deleted_at,id',
+      'indicator,region,organisation,period,period_start,value,ownership,setting,updated_at,deleted_at,id',
     );
     const rows = await csv('/export/observations.csv?indicator=SIP_MEETINGS&from=2018-05&to=2018-05');
     const cells = rows.map((row) => [row.region, row.organisation, row.period, row.value, row.ownership, row.setting].join('|')).sort();
@@ -128,7 +130,7 @@ describe('observations.csv on the seed data', () => {
 
   it('leaves out dimension columns no selected row has', async () => {
     expect(await header('/export/observations.csv?indicator=SIP_MEETINGS&dimension.ownership=')).toBe(
-      'indicator,region,organisation,period,value,setting,updated_at,deleted_at,id',
+      'indicator,region,organisation,period,period_start,value,setting,updated_at,deleted_at,id',
     );
     const rows = await csv('/export/observations.csv?indicator=SIP_MEETINGS&dimension.ownership=');
     expect(rows.map((row) => row.value).sort((a, b) => Number(a) - Number(b))).toEqual(['81', '86', '100', '101', '221', '244', '271', '279']);
@@ -186,7 +188,7 @@ describe('the same meaning as the GraphQL list', () => {
     expect(rows).toHaveLength(count);
     expect(nodes).toHaveLength(count);
     const dimensionColumns = Object.keys(rows[0] ?? {}).filter(
-      (name) => !['indicator', 'region', 'organisation', 'period', 'value', 'updated_at', 'deleted_at', 'id'].includes(name),
+      (name) => !['indicator', 'region', 'organisation', 'period', 'period_start', 'value', 'updated_at', 'deleted_at', 'id'].includes(name),
     );
     const byId = (a: { id?: string }, b: { id?: string }) => (a.id! < b.id! ? -1 : 1);
     const exported = rows.map(({ updated_at: _updatedAt, ...row }) => row).sort(byId);
@@ -223,7 +225,7 @@ describe('one shape both ways', () => {
       { path: ['rows', '0', 'dimensions', '0', 'name'], message: expect.stringContaining('must not be a column of the CSV shape') },
     ]);
     expect(await header('/export/observations.csv?indicator=SIP_MEETINGS')).toBe(
-      'indicator,region,organisation,period,value,ownership,setting,updated_at,deleted_at,id',
+      'indicator,region,organisation,period,period_start,value,ownership,setting,updated_at,deleted_at,id',
     );
   });
 });
@@ -238,7 +240,7 @@ describe('observations.ndjson', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('"value":-123456789012345.5,');
     const objects = lines.map((line) => JSON.parse(line));
-    expect(Object.keys(objects[0])).toEqual(['indicator', 'region', 'organisation', 'period', 'value', 'updated_at', 'deleted_at', 'id']);
+    expect(Object.keys(objects[0])).toEqual(['indicator', 'region', 'organisation', 'period', 'period_start', 'value', 'updated_at', 'deleted_at', 'id']);
     expect(objects[0]).toMatchObject({ indicator: 'CONTINUITY_INDEX_DOCTOR_18M', region: null, organisation: STENBLOMMAN, period: '2024', value: 0.12345678, deleted_at: null });
   });
 
@@ -277,7 +279,7 @@ describe('caching', () => {
     const changed = await get(path, { 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
-    expect(await changed.text()).toContain('13,,2018-05,102,,home_care');
+    expect(await changed.text()).toContain('13,,2018-05,2018-05-01,102,,home_care');
     expect((await get(path, { 'if-modified-since': lastModified })).status).toBe(200);
     await upsert('SIP_MEETINGS', [{ region: '13', period: '2018-05', value: '101', dimensions: [{ name: 'setting', value: 'home_care' }] }]);
   });

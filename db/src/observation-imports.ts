@@ -23,7 +23,7 @@ import { selectRows } from './sql.ts';
  * The columns of the CSV shape of observations (docs/CSV.md) other than dimensions: the importer
  * reads them, the export writes them, and no dimension may take one of their names.
  */
-export const OBSERVATION_CSV_COLUMNS = ['indicator', 'region', 'organisation', 'period', 'value', 'id', 'updated_at', 'deleted_at'] as const;
+export const OBSERVATION_CSV_COLUMNS = ['indicator', 'region', 'organisation', 'period', 'period_start', 'value', 'id', 'updated_at', 'deleted_at'] as const;
 
 export type ImportRun = typeof imports.$inferSelect;
 

@@ -1572,6 +1572,8 @@ registerExport({
       { name: 'region', value: o.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
       { name: 'organisation', value: o.organisationId, map: globalIdOf('Organisation') },
       { name: 'period', value: o.period },
+      // The period's first day: a date column for time axes (Grafana, Power BI); ignored on import.
+      { name: 'period_start', value: o.periodStart },
       { name: 'value', value: o.value, json: 'number' },
       ...dimensions.map((name) => ({ name, value: sql`${o.dimensions} ->> ${name}` })),
       { name: 'updated_at', value: isoTime(o.updatedAt) },
