@@ -324,6 +324,20 @@ describe('bad requests', () => {
     expect((await fetch(`${server.url}/export/observations.csv`, { method: 'POST' })).status).toBe(405);
   });
 
+  it('answers OPTIONS (204) and a preflight from any origin for reads', async () => {
+    const plain = await fetch(`${server.url}/export/observations.csv`, { method: 'OPTIONS' });
+    expect(plain.status).toBe(204);
+    expect(plain.headers.get('allow')).toContain('GET');
+    const preflight = await fetch(`${server.url}/export/observations.csv`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://sheets.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-none-match' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('if-none-match');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('GET');
+  });
+
   it('lists the exports and their parameters at /export', async () => {
     const response = await get('/export');
     expect(response.status).toBe(200);

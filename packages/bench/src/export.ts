@@ -68,8 +68,15 @@ async function startApi(): Promise<{ child: ChildProcess; url: string }> {
   throw new Error('the server did not start');
 }
 
+/** CPU time a process has used, in seconds (user + system). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 async function exportOnce(url: string, pid: number) {
   const resting = memory(pid, 'VmRSS');
+  const cpuBefore = cpuSeconds(pid);
   let peak = resting;
   const sampler = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 50);
   const started = performance.now();
@@ -88,6 +95,7 @@ async function exportOnce(url: string, pid: number) {
     for (let index = value.indexOf(10); index >= 0; index = value.indexOf(10, index + 1)) lines += 1;
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(pid) - cpuBefore;
   clearInterval(sampler);
   const rows = values.format === 'csv' ? lines - 1 : lines;
   if (rows !== expected) throw new Error(`the export announced ${expected} rows and sent ${rows}`);
@@ -100,6 +108,9 @@ async function exportOnce(url: string, pid: number) {
     restingRssMb: Math.round(resting),
     peakRssMb: Math.round(peak),
     growthMb: Math.round(peak - resting),
+    // Load on the machine stretches the seconds, hardly the CPU time a row costs the server.
+    serverCpuSeconds: Math.round(cpu * 10) / 10,
+    serverCpuMicrosecondsPerRow: Math.round((cpu * 1e6) / rows),
   };
 }
 
@@ -110,7 +121,8 @@ try {
     const result = await exportOnce(url, child.pid!);
     console.log(
       `run ${run}: ${result.rows.toLocaleString('en')} rows, ${result.megabytes} MB in ${result.seconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s; ` +
-        `first byte ${result.firstByteMs} ms; server RSS resting ${result.restingRssMb} MB, peak ${result.peakRssMb} MB (+${result.growthMb} MB)`,
+        `first byte ${result.firstByteMs} ms; server RSS resting ${result.restingRssMb} MB, peak ${result.peakRssMb} MB (+${result.growthMb} MB); ` +
+        `server CPU ${result.serverCpuSeconds} s (${result.serverCpuMicrosecondsPerRow} µs a row)`,
     );
     console.log(JSON.stringify(result));
   }
