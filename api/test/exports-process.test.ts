@@ -252,7 +252,7 @@ describe('an export read back by `pnpm naravard import csv`', () => {
     expect(updated).toEqual(observationsOf(await text(`${url}${ROUND_TRIP}&includeDeleted`)));
     expect(updated.filter((row) => row.deleted).map((row) => [row.region, row.gender])).toEqual([['07', 'men']]);
     expect(observationsOf(live)).toHaveLength(27);
-  });
+  }, 240_000);
 });
 
 describe('a large export from the production server', () => {
@@ -292,7 +292,7 @@ describe('a large export from the production server', () => {
     // rows on PostgreSQL); streaming takes a few MB, whatever the number of rows.
     expect(first.peak - first.before).toBeLessThan(40);
     expect(slow.peak - slow.before).toBeLessThan(40);
-  });
+  }, 240_000);
 });
 
 describe('cross-origin requests to the production server', () => {
