@@ -13,7 +13,10 @@ import { authenticate } from './auth.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
 import { compiledGateway } from './executor.ts';
+import { answerCors, type CorsPolicy, corsPolicyFromEnv } from './cors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
+import { handleExport } from './exports.ts';
+import { sendGraphQLAnswer } from './http-cache.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { schema } from './schema/index.ts';
@@ -92,11 +95,14 @@ export async function createApp({
   connection,
   logger,
   compiledExecution = true,
+  cors = corsPolicyFromEnv(),
 }: {
   connection: Connection;
   logger: Logger;
   /** Runs queries compiled by graphql-jit (see executor.ts); false runs them all with graphql-js. */
   compiledExecution?: boolean;
+  /** Cross-origin policy; from CORS_ORIGINS and CORS_WRITE_ORIGINS by default. */
+  cors?: CorsPolicy;
 }): Promise<App> {
   const apollo = new ApolloServer<Context>({
     ...(compiledExecution ? { gateway: compiledGateway(schema) } : { schema }),
@@ -165,7 +171,7 @@ export async function createApp({
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       response.statusCode = legacyStatus(response.statusCode, result.headers.get('content-type'), result.body.string);
-      response.end(result.body.string);
+      sendGraphQLAnswer(request, response, result.body.string);
     } else {
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
       response.end();
@@ -174,6 +180,7 @@ export async function createApp({
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (answerCors(cors, request, response)) return;
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (stopping) return sendJson(response, 503, { status: 'stopping' });
@@ -187,6 +194,7 @@ export async function createApp({
     }
     if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
+    if (url.pathname === '/export' || url.pathname.startsWith('/export/')) return handleExport(connection, request, response, url);
     return sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at /graphql.` });
   }
 

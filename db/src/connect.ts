@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -33,9 +34,35 @@ export interface ConnectOptions {
   onQuery?: (sql: string) => void;
 }
 
+/**
+ * Reads that see one state of the database, for answers too long for one statement (exports).
+ * Rows come back as arrays of values in the order of the statement's select list.
+ */
+export interface ReadSnapshot {
+  /** All rows of one statement. */
+  rows(query: SQL): Promise<unknown[][]>;
+  /**
+   * The rows of one statement in batches from a server-side cursor, so memory stays flat however
+   * many rows match. Only on PostgreSQL: PGlite is one connection, and a cursor's transaction would
+   * hold every other request for as long as the client takes to read; there, page by keyset.
+   */
+  cursor?(query: SQL, batchSize: number): AsyncIterable<unknown[][]>;
+  /** Ends the snapshot (its transaction on PostgreSQL). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Longest an export's transaction may sit idle between two batches (a client reading slowly). */
+const SNAPSHOT_IDLE_TIMEOUT = '10min';
+
 export interface Connection {
   db: Database;
   driver: 'pglite' | 'postgres';
+  /**
+   * A snapshot for a long read: on PostgreSQL a read-only repeatable-read transaction on a
+   * connection of its own, without the statement timeout (an export of millions of rows runs for
+   * minutes, batch by batch); on PGlite plain statements, each consistent in itself.
+   */
+  readSnapshot(): Promise<ReadSnapshot>;
   /** Answers when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +75,9 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
  * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
  * embedded PGlite database in `NARAVARD_DATA_DIR` (default `.naravard/data`). Same Drizzle API either way.
  */
+/** Turns Drizzle SQL into text and parameters for the drivers' own calls (cursors, array rows). */
+const dialect = new PgDialect();
+
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
@@ -65,6 +95,42 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     return {
       db,
       driver: 'postgres',
+      async readSnapshot() {
+        const reserved = await client.reserve();
+        let open = true;
+        const close = async () => {
+          if (!open) return;
+          open = false;
+          try {
+            await reserved`rollback`;
+          } finally {
+            reserved.release();
+          }
+        };
+        try {
+          await reserved`begin isolation level repeatable read read only`;
+          await reserved`set local statement_timeout = 0`;
+          await reserved.unsafe(`set local idle_in_transaction_session_timeout = '${SNAPSHOT_IDLE_TIMEOUT}'`);
+        } catch (error) {
+          await close().catch(() => {});
+          throw error;
+        }
+        return {
+          async rows(query) {
+            const { sql: text, params } = dialect.sqlToQuery(query);
+            options.onQuery?.(text);
+            return (await reserved.unsafe(text, params as never[]).values()) as unknown as unknown[][];
+          },
+          async *cursor(query, batchSize) {
+            const { sql: text, params } = dialect.sqlToQuery(query);
+            options.onQuery?.(text);
+            for await (const batch of reserved.unsafe(text, params as never[]).values().cursor(batchSize)) {
+              yield batch as unknown as unknown[][];
+            }
+          },
+          close,
+        };
+      },
       ping: async () => {
         await client`select 1`;
       },
@@ -80,6 +146,14 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   return {
     db,
     driver: 'pglite',
+    readSnapshot: async () => ({
+      async rows(query) {
+        const { sql: text, params } = dialect.sqlToQuery(query);
+        options.onQuery?.(text);
+        return (await client.query<unknown[]>(text, params, { rowMode: 'array' })).rows;
+      },
+      close: async () => {},
+    }),
     ping: async () => {
       await client.query('select 1');
     },

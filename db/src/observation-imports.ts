@@ -19,6 +19,12 @@ import { selectRows } from './sql.ts';
  * Nothing reaches `observations` before step 3 commits, so an import is all-or-nothing.
  */
 
+/**
+ * The columns of the CSV shape of observations (docs/CSV.md) other than dimensions: the importer
+ * reads them, the export writes them, and no dimension may take one of their names.
+ */
+export const OBSERVATION_CSV_COLUMNS = ['indicator', 'region', 'organisation', 'period', 'period_start', 'value', 'id', 'updated_at', 'deleted_at'] as const;
+
 export type ImportRun = typeof imports.$inferSelect;
 
 /** A row of an import as the source gives it; exactly one of the subject fields is set. */

@@ -24,7 +24,10 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
   let url: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
-    const name = `naravard_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    // NARAVARD_TEST_DATABASE_PREFIX keeps the databases of one checkout apart from another's on a shared server.
+    const prefix = process.env.NARAVARD_TEST_DATABASE_PREFIX ?? 'naravard_test';
+    if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`NARAVARD_TEST_DATABASE_PREFIX must be a lower-case SQL name, got "${prefix}"`);
+    const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name}`);
     await admin.end();

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'd
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
+import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -595,3 +596,56 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ---------------------------------------------------------------------------------------------
+// Export: /export/assignments.csv and .ndjson, with the filter of `assignments`
+
+registerExport({
+  name: 'assignments',
+  description: 'Assignments (uppdrag): one row per assignment, with who gave it, to whom, its origin, due date and latest status.',
+  table: tables.assignments,
+  references: [tables.organisations, tables.people],
+  parameters: {
+    region: regionParameter,
+    issuedBy: { kind: 'id', types: ['Organisation'], description: 'Given by this body (an Organisation ID).' },
+    assignee: { kind: 'id', types: ['Organisation', 'Person'], description: 'Given to this body or person (an Organisation or Person ID).' },
+    status: { kind: 'list', values: tables.assignments.status.enumValues, description: 'With any of these latest statuses, comma-separated.' },
+    from: { kind: 'date', argument: 'dueOn', description: 'Due on or after this date (YYYY-MM-DD).' },
+    to: { kind: 'date', argument: 'dueOn', description: 'Due on or before this date (YYYY-MM-DD).' },
+    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    text: { kind: 'string', description: 'Words in the reference, title or description, accents and case ignored.' },
+    ...lifecycleParameters,
+  },
+  filter: (values): AssignmentFilterShape => ({
+    region: values.region ?? null,
+    issuedBy: values.issuedBy ?? null,
+    assignee: values.assignee ?? null,
+    status: (values.status as AssignmentFilterShape['status']) ?? null,
+    dueOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
+    topic: values.topic ?? null,
+    text: values.text ?? null,
+    updatedSince: values.updatedSince ?? null,
+    includeDeleted: values.includeDeleted ?? null,
+  }),
+  where: assignmentConditions,
+  keys: [a.id],
+  columns: () => [
+    idColumn('id', a.id, 'Assignment'),
+    { name: 'reference', value: a.reference },
+    { name: 'title', value: a.title },
+    { name: 'status', value: a.status },
+    { name: 'issued_on', value: a.issuedOn },
+    { name: 'due_on', value: a.dueOn },
+    { name: 'region', value: a.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
+    idColumn('issued_by', a.issuedById, 'Organisation'),
+    { name: 'issued_by_name', value: a.issuedById, lookup: { key: tables.organisations.id, value: tables.organisations.name } },
+    idColumn('assignee_organisation', a.assigneeOrganisationId, 'Organisation'),
+    { name: 'assignee_organisation_name', value: a.assigneeOrganisationId, lookup: { key: tables.organisations.id, value: tables.organisations.name } },
+    idColumn('assignee_person', a.assigneePersonId, 'Person'),
+    { name: 'assignee_person_name', value: a.assigneePersonId, lookup: { key: tables.people.id, value: tables.people.name } },
+    idColumn('origin_decision', a.originDecisionId, 'Decision'),
+    { name: 'origin', value: a.origin },
+    { name: 'description', value: a.description },
+    ...bookkeepingColumns(a),
+  ],
+});

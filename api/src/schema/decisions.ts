@@ -3,6 +3,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
+import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -361,3 +362,53 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ---------------------------------------------------------------------------------------------
+// Export: /export/decisions.csv and .ndjson, with the filter of `decisions`
+
+registerExport({
+  name: 'decisions',
+  description: 'Decisions (beslut): one row per decision, with who decided, when, and at which meeting.',
+  table: tables.decisions,
+  references: [tables.organisations],
+  parameters: {
+    region: regionParameter,
+    organisation: { kind: 'id', types: ['Organisation'], description: 'Taken by this body (an Organisation ID).' },
+    meeting: { kind: 'id', types: ['Meeting'], description: 'Taken at this meeting (a Meeting ID).' },
+    kind: { kind: 'list', values: tables.decisions.kind.enumValues, description: 'Any of these kinds, comma-separated.' },
+    from: { kind: 'date', argument: 'decidedOn', description: 'Decided on or after this date (YYYY-MM-DD).' },
+    to: { kind: 'date', argument: 'decidedOn', description: 'Decided on or before this date (YYYY-MM-DD).' },
+    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    text: { kind: 'string', description: 'Words in the title or text, accents and case ignored.' },
+    ...lifecycleParameters,
+  },
+  filter: (values): DecisionFilterShape => ({
+    region: values.region ?? null,
+    organisation: values.organisation ?? null,
+    meeting: values.meeting ?? null,
+    kind: (values.kind as DecisionFilterShape['kind']) ?? null,
+    decidedOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
+    topic: values.topic ?? null,
+    text: values.text ?? null,
+    updatedSince: values.updatedSince ?? null,
+    includeDeleted: values.includeDeleted ?? null,
+  }),
+  where: decisionConditions,
+  keys: [tables.decisions.id],
+  columns: () => {
+    const d = tables.decisions;
+    return [
+      idColumn('id', d.id, 'Decision'),
+      { name: 'kind', value: d.kind },
+      { name: 'decided_on', value: d.decidedOn },
+      { name: 'region', value: d.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
+      idColumn('decided_by', d.decidedById, 'Organisation'),
+      { name: 'decided_by_name', value: d.decidedById, lookup: { key: tables.organisations.id, value: tables.organisations.name } },
+      idColumn('meeting', d.meetingId, 'Meeting'),
+      idColumn('agenda_item', d.agendaItemId, 'AgendaItem'),
+      { name: 'title', value: d.title },
+      { name: 'text', value: d.text },
+      ...bookkeepingColumns(d),
+    ];
+  },
+});

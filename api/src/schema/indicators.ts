@@ -1,4 +1,4 @@
-import { observationMerge, selectRows, tables } from '@naravard/db';
+import { OBSERVATION_CSV_COLUMNS, observationMerge, selectRows, tables } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { BadInputError, type FieldIssue, NotFoundError, ValidationError } from '
 import { allOf, filterId, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
+import { type ExportParameter, globalIdOf, isoTime, registerExport } from '../exports.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey, paginateTable } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
@@ -1112,7 +1113,10 @@ const observationRowRules = z
             name: z
               .string()
               .max(64, { message: 'must be at most 64 characters', abort: true })
-              .regex(DIMENSION_NAME, 'must be lower-case letters and underscores, e.g. "setting"'),
+              .regex(DIMENSION_NAME, 'must be lower-case letters and underscores, e.g. "setting"')
+              .refine((name) => !(OBSERVATION_CSV_COLUMNS as readonly string[]).includes(name), {
+                message: `must not be a column of the CSV shape (${OBSERVATION_CSV_COLUMNS.join(', ')})`,
+              }),
             value: z
               .string()
               .max(100, { message: 'must be at most 100 characters', abort: true })
@@ -1523,3 +1527,67 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+// ---------------------------------------------------------------------------------------------
+// Export: /export/observations.csv and .ndjson, in the CSV shape the importer reads (docs/CSV.md)
+
+const observationExportParameters = {
+  indicator: { kind: 'list', pattern: /^[A-Z0-9][A-Z0-9_]*$/, description: 'Indicator codes, comma-separated or repeated ("SIP_MEETINGS").' },
+  region: { kind: 'string', pattern: /^[0-9]{2}$/, description: 'A region by SCB county code ("13").' },
+  organisation: { kind: 'id', types: ['Organisation'], description: 'An organisation by its ID.' },
+  from: { kind: 'period', argument: 'periodFrom', description: 'Periods starting on or after the start of this period ("2018-05").' },
+  to: { kind: 'period', argument: 'periodTo', description: 'Periods starting before the end of this period ("2018" includes its months).' },
+  grain: { kind: 'enum', values: ['year', 'quarter', 'month'], description: 'Only periods of this length.' },
+  updatedSince: { kind: 'dateTime', description: 'Only observations changed at or after this time, deleted ones included.' },
+  includeDeleted: { kind: 'boolean', description: 'Include deleted observations (with deleted_at).' },
+  dimension: {
+    kind: 'prefixed',
+    argument: 'dimensions',
+    keyPattern: /^[a-z][a-z_]*$/,
+    pattern: /^[a-z][a-z0-9_]*$/,
+    description: '`dimension.<name>=<value>`: the dimension has this value; `=` (empty) it is absent (totals); `=*` it is present.',
+  },
+} as const satisfies Record<string, ExportParameter>;
+
+registerExport({
+  name: 'observations',
+  description: 'Observations in the CSV shape the importer reads: one row per observation, one column per dimension.',
+  table: tables.observations,
+  references: [tables.indicators],
+  parameters: observationExportParameters,
+  filter: (values): ObservationFilterShape => ({
+    indicator: values.indicator ?? null,
+    region: values.region ?? null,
+    organisation: values.organisation ?? null,
+    periodFrom: values.from ?? null,
+    periodTo: values.to ?? null,
+    grain: (values.grain as Grain | undefined) ?? null,
+    updatedSince: values.updatedSince ?? null,
+    includeDeleted: values.includeDeleted ?? null,
+    dimensions: Object.entries(values.dimension ?? {}).map(([name, value]) =>
+      value === '' ? { name, present: false } : value === '*' ? { name, present: true } : { name, value },
+    ),
+  }),
+  where: observationConditions,
+  // By ID: the primary key's index gives this order without sorting, and each page of PGlite's
+  // keyset paging starts where the last ended, whatever the filter.
+  keys: [tables.observations.id],
+  dynamicNames: (where) =>
+    sql`select distinct jsonb_object_keys(${tables.observations.dimensions}) from ${tables.observations}${where ? sql` where ${where}` : sql``}`,
+  columns: (dimensions) => {
+    const o = tables.observations;
+    return [
+      { name: 'indicator', value: o.indicatorId, lookup: { key: tables.indicators.id, value: tables.indicators.code } },
+      { name: 'region', value: o.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
+      { name: 'organisation', value: o.organisationId, map: globalIdOf('Organisation') },
+      { name: 'period', value: o.period },
+      // The period's first day: a date column for time axes (Grafana, Power BI); ignored on import.
+      { name: 'period_start', value: o.periodStart },
+      { name: 'value', value: o.value, json: 'number' },
+      ...dimensions.map((name) => ({ name, value: sql`${o.dimensions} ->> ${name}` })),
+      { name: 'updated_at', value: isoTime(o.updatedAt) },
+      { name: 'deleted_at', value: isoTime(o.deletedAt) },
+      { name: 'id', value: o.id, map: globalIdOf('Observation') },
+    ];
+  },
+});

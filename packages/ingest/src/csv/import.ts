@@ -7,6 +7,7 @@ import {
   failImportRun,
   type MergeCounts,
   mergeStagedObservations,
+  OBSERVATION_CSV_COLUMNS,
   PERIOD,
   type StagedObservation,
   StagedRowError,
@@ -24,7 +25,7 @@ import { type Progress, silentProgress } from '../progress.ts';
  * updated_at, deleted_at.
  */
 
-export const RESERVED_COLUMNS = ['indicator', 'region', 'organisation', 'period', 'value', 'id', 'updated_at', 'deleted_at'] as const;
+export const RESERVED_COLUMNS = OBSERVATION_CSV_COLUMNS;
 type Reserved = (typeof RESERVED_COLUMNS)[number];
 
 const DIMENSION_NAME = /^[a-z][a-z_]*$/;
