@@ -10,11 +10,15 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
+import { budgetErrorOf, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
+import { DEFAULT_LIMITS, type RuntimeLimits } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
+import { DatabaseHealth, unavailableResponse } from './outage.ts';
+import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
 import { schema } from './schema/index.ts';
 
 /** Largest request body accepted; GraphQL documents and bulk upserts fit well inside. */
@@ -24,8 +28,12 @@ export interface App {
   server: Server;
   /** Starts listening; resolves with the port (useful with port 0 in tests). */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops taking requests, lets those in flight finish, then stops GraphQL and closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests and lets those in flight finish for at most `drainMs` (default: the
+   * shutdown timeout); then stops what still runs (its SQL is cancelled, its transaction rolls
+   * back), closes the connections, stops GraphQL and closes the database.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 class PayloadTooLargeError extends Error {}
@@ -87,7 +95,22 @@ function legacyStatus(status: number, contentType: string | undefined, body: str
  * The HTTP front of the API: GraphQL at /graphql (Apollo Server over plain node:http, since
  * Apollo's standalone server would route every path to GraphQL), /healthz and /readyz.
  */
-export async function createApp({ connection, logger }: { connection: Connection; logger: Logger }): Promise<App> {
+export async function createApp({
+  connection,
+  logger,
+  limits: limitOptions = {},
+}: {
+  connection: Connection;
+  logger: Logger;
+  /** Limits and timeouts (main.ts reads them from the environment); defaults otherwise. */
+  limits?: Partial<RuntimeLimits>;
+}): Promise<App> {
+  const limits = { ...DEFAULT_LIMITS, ...limitOptions };
+  const health = new DatabaseHealth(connection.ping, logger);
+  const clientLimits = new ClientLimits(
+    { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
+    logger,
+  );
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: true,
@@ -101,11 +124,17 @@ export async function createApp({ connection, logger }: { connection: Connection
     validationRules,
     // The parser stops at this many tokens, so a huge document is refused before it costs much.
     parseOptions: { maxTokens: LIMITS.tokens },
-    formatError: (formatted, error) => limitErrorOf(formatted) ?? formatErrorFor(logger)(formatted, error),
+    formatError: (formatted, error) =>
+      limitErrorOf(formatted) ??
+      budgetErrorOf(formatted, error) ??
+      health.errorOf(formatted, error) ??
+      formatErrorFor(logger)(formatted, error),
     // Only what the API uses: the cache-control plugin alone would hook every field of every
     // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
     plugins: [
       inputChecks,
+      clientLimits.plugin(),
+      health.plugin(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -124,6 +153,7 @@ export async function createApp({ connection, logger }: { connection: Connection
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | null = null;
+  const running = new Set<RequestScope>();
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL) {
     const headers = new HeaderMap();
@@ -146,11 +176,30 @@ export async function createApp({ connection, logger }: { connection: Connection
       // Apollo checks the content type again; it is application/json here, without parameters it does not know.
       headers.set('content-type', 'application/json');
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () =>
-        createContext({ db: connection.db, principal: await authenticate(connection.db, request.headers.authorization) }),
-    });
+    if (health.unavailable) return sendJson(response, unavailableResponse.status, unavailableResponse.body, unavailableResponse.headers);
+    const client = clientOf(request);
+    const admission = await clientLimits.admit(client);
+    if (!('release' in admission)) {
+      const refusal = refusalResponse(admission);
+      return sendJson(response, refusal.status, refusal.body, refusal.headers);
+    }
+    const result = await runWithBudget(
+      {
+        budgetMs: limits.requestTimeBudgetMs,
+        response,
+        client,
+        track: (scope) => (running.add(scope), () => running.delete(scope)),
+      },
+      () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+          context: async () =>
+            createContext({
+              db: connection.db,
+              principal: await health.guard(authenticate(connection.db, request.headers.authorization)),
+            }),
+        }),
+    ).finally(admission.release);
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -167,13 +216,8 @@ export async function createApp({ connection, logger }: { connection: Connection
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (stopping) return sendJson(response, 503, { status: 'stopping' });
-      try {
-        await connection.ping();
-        return sendJson(response, 200, { status: 'ready', database: connection.driver });
-      } catch (error) {
-        logger.warn({ err: error }, 'readiness check failed: the database does not answer');
-        return sendJson(response, 503, { status: 'database unavailable' });
-      }
+      if (await health.ready()) return sendJson(response, 200, { status: 'ready', database: connection.driver });
+      return sendJson(response, 503, { status: 'database unavailable' }, unavailableResponse.headers);
     }
     if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
@@ -221,15 +265,35 @@ export async function createApp({ connection, logger }: { connection: Connection
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
-    async stop() {
+    async stop({ drainMs = limits.shutdownTimeoutMs } = {}) {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      const finished = inFlight > 0 ? new Promise<void>((resolve) => (drained = resolve)) : Promise.resolve();
+      await drainWithin(finished, drainMs, () => {
+        logger.warn({ inFlight }, 'stopping: requests still in flight at the drain limit are stopped');
+        for (const scope of running) scope.abort(shuttingDownError());
+      }, () => server.closeAllConnections());
       server.closeIdleConnections();
       await closed;
+      health.stop();
       await apollo.stop();
+      await clientLimits.close();
       await connection.close();
     },
   };
+}
+
+/**
+ * Waits for the requests in flight for at most `drainMs`; then stops them (their SQL cancelled,
+ * transactions rolled back) and gives them a moment to answer, and closes every connection left
+ * (a client that sent its headers and stalled included).
+ */
+async function drainWithin(finished: Promise<void>, drainMs: number, stopRequests: () => void, closeConnections: () => void) {
+  const wait = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
+  // Most of the limit is for the requests; the rest for stopping them and closing.
+  if ((await Promise.race([finished, wait(Math.round(drainMs * 0.7))])) !== 'late') return;
+  stopRequests();
+  await Promise.race([finished, wait(Math.round(drainMs * 0.1))]);
+  closeConnections();
 }

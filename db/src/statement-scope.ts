@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The unit of work the statements being sent belong to (an API request): when its signal aborts,
+ * no further statement of it is sent, and on PostgreSQL the ones running are cancelled.
+ */
+export interface StatementScope {
+  signal: AbortSignal;
+}
+
+const scopes = new AsyncLocalStorage<StatementScope>();
+
+/** Runs `work` so that every statement it sends, directly or in a transaction, belongs to `scope`. */
+export function runInStatementScope<T>(scope: StatementScope, work: () => T): T {
+  return scopes.run(scope, work);
+}
+
+/** Refuses to send a statement for a scope that was stopped; the error is the abort reason. */
+export function checkStatementScope(): void {
+  const scope = scopes.getStore();
+  if (scope?.signal.aborted) throw scope.signal.reason ?? new Error('The work this statement belongs to was stopped.');
+}
+
+interface CancellableQuery {
+  cancel(): unknown;
+}
+
+function track<Q extends CancellableQuery>(query: Q): Q {
+  const scope = scopes.getStore();
+  if (scope) {
+    if (scope.signal.aborted) void query.cancel();
+    else scope.signal.addEventListener('abort', () => void query.cancel(), { once: true });
+  }
+  return query;
+}
+
+type AnyFunction = (...args: any[]) => any;
+
+/**
+ * A postgres.js client whose queries (also those in transactions and savepoints) are cancelled
+ * when the statement scope they were sent in aborts: a query still queued is dropped, a running
+ * one gets PostgreSQL's cancel request.
+ */
+export function cancellableClient<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe') {
+        return (...args: unknown[]) => track((value as AnyFunction).apply(target, args) as CancellableQuery);
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as AnyFunction;
+          return (value as AnyFunction).apply(target, [...args, (tx: object) => work(cancellableClient(tx))]);
+        };
+      }
+      return value;
+    },
+  });
+}
