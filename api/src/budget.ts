@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { databaseErrorOf, runInStatementScope } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
@@ -27,16 +28,19 @@ export const TIME_BUDGET_EXCEEDED = 'TIME_BUDGET_EXCEEDED';
 export function timeBudgetError(budgetMs: number): GraphQLError {
   return new GraphQLError(
     `The request used up its time budget of ${budgetMs} ms and its database work was stopped. Ask for less: fewer aliases, smaller pages, narrower filters.`,
-    { extensions: { code: TIME_BUDGET_EXCEEDED, budgetMs } },
+    { extensions: { code: TIME_BUDGET_EXCEEDED, budgetMs, http: unavailable() } },
   );
 }
+
+/** Both stops answer 503: the service could not finish the request now; it may be retried. */
+const unavailable = () => ({ status: 503, headers: new HeaderMap([['retry-after', '1']]) });
 
 const clientGone = () => new GraphQLError('The client closed the connection; the request was stopped.', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
 
 /** The request was stopped because the server is shutting down. */
 export const shuttingDownError = () =>
   new GraphQLError('The server is shutting down and stopped this request; nothing of it was written. Retry it.', {
-    extensions: { code: 'SHUTTING_DOWN' },
+    extensions: { code: 'SHUTTING_DOWN', http: unavailable() },
   });
 
 /**
@@ -87,6 +91,35 @@ export function budgetErrorOf(formatted: GraphQLFormattedError, error: unknown):
     message: reason.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { ...reason.extensions },
+    extensions: { code: reason.extensions.code, ...(reason.extensions.budgetMs ? { budgetMs: reason.extensions.budgetMs } : {}) },
   };
+}
+
+/** A request stopped by its budget or by the stop of the server answers 503 with Retry-After, however the stop surfaced. */
+export const budgetPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const codes = (response.body.singleResult.errors ?? []).map((error) => error.extensions?.code);
+        if (!codes.includes(TIME_BUDGET_EXCEEDED) && !codes.includes('SHUTTING_DOWN')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', '1');
+      },
+    };
+  },
+};
+
+/**
+ * Runs database work of the request's front (authentication, before GraphQL executes): a stop by
+ * the budget surfaces as its own error (503), not as a failure to build the request's context.
+ */
+export async function budgeted<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const scope = currentRequest();
+    if (scope?.signal.aborted) throw scope.signal.reason;
+    throw error;
+  }
 }

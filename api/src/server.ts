@@ -10,7 +10,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
-import { budgetErrorOf, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
+import { budgeted, budgetErrorOf, budgetPlugin, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
 import { DEFAULT_LIMITS, type RuntimeLimits } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
@@ -135,6 +135,7 @@ export async function createApp({
       inputChecks,
       clientLimits.plugin(),
       health.plugin(),
+      budgetPlugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -196,7 +197,7 @@ export async function createApp({
           context: async () =>
             createContext({
               db: connection.db,
-              principal: await health.guard(authenticate(connection.db, request.headers.authorization)),
+              principal: await health.guard(budgeted(authenticate(connection.db, request.headers.authorization))),
             }),
         }),
     ).finally(admission.release);

@@ -71,6 +71,8 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     const client = postgres(databaseUrl, {
       max: options.maxConnections ?? 10,
       connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+      // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
       onnotice: () => {},
       connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
     });
