@@ -28,7 +28,7 @@ export const DEFAULT_LIMITS: RuntimeLimits = {
   rateLimitWindowSeconds: 60,
   concurrencyLimit: 4,
   redisUrl: undefined,
-  databaseConnectTimeoutMs: 1_000,
+  databaseConnectTimeoutMs: 700,
 };
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, { zero = false } = {}): number {

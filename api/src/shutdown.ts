@@ -23,7 +23,8 @@ export function stopOnSignals({
     const deadline = setTimeout(() => {
       logger.error({ timeoutMs }, 'stopping took longer than the limit: exiting now');
       void flushLogs(logger).finally(() => process.exit(0));
-    }, timeoutMs);
+      // A little before the limit, so the process is gone by then.
+    }, Math.max(timeoutMs - 250, Math.round(timeoutMs * 0.9)));
     deadline.unref();
     // The drain leaves room within the limit for closing the connections and the database.
     stop({ drainMs: Math.max(0, timeoutMs - Math.min(2_000, Math.round(timeoutMs * 0.2))) })

@@ -49,7 +49,7 @@ export interface Connection {
 
 export const DEFAULT_DATA_DIR = '.naravard/data';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
 
 /**
  * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the

@@ -18,13 +18,13 @@ export interface TestDatabase extends Connection {
  * A database of the test file's own: PGlite in memory when `DATABASE_URL` is not set, otherwise
  * a new database on that PostgreSQL server, dropped at the end. Migrated; seeded when asked.
  */
-export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { seed?: boolean; namePrefix?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   const statements: string[] = [];
   let url: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
-    const name = `naravard_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const name = `${options.namePrefix ?? 'naravard_test'}_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${name}`);
     await admin.end();
