@@ -17,7 +17,7 @@ import { formatErrorFor } from './errors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
-import { DatabaseHealth, unavailableResponse } from './outage.ts';
+import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from './outage.ts';
 import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
 import { schema } from './schema/index.ts';
 
@@ -106,7 +106,10 @@ export async function createApp({
   limits?: Partial<RuntimeLimits>;
 }): Promise<App> {
   const limits = { ...DEFAULT_LIMITS, ...limitOptions };
-  const health = new DatabaseHealth(connection.ping, logger);
+  const running = new Set<RequestScope>();
+  const health = new DatabaseHealth(connection.ping, logger, () => {
+    for (const scope of running) scope.abort(databaseUnavailableError());
+  });
   const clientLimits = new ClientLimits(
     { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
     logger,
@@ -154,7 +157,6 @@ export async function createApp({
   let inFlight = 0;
   let stopping = false;
   let drained: (() => void) | null = null;
-  const running = new Set<RequestScope>();
 
   async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL) {
     const headers = new HeaderMap();
@@ -189,7 +191,11 @@ export async function createApp({
         budgetMs: limits.requestTimeBudgetMs,
         response,
         client,
-        track: (scope) => (running.add(scope), () => running.delete(scope)),
+        track: (scope) => {
+          running.add(scope);
+          const unwatch = health.watch(scope.signal);
+          return () => (running.delete(scope), unwatch());
+        },
       },
       () =>
         apollo.executeHTTPGraphQLRequest({

@@ -77,14 +77,25 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
       connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
     });
     const db = drizzlePostgres(cancellableClient(client), { schema, logger }) as unknown as Database;
+    // Health checks on a connection of their own, so a pool busy with long queries does not look
+    // like an outage.
+    const health = postgres(databaseUrl, {
+      max: 1,
+      connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+      backoff: () => 0.05,
+      onnotice: () => {},
+      connection: { application_name: 'naravard-health' },
+    });
     return {
       db,
       driver: 'postgres',
       ping: async () => {
-        await client`select 1`;
+        await health`select 1`;
       },
       // Queries still running after this are cut off: a stop must end (the drain limit already waited).
-      close: () => client.end({ timeout: 2 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 2 }), health.end({ timeout: 1 })]);
+      },
     };
   }
 

@@ -23,13 +23,31 @@ export function checkStatementScope(): void {
 
 interface CancellableQuery {
   cancel(): unknown;
+  canceller?: ((query: CancellableQuery) => unknown) | null;
+}
+
+/**
+ * Cancels a postgres.js query. Its `cancel()` drops the promise of the cancel request, which
+ * rejects when the server cannot be reached (the very time requests are stopped in an outage) and
+ * would end the process as an unhandled rejection; so the canceller is called here and its
+ * failure ignored: a cancel that cannot reach the server has nothing to cancel.
+ */
+function cancel(query: CancellableQuery) {
+  const canceller = query.canceller;
+  if (typeof canceller !== 'function') return;
+  query.canceller = null;
+  try {
+    void Promise.resolve(canceller(query)).catch(() => {});
+  } catch {
+    // Nothing to cancel.
+  }
 }
 
 function track<Q extends CancellableQuery>(query: Q): Q {
   const scope = scopes.getStore();
   if (scope) {
-    if (scope.signal.aborted) void query.cancel();
-    else scope.signal.addEventListener('abort', () => void query.cancel(), { once: true });
+    if (scope.signal.aborted) cancel(query);
+    else scope.signal.addEventListener('abort', () => cancel(query), { once: true });
   }
   return query;
 }
