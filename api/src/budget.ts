@@ -82,11 +82,15 @@ export async function runWithBudget<T>(
 export function budgetErrorOf(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | undefined {
   const scope = currentRequest();
   if (!scope?.signal.aborted) return undefined;
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const reason = scope.signal.reason as GraphQLError;
-  if (original !== reason && databaseErrorOf(original)?.code !== '57014' && formatted.extensions?.code !== reason.extensions.code) {
-    return undefined;
+  // The reason itself, or wrapped by the driver or Drizzle (as `cause`), or the database's cancel.
+  let causedByStop = formatted.extensions?.code === reason.extensions.code;
+  for (let current: unknown = error, depth = 0; current && !causedByStop && depth < 8; depth += 1) {
+    causedByStop = current === reason || databaseErrorOf(current)?.code === '57014';
+    const next = current as { originalError?: unknown; cause?: unknown };
+    current = next.originalError ?? next.cause;
   }
+  if (!causedByStop) return undefined;
   return {
     message: reason.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),

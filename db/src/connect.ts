@@ -8,7 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDataFolder } from './data-lock.ts';
 import * as schema from './schema/index.ts';
-import { cancellableClient, checkStatementScope } from './statement-scope.ts';
+import { cancellableClient, checkStatementScope, yieldingClient } from './statement-scope.ts';
 
 export type Schema = typeof schema;
 
@@ -113,7 +113,11 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     throw error;
   }
   await client.exec(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  // Statements are counted where they are sent (after the pause and check before each one).
+  const db = drizzlePglite(yieldingClient(client, options.onQuery), {
+    schema,
+    logger: { logQuery: () => checkStatementScope() },
+  }) as unknown as Database;
   return {
     db,
     driver: 'pglite',

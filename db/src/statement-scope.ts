@@ -77,3 +77,35 @@ export function cancellableClient<T extends object>(client: T): T {
     },
   });
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A PGlite client that, for work in a statement scope, lets the event loop turn once before each
+ * statement. PGlite answers through promises alone, so a request's chain of statements would
+ * otherwise run without a pause: no timer (the time budget) and no socket event (a client that
+ * left, another client's request) could come in between. Then the scope is checked, so a stopped
+ * request sends no further statement. `onStatement` hears of each statement actually sent.
+ */
+export function yieldingClient<T extends object>(client: T, onStatement?: (sql: string) => void): T {
+  return new Proxy(client, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'query' || property === 'exec') {
+        return async (...args: unknown[]) => {
+          if (scopes.getStore()) {
+            await nextTurn();
+            checkStatementScope();
+          }
+          if (typeof args[0] === 'string') onStatement?.(args[0]);
+          return (value as AnyFunction).apply(target, args);
+        };
+      }
+      if (property === 'transaction') {
+        return (work: AnyFunction) => (value as AnyFunction).call(target, (tx: object) => work(yieldingClient(tx, onStatement)));
+      }
+      return (...args: unknown[]) => (value as AnyFunction).apply(target, args);
+    },
+  });
+}

@@ -24,7 +24,9 @@ export interface TestServer {
 }
 
 /** The API on its own database and a free port, reached over real HTTP. */
-export async function startTestServer(options: { seed?: boolean; limits?: Partial<RuntimeLimits> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { seed?: boolean; limits?: Partial<RuntimeLimits>; namePrefix?: string } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(options);
   // A test file's requests all come from one address: the per-client limits are off unless a
   // test of them turns them on.
