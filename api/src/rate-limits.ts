@@ -148,6 +148,16 @@ export class ClientLimits {
     }
   }
 
+  /** Waits (a second at most) for Redis, so the first requests are counted there already. */
+  async ready() {
+    const redis = this.#redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1_000);
+      redis.once('ready', () => (clearTimeout(timer), resolve()));
+    });
+  }
+
   async close() {
     this.#redis?.disconnect();
   }

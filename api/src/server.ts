@@ -152,7 +152,7 @@ export async function createApp({
       error: (message) => logger.error(message),
     },
   });
-  await apollo.start();
+  await Promise.all([apollo.start(), clientLimits.ready()]);
 
   let inFlight = 0;
   let stopping = false;
