@@ -1,11 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { databaseErrorOf, runInStatementScope } from '@naravard/db';
+import { databaseErrorOf, runInStatementScope, type StatementScope } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /** What one request may still do, and who sent it; available anywhere in the request's work. */
 export interface RequestScope {
+  /** What the database layer knows of the request: its stop signal and its priority (its cost). */
+  statements: StatementScope;
   /** Aborts when the request runs out of time, its client leaves, or the server stops waiting for it. */
   signal: AbortSignal;
   /** Who the per-client limits count it against: an API key (hashed) or the client's address. */
@@ -54,6 +56,7 @@ export async function runWithBudget<T>(
 ): Promise<T> {
   const controller = new AbortController();
   const scope: RequestScope = {
+    statements: { signal: controller.signal },
     signal: controller.signal,
     client: options.client,
     abort: (reason) => {
@@ -67,7 +70,7 @@ export async function runWithBudget<T>(
   options.response.once('close', onClose);
   const untrack = options.track?.(scope);
   try {
-    return await runInStatementScope({ signal: controller.signal }, () => requests.run(scope, work));
+    return await runInStatementScope(scope.statements, () => requests.run(scope, work));
   } finally {
     clearTimeout(timer);
     options.response.off('close', onClose);

@@ -24,7 +24,7 @@ export interface RuntimeLimits {
 export const DEFAULT_LIMITS: RuntimeLimits = {
   shutdownTimeoutMs: 10_000,
   requestTimeBudgetMs: 10_000,
-  rateLimitCost: 200_000,
+  rateLimitCost: 100_000,
   rateLimitWindowSeconds: 60,
   concurrencyLimit: 4,
   redisUrl: undefined,

@@ -44,6 +44,7 @@ const retryAfterOf = (result: RateLimiterRes) => Math.max(1, Math.ceil(result.ms
 
 /** What a client was refused for: the body and headers of a 429. */
 export interface Refusal {
+  limit: 'cost' | 'concurrency';
   retryAfterSeconds: number;
   message: string;
 }
@@ -85,6 +86,17 @@ export class ClientLimits {
 
   /** Takes one of the client's in-flight slots; resolves with the release, or with why it was refused. */
   async admit(client: string): Promise<{ release: () => void } | Refusal> {
+    // A client whose allowance is spent is refused before its request is even parsed: a flood of
+    // refused requests must cost next to nothing.
+    const spent = await this.#cost?.get(client).catch(() => null);
+    if (spent && spent.remainingPoints <= 0 && spent.msBeforeNext > 0) {
+      const retryAfterSeconds = retryAfterOf(spent);
+      return {
+        limit: 'cost',
+        retryAfterSeconds,
+        message: `Rate limit: the ${this.options.rateLimitCost} of query cost this client may spend in ${this.options.rateLimitWindowSeconds} s are spent. Retry after ${retryAfterSeconds} s.`,
+      };
+    }
     const concurrency = this.#concurrency;
     if (!concurrency) return { release: () => {} };
     try {
@@ -94,6 +106,7 @@ export class ClientLimits {
       // A refused consume counted too; give it back.
       await concurrency.reward(client, 1).catch(() => {});
       return {
+        limit: 'concurrency',
         retryAfterSeconds: 1,
         message: `Too many requests at once: at most ${this.options.concurrencyLimit} of one client may run at a time. Wait for one to finish.`,
       };
@@ -164,7 +177,8 @@ export class ClientLimits {
 
   /**
    * Charges each operation's estimated cost (the complexity the query limits use) before it runs,
-   * and puts the cost spent and left in the answer's `extensions.cost`.
+   * and puts the cost spent and left in the answer's `extensions.cost`; the cost is also the
+   * request's priority for the database (statement-scope.ts).
    */
   plugin(): ApolloServerPlugin {
     const limits = this;
@@ -184,6 +198,8 @@ export class ClientLimits {
             } catch {
               return; // Its variables do not fit: execution refuses it before any work.
             }
+            // Cheaper requests' statements go first where the database runs one at a time.
+            scope.statements.priority = cost;
             // Over the per-request limit: refused before any work, not charged. Without a rate
             // limit there is no allowance to report.
             if (cost > limits.options.maximumRequestCost || !limits.#cost) return;
@@ -200,11 +216,11 @@ export class ClientLimits {
   }
 }
 
-/** A 429 answered before GraphQL runs (the concurrency limit). */
+/** A 429 answered before GraphQL runs (concurrency, or an allowance already spent). */
 export function refusalResponse(refusal: Refusal) {
   return {
     status: 429,
     headers: { 'retry-after': String(refusal.retryAfterSeconds) },
-    body: { errors: [{ message: refusal.message, extensions: { code: RATE_LIMITED, limit: 'concurrency', retryAfterSeconds: refusal.retryAfterSeconds } }] },
+    body: { errors: [{ message: refusal.message, extensions: { code: RATE_LIMITED, limit: refusal.limit, retryAfterSeconds: refusal.retryAfterSeconds } }] },
   };
 }
