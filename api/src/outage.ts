@@ -69,6 +69,11 @@ export class DatabaseHealth {
     private readonly logger: Logger,
     /** Called when the database is found unreachable: requests waiting on it are stopped with the 503 error. */
     private readonly onDown: () => void = () => {},
+    /**
+     * Whether the database is reached over a network. The embedded one (PGlite) cannot become
+     * unreachable; a slow answer only means it is busy with another statement.
+     */
+    private readonly remote = true,
   ) {}
 
   get unavailable(): boolean {
@@ -105,6 +110,12 @@ export class DatabaseHealth {
 
   /** Readiness: whether the database answers a trivial query within 600 ms (one check at a time). */
   ready(): Promise<boolean> {
+    if (!this.remote) {
+      return withTimeout(this.ping(), PING_TIMEOUT_MS).then(
+        () => true,
+        (error: { code?: unknown }) => error?.code === 'ETIMEDOUT',
+      );
+    }
     this.#checking ??= withTimeout(this.ping(), PING_TIMEOUT_MS)
       .then(
         () => true,
@@ -123,6 +134,7 @@ export class DatabaseHealth {
    * packets) end with 503 within a second instead of at their time budget.
    */
   watch(signal: AbortSignal): () => void {
+    if (!this.remote) return () => {};
     const timer = setTimeout(() => {
       if (!signal.aborted && !this.#down) void this.ready();
     }, WATCH_AFTER_MS);

@@ -107,9 +107,14 @@ export async function createApp({
 }): Promise<App> {
   const limits = { ...DEFAULT_LIMITS, ...limitOptions };
   const running = new Set<RequestScope>();
-  const health = new DatabaseHealth(connection.ping, logger, () => {
-    for (const scope of running) scope.abort(databaseUnavailableError());
-  });
+  const health = new DatabaseHealth(
+    connection.ping,
+    logger,
+    () => {
+      for (const scope of running) scope.abort(databaseUnavailableError());
+    },
+    connection.driver === 'postgres',
+  );
   const clientLimits = new ClientLimits(
     { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
     logger,
