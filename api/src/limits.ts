@@ -31,7 +31,7 @@ export const LIMITS = {
   depth: 15,
   /** Most fields selected in one operation. */
   breadth: 400,
-  /** Estimated cost: each field costs 1, times the page size of the lists above it. */
+  /** Estimated cost: each field costs 1 (searches, aggregates and text filters more: COSTS), times the page size of the lists above it. */
   complexity: 100_000,
   /** Aliases per operation: enough for dashboards, too few to multiply one expensive field. */
   aliases: 30,
@@ -45,18 +45,45 @@ export const LIMITS = {
 const CHILD_LIST_MULTIPLIER = 3;
 
 /**
- * Cost of a field for the complexity limit: a connection costs as many times its selection as
- * the page it asks for; `edges` then adds nothing more; a plain list counts a few times.
+ * What work weighs beyond the rows it returns, in the units of the cost limit (a row's field is 1).
+ * Measured on the seeded data: a search (full text over five tables, then trigram similarity when
+ * the exact hits do not fill the page) takes about as long as reading 25,000 fields; an aggregate
+ * scans an indicator's observations; a text filter scans its table with ILIKE.
+ */
+export const COSTS = {
+  search: 25_000,
+  aggregate: 5_000,
+  textFilter: 500,
+};
+
+/** Fields whose own work costs more than a row's. */
+const FIELD_COSTS: Record<string, number> = {
+  search: COSTS.search,
+  observationAggregates: COSTS.aggregate,
+};
+
+function ownCost(args: Record<string, unknown>, field: GraphQLField<unknown, unknown>): number {
+  let cost = FIELD_COSTS[field.name] ?? 1;
+  const filter = args.filter as { text?: unknown } | null | undefined;
+  if (typeof filter?.text === 'string' && filter.text.trim() !== '') cost += COSTS.textFilter;
+  return cost;
+}
+
+/**
+ * Cost of a field for the complexity limit: its own work (see COSTS), plus, for a connection, as
+ * many times its selection as the page it asks for; `edges` then adds nothing more; a plain list
+ * counts a few times. The same estimate is charged to the client's rate limit (rate-limits.ts).
  */
 export function fieldComplexity(args: Record<string, unknown>, _context: unknown, field: GraphQLField<unknown, unknown>) {
   const pageSize = args.first ?? args.last;
+  const own = ownCost(args, field);
   if ('first' in args || 'last' in args || field.args.some((arg) => arg.name === 'first')) {
-    return { field: 1, multiplier: typeof pageSize === 'number' ? pageSize : DEFAULT_PAGE_SIZE };
+    return { field: own, multiplier: typeof pageSize === 'number' ? pageSize : DEFAULT_PAGE_SIZE };
   }
   const type = isNonNullType(field.type) ? field.type.ofType : field.type;
-  if (field.name === 'edges') return { field: 1, multiplier: 1 };
-  if (isListType(type)) return { field: 1, multiplier: CHILD_LIST_MULTIPLIER };
-  return 1;
+  if (field.name === 'edges') return { field: own, multiplier: 1 };
+  if (isListType(type)) return { field: own, multiplier: CHILD_LIST_MULTIPLIER };
+  return own;
 }
 
 /** Reports a graphql-armor rejection as a validation error that names the limit (armor would throw). */

@@ -10,6 +10,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Connection } from '@naravard/db';
 import { authenticate } from './auth.ts';
+import { budgeted, budgetErrorOf, budgetPlugin, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
+import { DEFAULT_LIMITS, type RuntimeLimits } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
 import { compiledGateway } from './executor.ts';
@@ -19,6 +21,8 @@ import { handleExport } from './exports.ts';
 import { sendGraphQLAnswer } from './http-cache.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
+import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from './outage.ts';
+import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
 import { schema } from './schema/index.ts';
 
 /** Largest request body accepted; GraphQL documents and bulk upserts fit well inside. */
@@ -28,8 +32,12 @@ export interface App {
   server: Server;
   /** Starts listening; resolves with the port (useful with port 0 in tests). */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops taking requests, lets those in flight finish, then stops GraphQL and closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking requests and lets those in flight finish for at most `drainMs` (default: the
+   * shutdown timeout); then stops what still runs (its SQL is cancelled, its transaction rolls
+   * back), closes the connections, stops GraphQL and closes the database.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
 }
 
 class PayloadTooLargeError extends Error {}
@@ -96,6 +104,7 @@ export async function createApp({
   logger,
   compiledExecution = true,
   cors = corsPolicyFromEnv(),
+  limits: limitOptions = {},
 }: {
   connection: Connection;
   logger: Logger;
@@ -103,7 +112,23 @@ export async function createApp({
   compiledExecution?: boolean;
   /** Cross-origin policy; from CORS_ORIGINS and CORS_WRITE_ORIGINS by default. */
   cors?: CorsPolicy;
+  /** Limits and timeouts (main.ts reads them from the environment); defaults otherwise. */
+  limits?: Partial<RuntimeLimits>;
 }): Promise<App> {
+  const limits = { ...DEFAULT_LIMITS, ...limitOptions };
+  const running = new Set<RequestScope>();
+  const health = new DatabaseHealth(
+    connection.ping,
+    logger,
+    () => {
+      for (const scope of running) scope.abort(databaseUnavailableError());
+    },
+    connection.driver === 'postgres',
+  );
+  const clientLimits = new ClientLimits(
+    { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
+    logger,
+  );
   const apollo = new ApolloServer<Context>({
     ...(compiledExecution ? { gateway: compiledGateway(schema) } : { schema }),
     introspection: true,
@@ -117,11 +142,18 @@ export async function createApp({
     validationRules,
     // The parser stops at this many tokens, so a huge document is refused before it costs much.
     parseOptions: { maxTokens: LIMITS.tokens },
-    formatError: (formatted, error) => limitErrorOf(formatted) ?? formatErrorFor(logger)(formatted, error),
+    formatError: (formatted, error) =>
+      limitErrorOf(formatted) ??
+      budgetErrorOf(formatted, error) ??
+      health.errorOf(formatted, error) ??
+      formatErrorFor(logger)(formatted, error),
     // Only what the API uses: the cache-control plugin alone would hook every field of every
     // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
     plugins: [
       inputChecks,
+      clientLimits.plugin(),
+      health.plugin(),
+      budgetPlugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -135,7 +167,7 @@ export async function createApp({
       error: (message) => logger.error(message),
     },
   });
-  await apollo.start();
+  await Promise.all([apollo.start(), clientLimits.ready()]);
 
   let inFlight = 0;
   let stopping = false;
@@ -162,11 +194,34 @@ export async function createApp({
       // Apollo checks the content type again; it is application/json here, without parameters it does not know.
       headers.set('content-type', 'application/json');
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: async () =>
-        createContext({ db: connection.db, principal: await authenticate(connection.db, request.headers.authorization) }),
-    });
+    if (health.unavailable) return sendJson(response, unavailableResponse.status, unavailableResponse.body, unavailableResponse.headers);
+    const client = clientOf(request);
+    const admission = await clientLimits.admit(client);
+    if (!('release' in admission)) {
+      const refusal = refusalResponse(admission);
+      return sendJson(response, refusal.status, refusal.body, refusal.headers);
+    }
+    const result = await runWithBudget(
+      {
+        budgetMs: limits.requestTimeBudgetMs,
+        response,
+        client,
+        track: (scope) => {
+          running.add(scope);
+          const unwatch = health.watch(scope.signal);
+          return () => (running.delete(scope), unwatch());
+        },
+      },
+      () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+          context: async () =>
+            createContext({
+              db: connection.db,
+              principal: await health.guard(budgeted(authenticate(connection.db, request.headers.authorization))),
+            }),
+        }),
+    ).finally(admission.release);
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -184,13 +239,8 @@ export async function createApp({
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (stopping) return sendJson(response, 503, { status: 'stopping' });
-      try {
-        await connection.ping();
-        return sendJson(response, 200, { status: 'ready', database: connection.driver });
-      } catch (error) {
-        logger.warn({ err: error }, 'readiness check failed: the database does not answer');
-        return sendJson(response, 503, { status: 'database unavailable' });
-      }
+      if (await health.ready()) return sendJson(response, 200, { status: 'ready', database: connection.driver });
+      return sendJson(response, 503, { status: 'database unavailable' }, unavailableResponse.headers);
     }
     if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
@@ -239,15 +289,35 @@ export async function createApp({
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
-    async stop() {
+    async stop({ drainMs = limits.shutdownTimeoutMs } = {}) {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+      const finished = inFlight > 0 ? new Promise<void>((resolve) => (drained = resolve)) : Promise.resolve();
+      await drainWithin(finished, drainMs, () => {
+        logger.warn({ inFlight }, 'stopping: requests still in flight at the drain limit are stopped');
+        for (const scope of running) scope.abort(shuttingDownError());
+      }, () => server.closeAllConnections());
       server.closeIdleConnections();
       await closed;
+      health.stop();
       await apollo.stop();
+      await clientLimits.close();
       await connection.close();
     },
   };
+}
+
+/**
+ * Waits for the requests in flight for at most `drainMs`; then stops them (their SQL cancelled,
+ * transactions rolled back) and gives them a moment to answer, and closes every connection left
+ * (a client that sent its headers and stalled included).
+ */
+async function drainWithin(finished: Promise<void>, drainMs: number, stopRequests: () => void, closeConnections: () => void) {
+  const wait = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
+  // Most of the limit is for the requests; the rest for stopping them and closing.
+  if ((await Promise.race([finished, wait(Math.round(drainMs * 0.7))])) !== 'late') return;
+  stopRequests();
+  await Promise.race([finished, wait(Math.round(drainMs * 0.1))]);
+  closeConnections();
 }

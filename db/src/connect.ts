@@ -7,8 +7,10 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
+import { cancellableClient, checkStatementScope, yieldingClient } from './statement-scope.ts';
 
 export type Schema = typeof schema;
 
@@ -30,6 +32,11 @@ export interface ConnectOptions {
   maxConnections?: number;
   /** Longest a statement may run before the database cancels it. */
   statementTimeoutMs?: number;
+  /**
+   * Longest wait for a new connection to PostgreSQL: short, so an outage is reported at once
+   * instead of holding requests.
+   */
+  connectTimeoutMs?: number;
   /** Called with the text of every SQL statement sent (for logging and for counting them in tests). */
   onQuery?: (sql: string) => void;
 }
@@ -70,6 +77,7 @@ export interface Connection {
 
 export const DEFAULT_DATA_DIR = '.naravard/data';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
 
 /**
  * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
@@ -81,17 +89,36 @@ const dialect = new PgDialect();
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  const logger = options.onQuery ? { logQuery: (query: string) => options.onQuery?.(query) } : false;
+  // Drizzle tells its logger of every statement before sending it: a statement of work that was
+  // stopped (its request ran out of time, or its client left) is not sent.
+  const logger = {
+    logQuery: (query: string) => {
+      checkStatementScope();
+      options.onQuery?.(query);
+    },
+  };
 
   if (databaseUrl) {
     const client = preparesRepeatedStatements(
       postgres(databaseUrl, {
         max: options.maxConnections ?? 10,
+        connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+        // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
+        backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
         onnotice: () => {},
         connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
       }),
     );
-    const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+    const db = drizzlePostgres(cancellableClient(client), { schema, logger }) as unknown as Database;
+    // Health checks on a connection of their own, so a pool busy with long queries does not look
+    // like an outage.
+    const health = postgres(databaseUrl, {
+      max: 1,
+      connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+      backoff: () => 0.05,
+      onnotice: () => {},
+      connection: { application_name: 'naravard-health' },
+    });
     return {
       db,
       driver: 'postgres',
@@ -132,17 +159,34 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
         };
       },
       ping: async () => {
-        await client`select 1`;
+        await health`select 1`;
       },
-      close: () => client.end({ timeout: 5 }),
+      // Queries still running after this are cut off: a stop must end (the drain limit already waited).
+      close: async () => {
+        await Promise.all([client.end({ timeout: 2 }), health.end({ timeout: 1 })]);
+      },
     };
   }
 
   const dataDir = options.dataDir ?? process.env.NARAVARD_DATA_DIR ?? DEFAULT_DATA_DIR;
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
+  let unlock = async () => {};
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = await lockDataFolder(dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   await client.exec(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Database;
+  // Statements are counted where they are sent (after the pause and check before each one).
+  const db = drizzlePglite(yieldingClient(client, options.onQuery), {
+    schema,
+    logger: { logQuery: () => checkStatementScope() },
+  }) as unknown as Database;
   return {
     db,
     driver: 'pglite',
@@ -157,6 +201,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await unlock();
+      }
+    },
   };
 }

@@ -18,14 +18,14 @@ export interface TestDatabase extends Connection {
  * A database of the test file's own: PGlite in memory when `DATABASE_URL` is not set, otherwise
  * a new database on that PostgreSQL server, dropped at the end. Migrated; seeded when asked.
  */
-export async function createTestDatabase(options: { seed?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { seed?: boolean; namePrefix?: string } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   const statements: string[] = [];
   let url: string | undefined;
   let drop = async () => {};
   if (serverUrl) {
     // NARAVARD_TEST_DATABASE_PREFIX keeps the databases of one checkout apart from another's on a shared server.
-    const prefix = process.env.NARAVARD_TEST_DATABASE_PREFIX ?? 'naravard_test';
+    const prefix = options.namePrefix ?? process.env.NARAVARD_TEST_DATABASE_PREFIX ?? 'naravard_test';
     if (!/^[a-z_][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`NARAVARD_TEST_DATABASE_PREFIX must be a lower-case SQL name, got "${prefix}"`);
     const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

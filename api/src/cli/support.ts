@@ -9,8 +9,23 @@ export class UsageError extends Error {}
  * and mistyped commands answer at once.
  */
 export async function withDatabase<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-  const { connect, migrate } = await import('@naravard/db');
-  const connection = await connect();
+  const { connect, migrate, DataFolderInUseError } = await import('@naravard/db');
+  let connection: Connection;
+  try {
+    connection = await connect();
+  } catch (error) {
+    // One process at a time may open the embedded database: say who has it and what to do.
+    if (error instanceof DataFolderInUseError) {
+      const pid = error.owner?.pid;
+      throw new UsageError(
+        `${error.message}\n` +
+          `While the API runs, do this through it: keys with the admin mutations createApiKey(name, scopes) and ` +
+          `revokeApiKey(id) (Authorization: Bearer <admin key>), data with the write mutations. ` +
+          `Or stop the API first${pid ? ` (kill -TERM ${pid})` : ''} and run this command again.`,
+      );
+    }
+    throw error;
+  }
   try {
     await migrate(connection);
     return await work(connection);

@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
 import { pino } from 'pino';
+import type { RuntimeLimits } from '../../src/config.ts';
 import { type App, createApp } from '../../src/server.ts';
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
@@ -23,9 +24,16 @@ export interface TestServer {
 }
 
 /** The API on its own database and a free port, reached over real HTTP. */
-export async function startTestServer(options: { seed?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { seed?: boolean; limits?: Partial<RuntimeLimits>; namePrefix?: string } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(options);
-  const app = await createApp({ connection: database, logger: pino({ level: 'silent' }) });
+  // A test file's requests all come from one address: the per-client limits are off unless a
+  // test of them turns them on. Test files run two at a time on two shared cores, where the
+  // largest writes (5 MB texts, 10,000 rows) can take longer than the 10 s a request may have in
+  // production; the budget itself is tested in budget.test.ts.
+  const limits = { rateLimitCost: 0, concurrencyLimit: 0, requestTimeBudgetMs: 60_000, ...options.limits };
+  const app = await createApp({ connection: database, logger: pino({ level: 'silent' }), limits });
   const port = await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   return {

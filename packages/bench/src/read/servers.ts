@@ -49,7 +49,9 @@ export async function startApi(checkout: string, name: 'api' | 'baseline', env: 
   const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
   const child = spawn(process.execPath, args, {
     cwd: checkout,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ...env },
+    // The load generator is one client sending many requests at once: the per-client limits,
+    // which would refuse most of them, are off for the measurement.
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_COST: '0', CONCURRENCY_LIMIT: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -1,0 +1,132 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServerResponse } from 'node:http';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { databaseErrorOf, runInStatementScope, type StatementScope } from '@naravard/db';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** What one request may still do, and who sent it; available anywhere in the request's work. */
+export interface RequestScope {
+  /** What the database layer knows of the request: its stop signal and its priority (its cost). */
+  statements: StatementScope;
+  /** Aborts when the request runs out of time, its client leaves, or the server stops waiting for it. */
+  signal: AbortSignal;
+  /** Who the per-client limits count it against: an API key (hashed) or the client's address. */
+  client: string;
+  /** Stops the request's database work now, with a reason the client is told. */
+  abort(reason: GraphQLError): void;
+  /** The request's cost and the client's allowance, once charged (see rate-limits.ts). */
+  cost?: Record<string, unknown>;
+}
+
+const requests = new AsyncLocalStorage<RequestScope>();
+
+/** The request whose work is running, if any. */
+export function currentRequest(): RequestScope | undefined {
+  return requests.getStore();
+}
+
+export const TIME_BUDGET_EXCEEDED = 'TIME_BUDGET_EXCEEDED';
+
+export function timeBudgetError(budgetMs: number): GraphQLError {
+  return new GraphQLError(
+    `The request used up its time budget of ${budgetMs} ms and its database work was stopped. Ask for less: fewer aliases, smaller pages, narrower filters.`,
+    { extensions: { code: TIME_BUDGET_EXCEEDED, budgetMs, http: unavailable() } },
+  );
+}
+
+/** Both stops answer 503: the service could not finish the request now; it may be retried. */
+const unavailable = () => ({ status: 503, headers: new HeaderMap([['retry-after', '1']]) });
+
+const clientGone = () => new GraphQLError('The client closed the connection; the request was stopped.', { extensions: { code: 'CLIENT_CLOSED_REQUEST' } });
+
+/** The request was stopped because the server is shutting down. */
+export const shuttingDownError = () =>
+  new GraphQLError('The server is shutting down and stopped this request; nothing of it was written. Retry it.', {
+    extensions: { code: 'SHUTTING_DOWN', http: unavailable() },
+  });
+
+/**
+ * Runs a request's work with a time budget: past `budgetMs`, or when the client disconnects, its
+ * SQL is cancelled (PostgreSQL: running statements get a cancel request; both drivers: no further
+ * statement is sent, so a transaction rolls back whole) and the error says why.
+ */
+export async function runWithBudget<T>(
+  options: { budgetMs: number; response: ServerResponse; client: string; track?: (scope: RequestScope) => () => void },
+  work: () => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const scope: RequestScope = {
+    statements: { signal: controller.signal },
+    signal: controller.signal,
+    client: options.client,
+    abort: (reason) => {
+      if (!controller.signal.aborted) controller.abort(reason);
+    },
+  };
+  const timer = setTimeout(() => scope.abort(timeBudgetError(options.budgetMs)), options.budgetMs);
+  const onClose = () => {
+    if (!options.response.writableFinished) scope.abort(clientGone());
+  };
+  options.response.once('close', onClose);
+  const untrack = options.track?.(scope);
+  try {
+    return await runInStatementScope(scope.statements, () => requests.run(scope, work));
+  } finally {
+    clearTimeout(timer);
+    options.response.off('close', onClose);
+    untrack?.();
+  }
+}
+
+/**
+ * A request stopped by its budget says why, whichever error the stop caused on the way (the
+ * abort reason itself, or PostgreSQL's 57014 for a cancelled statement).
+ */
+export function budgetErrorOf(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | undefined {
+  const scope = currentRequest();
+  if (!scope?.signal.aborted) return undefined;
+  const reason = scope.signal.reason as GraphQLError;
+  // The reason itself, or wrapped by the driver or Drizzle (as `cause`), or the database's cancel.
+  let causedByStop = formatted.extensions?.code === reason.extensions.code;
+  for (let current: unknown = error, depth = 0; current && !causedByStop && depth < 8; depth += 1) {
+    causedByStop = current === reason || databaseErrorOf(current)?.code === '57014';
+    const next = current as { originalError?: unknown; cause?: unknown };
+    current = next.originalError ?? next.cause;
+  }
+  if (!causedByStop) return undefined;
+  return {
+    message: reason.message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: reason.extensions.code, ...(reason.extensions.budgetMs ? { budgetMs: reason.extensions.budgetMs } : {}) },
+  };
+}
+
+/** A request stopped by its budget or by the stop of the server answers 503 with Retry-After, however the stop surfaced. */
+export const budgetPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const codes = (response.body.singleResult.errors ?? []).map((error) => error.extensions?.code);
+        if (!codes.includes(TIME_BUDGET_EXCEEDED) && !codes.includes('SHUTTING_DOWN')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', '1');
+      },
+    };
+  },
+};
+
+/**
+ * Runs database work of the request's front (authentication, before GraphQL executes): a stop by
+ * the budget surfaces as its own error (503), not as a failure to build the request's context.
+ */
+export async function budgeted<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const scope = currentRequest();
+    if (scope?.signal.aborted) throw scope.signal.reason;
+    throw error;
+  }
+}

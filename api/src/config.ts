@@ -1,0 +1,56 @@
+/**
+ * The API's limits and timeouts, read from the environment once, here. Every variable is
+ * documented in the README ("Limits") and api/README.md.
+ */
+export interface RuntimeLimits {
+  /** SHUTDOWN_TIMEOUT_MS: longest a stop waits for requests in flight before closing their connections. */
+  shutdownTimeoutMs: number;
+  /** REQUEST_TIME_BUDGET_MS: longest one request may use the database; then its SQL is cancelled. */
+  requestTimeBudgetMs: number;
+  /** RATE_LIMIT_COST: query cost one client may spend per window (0: no rate limit). */
+  rateLimitCost: number;
+  /** RATE_LIMIT_WINDOW_S: the window of the cost rate limit, in seconds. */
+  rateLimitWindowSeconds: number;
+  /** CONCURRENCY_LIMIT: requests one client may have in flight at once (0: no limit). */
+  concurrencyLimit: number;
+  /** REDIS_URL: share the per-client limits across replicas through Redis; unset keeps them in memory. */
+  redisUrl: string | undefined;
+  /** DATABASE_CONNECT_TIMEOUT_MS: longest wait for a new connection to PostgreSQL. */
+  databaseConnectTimeoutMs: number;
+  /** Prefix of the limits' keys in Redis (not from the environment: lets tests share one Redis). */
+  redisKeyPrefix?: string;
+}
+
+export const DEFAULT_LIMITS: RuntimeLimits = {
+  shutdownTimeoutMs: 10_000,
+  requestTimeBudgetMs: 10_000,
+  rateLimitCost: 100_000,
+  rateLimitWindowSeconds: 60,
+  concurrencyLimit: 4,
+  redisUrl: undefined,
+  databaseConnectTimeoutMs: 700,
+};
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, { zero = false } = {}): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && !zero)) {
+    throw new Error(`${name} must be a ${zero ? 'whole number (0 turns the limit off)' : 'positive whole number'}, not "${text}".`);
+  }
+  return value;
+}
+const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number) => wholeNumber(env, name, fallback);
+
+/** The limits from the environment; a variable that is set but malformed stops the start with its name. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeLimits {
+  return {
+    shutdownTimeoutMs: positiveInteger(env, 'SHUTDOWN_TIMEOUT_MS', DEFAULT_LIMITS.shutdownTimeoutMs),
+    requestTimeBudgetMs: positiveInteger(env, 'REQUEST_TIME_BUDGET_MS', DEFAULT_LIMITS.requestTimeBudgetMs),
+    rateLimitCost: wholeNumber(env, 'RATE_LIMIT_COST', DEFAULT_LIMITS.rateLimitCost, { zero: true }),
+    rateLimitWindowSeconds: positiveInteger(env, 'RATE_LIMIT_WINDOW_S', DEFAULT_LIMITS.rateLimitWindowSeconds),
+    concurrencyLimit: wholeNumber(env, 'CONCURRENCY_LIMIT', DEFAULT_LIMITS.concurrencyLimit, { zero: true }),
+    redisUrl: env.REDIS_URL?.trim() || undefined,
+    databaseConnectTimeoutMs: positiveInteger(env, 'DATABASE_CONNECT_TIMEOUT_MS', DEFAULT_LIMITS.databaseConnectTimeoutMs),
+  };
+}

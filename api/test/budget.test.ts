@@ -1,0 +1,146 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COSTS, LIMITS } from '../src/limits.ts';
+import { HEAVIEST_SEARCHES, searches } from './support/heavy.ts';
+import { post } from './support/process.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+/*
+ * The cost model prices what work costs, and a request has a time budget: past it, or when its
+ * client leaves, its SQL is cancelled (PostgreSQL) or no further statement is sent (both drivers),
+ * and the client gets a typed error.
+ */
+
+let priced: TestServer;
+let hurried: TestServer;
+
+beforeAll(async () => {
+  // A rate limit on, so answers report their cost; a budget too short for the heaviest query.
+  priced = await startTestServer({ seed: true, namePrefix: 'naravard_h10_cost', limits: { rateLimitCost: 10_000_000 } });
+  hurried = await startTestServer({ seed: true, namePrefix: 'naravard_h10_budget', limits: { requestTimeBudgetMs: 60 } });
+}, 120_000);
+afterAll(async () => {
+  await priced?.close();
+  await hurried?.close();
+});
+
+const costOf = async (query: string) => {
+  const response = await priced.graphql(query);
+  expect(response.errors).toBeUndefined();
+  return (response as unknown as { extensions: { cost: { requested: number } } }).extensions.cost.requested;
+};
+
+describe('the cost model', () => {
+  it('prices a search, an aggregate and a text filter above the rows they return', async () => {
+    const rows = await costOf('{ decisions(first: 10) { totalCount } }');
+    const filtered = await costOf('{ decisions(first: 10, filter: { text: "kontakt" }) { totalCount } }');
+    const search = await costOf('{ search(query: "vårdcentral", first: 10) { totalCount } }');
+    const aggregate = await costOf('{ observationAggregates(indicator: "SIP_MEETINGS", groupBy: [REGION]) { count } }');
+    expect(rows).toBeLessThan(100);
+    expect(filtered - rows).toBe(COSTS.textFilter);
+    expect(search).toBeGreaterThanOrEqual(COSTS.search);
+    expect(aggregate).toBeGreaterThanOrEqual(COSTS.aggregate);
+  });
+
+  it('refuses 30 aliased 200-character searches (finding 1) before touching the database', async () => {
+    priced.database.resetStatements();
+    const response = await priced.graphql(searches(30));
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'complexity' });
+    expect(priced.database.statements).toEqual([]);
+  });
+
+  it(`lets through at most ${HEAVIEST_SEARCHES} such searches in one request`, async () => {
+    expect((await priced.graphql(searches(HEAVIEST_SEARCHES))).errors).toBeUndefined();
+    const over = await priced.graphql(searches(HEAVIEST_SEARCHES + 1));
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', maximum: LIMITS.complexity });
+  });
+});
+
+describe('the time budget', () => {
+  // On PostgreSQL these searches take less than the budget; the lock below makes a query wait there.
+  it.runIf(!process.env.DATABASE_URL)('stops a request past its budget with TIME_BUDGET_EXCEEDED (503, Retry-After) and sends no statement after', async () => {
+    hurried.database.resetStatements();
+    const response = await post(hurried.url, searches(HEAVIEST_SEARCHES));
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.body.errors[0].extensions).toMatchObject({ code: 'TIME_BUDGET_EXCEEDED', budgetMs: 60 });
+    const sent = hurried.database.statements.length;
+    // Each search runs three statements one after another; stopped, the request runs fewer.
+    expect(sent).toBeLessThan(HEAVIEST_SEARCHES * 3);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(hurried.database.statements.length).toBe(sent);
+  });
+
+  it.runIf(!process.env.DATABASE_URL)('stops the statements of a request whose client left', async () => {
+    priced.database.resetStatements();
+    const controller = new AbortController();
+    const request = post(priced.url, searches(HEAVIEST_SEARCHES), undefined, {}, controller.signal).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    controller.abort();
+    expect(await request).toBe('aborted');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const sent = priced.database.statements.length;
+    expect(sent).toBeLessThan(HEAVIEST_SEARCHES * 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(priced.database.statements.length).toBe(sent);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('the time budget on PostgreSQL', () => {
+  /** Holds an exclusive lock on `decisions` until released: a query of it waits as long. */
+  async function lockRegions(url: string) {
+    // One connection holds the lock in a transaction; the other looks at who waits for it.
+    const blocker = postgres(url, { max: 2, onnotice: () => {} });
+    let release!: () => void;
+    let transaction!: Promise<unknown>;
+    await new Promise<void>((held) => {
+      transaction = blocker
+        .begin(async (tx) => {
+          await tx`lock table decisions in access exclusive mode`;
+          held();
+          await new Promise<void>((done) => (release = done));
+        })
+        .catch(() => {});
+    });
+    return {
+      waiting: async () =>
+        (await blocker`select count(*)::int as n from pg_stat_activity where application_name = 'naravard' and wait_event_type = 'Lock' and datname = current_database()`)[0]!.n,
+      async release() {
+        release();
+        await transaction;
+        await blocker.end();
+      },
+    };
+  }
+
+  it('cancels the running statement past the budget', async () => {
+    const lock = await lockRegions(hurried.database.url!);
+    try {
+      const response = await post(hurried.url, '{ decisions(first: 3) { totalCount } }');
+      expect(response.status, JSON.stringify(response.body)).toBe(503);
+      expect(response.body.errors[0].extensions.code).toBe('TIME_BUDGET_EXCEEDED');
+      expect(response.ms).toBeLessThan(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await lock.waiting()).toBe(0);
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('cancels the running statement when the client leaves', async () => {
+    const lock = await lockRegions(priced.database.url!);
+    try {
+      const controller = new AbortController();
+      const request = post(priced.url, '{ decisions(first: 3) { totalCount } }', undefined, {}, controller.signal).catch(() => 'aborted');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await lock.waiting()).toBeGreaterThan(0);
+      controller.abort();
+      expect(await request).toBe('aborted');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await lock.waiting()).toBe(0);
+    } finally {
+      await lock.release();
+    }
+  });
+});
+
