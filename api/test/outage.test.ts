@@ -96,8 +96,10 @@ describe.runIf(process.env.DATABASE_URL)('a database that goes away and comes ba
       const query = '{ regions(first: 1) { totalCount } }';
       expect((await post(url, query)).body.data.regions.totalCount).toBe(21);
 
+      // Cut: connections dropped, new ones refused.
       up = false;
       for (const socket of open) socket.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
       const during = await post(url, query);
       expect(during.status).toBe(503);
       expect(during.body.errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
@@ -106,6 +108,7 @@ describe.runIf(process.env.DATABASE_URL)('a database that goes away and comes ba
       await expectNotReady(url);
 
       up = true;
+      await new Promise<void>((resolve) => proxy.listen(Number(viaProxy.port), '127.0.0.1', resolve));
       const deadline = Date.now() + 5_000;
       let after = await post(url, query);
       while (after.status !== 200 && Date.now() < deadline) {
