@@ -282,6 +282,11 @@ export async function createApp({
       });
   });
 
+  // Idle keep-alive connections are left for clients to close (they do after a few seconds):
+  // a server that closes first races a client reusing the socket at that moment, which then gets
+  // ECONNRESET on a request it had every reason to send.
+  server.keepAliveTimeout = 65_000;
+
   return {
     server,
     listen: (port, host) =>
