@@ -58,6 +58,8 @@ beforeAll(async () => {
     connection: { ...compiled.database, close: async () => {} },
     logger: pino({ level: 'silent' }),
     compiledExecution: false,
+    // The same limits as the test server (per-client limits off), so answers differ only by executor.
+    limits: { rateLimitCost: 0, concurrencyLimit: 0, requestTimeBudgetMs: 60_000 },
   });
   referenceUrl = `http://127.0.0.1:${await reference.listen(0, '127.0.0.1')}`;
 }, 120_000);
