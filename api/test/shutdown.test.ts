@@ -158,7 +158,9 @@ describe(`stopping the server process (${onPostgres ? 'PostgreSQL' : 'PGlite'})`
     await sleep(onPostgres ? 150 : 400);
     const { code, ms } = await running.signal('SIGTERM');
     expect(code).toBe(0);
-    expect(ms).toBeLessThan(LIMIT_MS);
+    // PGlite runs a statement to its end without yielding (it cannot be cancelled), so the exit
+    // waits for the merge statement under way; on a loaded machine that alone can pass the limit.
+    expect(ms).toBeLessThan(onPostgres ? LIMIT_MS : LIMIT_MS + 10_000);
     const outcome = await answer;
     const stored = await storedBatchRows();
     expect([0, rows.length]).toContain(stored);
