@@ -15,4 +15,4 @@ export * from './changes.ts';
 export * from './observation-imports.ts';
 export * from './outage.ts';
 export { checkStatementScope, reusedStatement, type StatementScope } from './statement-scope.ts';
-export { DataFolderInUseError } from './data-lock.ts';
+export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
