@@ -68,3 +68,45 @@ describe('naravard ingest draft, notes followed by a letter\'s attachments', () 
     expect(why(44)).toContain('"kommunerna" names several bodies');
   });
 });
+
+describe('naravard ingest draft, a protokoll with a substitute, an adjuster and amounts', () => {
+  let seed: any;
+  beforeAll(async () => {
+    seed = await draft('protokoll-medel', ['--region', '06']);
+  });
+
+  it('records the substitute (ersättare) and the adjuster (justerare) in roles of their own', () => {
+    const people = new Map(seed.people.map((p: any) => [p.key, p.name]));
+    expect(seed.meetings[0].participants.map((p: any) => [people.get(p.person), p.role, p.title])).toEqual([
+      ['Eva Ström', 'chair', null],
+      ['Olle Dahl', 'present', null],
+      ['Nina Sjö', 'present', null],
+      ['Pia Alm', 'substitute', null],
+      ['Jon Bly', 'secretary', null],
+      ['Nina Sjö', 'adjuster', null],
+    ]);
+    expect(seed.review.filter((note: any) => note.lines[0] <= 9)).toEqual([]);
+  });
+
+  it('drafts a grant and an allocation where the text says granted and shared out, with programme, year and recipient', () => {
+    const programmes = new Map(seed.grantProgrammes.map((g: any) => [g.key, g.name]));
+    expect(seed.grants.map((g: any) => [programmes.get(g.programme), g.recipientRegion, g.period, g.amountSek, g.status, g.cite[0].lines])).toEqual([
+      ['Statsbidrag för god och nära vård', '06', '2025', '12400000', 'awarded', [13, 13]],
+    ]);
+    expect(seed.allocations.map((a: any) => [programmes.get(a.programme), a.recipientDescription, a.period, a.amountSek, a.cite[0].lines])).toEqual([
+      ['Statsbidraget', 'Vårdcentralerna', '2025', '3200000', [14, 14]],
+    ]);
+    const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
+    expect(why(13)).toContain('link it to the programme');
+    expect(why(14)).toContain('link it to the programme');
+  });
+
+  it('leaves a proposed amount, one without a programme, and a rate in review with their SEK value', () => {
+    const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
+    expect(why(18)).toMatch(/2000000 SEK; the sentence does not state it as a fact/);
+    expect(why(19)).toMatch(/5000000 SEK; the sentence names no grant programme/);
+    expect(why(20)).toMatch(/148 SEK; /);
+    expect(seed.grants).toHaveLength(1);
+    expect(seed.allocations).toHaveLength(1);
+  });
+});

@@ -10,6 +10,7 @@ import { checkRegion, documentKind, regionShortName, registryNumber } from './do
 import { draftObservations } from './draft-observations.ts';
 import { IngestError } from './errors.ts';
 import { matchKnown, NO_KNOWN_ENTITIES } from './known.ts';
+import { draftFunds } from './funds.ts';
 import { findMeeting } from './meeting.ts';
 import type { Draft, DraftOptions, DraftSource } from './model.ts';
 import { foldName, slug } from './names.ts';
@@ -190,9 +191,7 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   const drafted = [...reported.map((d) => d.span), ...seed.assignments.flatMap((a) => a.cite.map((c) => ({ first: c.lines[0], last: c.lines[1] })))];
   reviewOutside(lines, (span) => outside(span) && !drafted.some((d) => d.first <= span.last && span.first <= d.last), review);
   draftObservations(lines, seed, short, region, date, options.observations ?? false, review);
-  for (const amount of findAmounts(lines)) {
-    review.push({ lines: amount.lines, text: amount.text, why: `amount read as ${amount.sek} SEK; whose grant or allocation it is, and for which period, needs a reader` });
-  }
+  draftFunds(lines, findAmounts(lines), seed, short, region, review);
 
   seed.organisations.push(...records.organisations.values());
   seed.people.push(...records.people.values());
