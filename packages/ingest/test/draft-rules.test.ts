@@ -49,8 +49,12 @@ describe('naravard ingest draft, notes followed by a letter\'s attachments', () 
     expect(seed.people.map((p: any) => p.name)).not.toContain('Maria Berg');
   });
 
-  it('drafts an approval reported with its body, leaving the body to be linked', () => {
-    expect(seed.decisions.map((d: any) => [d.kind, d.decidedBy, d.meeting, d.cite[0].lines])).toEqual([['approval', null, null, [33, 33]]]);
+  it('drafts an approval and a decision reported with their body, a sentence run over a blank line read whole, leaving the body to be linked', () => {
+    expect(seed.decisions.map((d: any) => [d.kind, d.decidedBy, d.meeting, d.cite[0].lines])).toEqual([
+      ['approval', null, null, [33, 33]],
+      ['decision', null, null, [50, 52]],
+    ]);
+    expect(seed.decisions[1].text).toBe('Hälso- och sjukvårdsnämnden har beslutat att Region Värmland ska delta i överenskommelsen om mobila team.');
     expect(seed.review.find((note: any) => note.lines[0] === 33)?.why).toContain('"Ledningsgruppen för hälso- och sjukvård"');
   });
 

@@ -1,6 +1,6 @@
 import type { ReviewNote } from '@naravard/db';
 import { findDate } from './dates.ts';
-import { type Lines, type Span, sentencesOf } from './text.ts';
+import { joinContinuations, type Lines, type Span, sentencesOf } from './text.ts';
 
 export interface ReportedDecision {
   /** The body named as deciding, as written. */
@@ -35,7 +35,7 @@ const BODY_NOUN = /(nämnd|beredning|styrelse|utskott|fullmäktige|grupp|regerin
  */
 export function readReportedDecisions(lines: Lines, outside: (span: Span) => boolean, review: ReviewNote[]): ReportedDecision[] {
   const found: ReportedDecision[] = [];
-  for (const paragraph of lines.paragraphs()) {
+  for (const paragraph of joinContinuations(lines, lines.paragraphs())) {
     if (!outside(paragraph)) continue;
     for (const sentence of sentencesOf(lines, paragraph)) {
       const text = sentence.text.replace(/^[*_#\s]+/, '');

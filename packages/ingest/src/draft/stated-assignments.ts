@@ -1,5 +1,5 @@
 import type { DraftedAssignment } from './assignments.ts';
-import { type Lines, type Span, sentencesOf } from './text.ts';
+import { joinContinuations, type Lines, type Span, sentencesOf } from './text.ts';
 
 /** "Uppdrag till förvaltningarna", "Uppdrag från Taktisk grupp senior:" as a heading of its own. */
 const HEADING = /^\s*uppdrag\s+(från|till)\s+(\S.{0,60}?)\s*:?\s*$/iu;
@@ -25,7 +25,7 @@ const capitalise = (value: string) => value.charAt(0).toUpperCase() + value.slic
  */
 export function readStatedAssignments(lines: Lines, span: Span = { first: 1, last: lines.count }): StatedAssignment[] {
   const found: StatedAssignment[] = [];
-  const paragraphs = joinContinuations(lines, splitAtHeadings(lines, lines.paragraphs(span)));
+  const paragraphs = joinContinuations(lines, splitAtHeadings(lines, lines.paragraphs(span)), (line) => HEADING.test(line));
   for (const [index, paragraph] of paragraphs.entries()) {
     const heading = HEADING.exec(lines.at(paragraph.first));
     if (heading && !/\satt\s/i.test(heading[2]!)) {
@@ -83,23 +83,6 @@ function splitAtHeadings(lines: Lines, paragraphs: Span[]): Span[] {
     split.push({ first, last: paragraph.last });
   }
   return split;
-}
-
-/**
- * Text taken from PDFs often has a blank line between the lines of one paragraph: a paragraph
- * that opens in lower case after one that does not end a sentence continues it.
- */
-function joinContinuations(lines: Lines, paragraphs: Span[]): Span[] {
-  const joined: Span[] = [];
-  for (const paragraph of paragraphs) {
-    const previous = joined[joined.length - 1];
-    if (previous && /^\s*[a-zåäö]/u.test(lines.at(paragraph.first)) && !/[.!?:]\s*$/.test(lines.at(previous.last)) && !HEADING.test(lines.at(previous.last))) {
-      previous.last = paragraph.last;
-    } else {
-      joined.push({ first: paragraph.first, last: paragraph.last });
-    }
-  }
-  return joined;
 }
 
 const shorten = (value: string) => (value.length > 160 ? `${value.slice(0, 157)}…` : value);
