@@ -64,11 +64,15 @@ describe('naravard ingest draft, notes followed by a letter\'s attachments', () 
       ['Fokusområde Närsjukvård', 'Ledningsgruppen', null, [[37, 39]]],
       [null, 'Ledningsgruppen', null, [[41, 42]]],
       [null, null, null, [[44, 45]]],
+      [null, 'Hälso- och sjukvårdsnämnden', null, [[55, 55]]],
     ]);
+    expect(seed.organisations.map((o: any) => o.name)).not.toContain('Rapporten');
+    expect(seed.assignments[2].title).toBe('Utvecklingsledare och samordnare genomför en kartläggning av remissflöden under hösten');
     expect(seed.organisations.find((o: any) => o.name === 'Fokusområde Närsjukvård').kind).toBe('operational_area');
     expect(seed.assignments[1].title).toBe('Ansvarar för att inventera behovet av samtalsstöd');
     const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
-    expect(why(41)).toContain('"Utvecklingsledare och samordnare" is not among the attendees');
+    expect(why(41)).toContain('"Utvecklingsledare och samordnare" is not read as a person or a body');
+    expect(why(55)).toContain('"Rapporten" is not read as a person or a body');
     expect(why(44)).toContain('"kommunerna" names several bodies');
   });
 });

@@ -1,6 +1,6 @@
 import type { ReviewNote, SeedFile } from '@naravard/db';
 import { readAssignments } from './assignments.ts';
-import { foldName, slug } from './names.ts';
+import { foldName, personNameAt, slug } from './names.ts';
 import { BODY_WORD } from './organisations.ts';
 import type { Records } from './records.ts';
 import { readStatedAssignments, type StatedAssignment } from './stated-assignments.ts';
@@ -61,7 +61,11 @@ export function addOutsideAssignments(context: Context) {
       if (!same.cite.some((c) => c.lines[0] === citation.lines[0])) same.cite.push(citation);
       continue;
     }
-    const assignee = records.assignee(assignment, context.attendees, review);
+    // "Rapporten ska lämnas i maj": a subject that is neither a person's name nor a body's is no assignee.
+    const who = assignment.assignee;
+    const readable = who === null || !('subject' in assignment) || BODY_WORD.test(who) || personNameAt(who) === who;
+    if (!readable) review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `the assignee "${who}" is not read as a person or a body: left empty` });
+    const assignee = readable ? records.assignee(assignment, context.attendees, review) : null;
     const issuedBy = assignment.issuer && BODY_WORD.test(assignment.issuer) ? records.organisation(assignment.issuer, assignment.span) : null;
     let key = `assignment:${short}:${slug(assignment.task).slice(0, 40).replace(/-+$/, '') || `line-${assignment.span.first}`}`;
     while (seed.assignments.some((record) => record.key === key)) key = `${key}-2`;
@@ -69,7 +73,8 @@ export function addOutsideAssignments(context: Context) {
     seed.assignments.push({
       key,
       reference: null,
-      title: assignment.task,
+      // Without its subject the point's words are the task as written.
+      title: readable ? assignment.task : assignment.sentence.replace(/[.,;:]+$/, '').slice(0, 160),
       description: null,
       issuedBy,
       assigneeOrganisation: assignee?.kind === 'organisation' ? assignee.key : null,

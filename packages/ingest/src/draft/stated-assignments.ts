@@ -12,6 +12,8 @@ const ON_BEHALF = /((?:[A-ZÅÄÖ][\wåäöÅÄÖ-]*\s+){0,3}[A-ZÅÄÖ][\wåä�
 export interface StatedAssignment extends DraftedAssignment {
   /** Who gave the assignment, as written, when the text says. */
   issuer: string | null;
+  /** The assignee is the subject of a point in a list: only a person's name or a body's counts. */
+  subject?: true;
 }
 
 const tidy = (value: string) => value.replace(/\s+/g, ' ').replace(BULLET, '').trim().replace(/[.,;:]+$/, '');
@@ -56,6 +58,7 @@ export function readStatedAssignments(lines: Lines, span: Span = { first: 1, las
           dueOn: null,
           span: point,
           sentence: text,
+          subject: true,
         });
       }
       continue;
