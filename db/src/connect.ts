@@ -7,6 +7,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
@@ -75,6 +76,17 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Opens the PostgreSQL client, refusing a malformed connection string without echoing it. */
+function openPostgres(databaseUrl: string, options: postgres.Options<{}>) {
+  checkDatabaseUrl(databaseUrl);
+  try {
+    return postgres(databaseUrl, options);
+  } catch {
+    // The driver's own error (an invalid URL) carries the whole string: leave it out.
+    throw new DatabaseUrlError('is not a valid URL');
+  }
+}
+
 export const DEFAULT_DATA_DIR = '.naravard/data';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
@@ -100,7 +112,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
 
   if (databaseUrl) {
     const client = preparesRepeatedStatements(
-      postgres(databaseUrl, {
+      openPostgres(databaseUrl, {
         max: options.maxConnections ?? 10,
         connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
         // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
@@ -112,7 +124,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     const db = drizzlePostgres(cancellableClient(client), { schema, logger }) as unknown as Database;
     // Health checks on a connection of their own, so a pool busy with long queries does not look
     // like an outage.
-    const health = postgres(databaseUrl, {
+    const health = openPostgres(databaseUrl, {
       max: 1,
       connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
       backoff: () => 0.05,
