@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -188,6 +186,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   }
   let client: PGlite;
   try {
+    // Loaded only for the embedded database: PostgreSQL users and light commands skip its start-up cost.
+    const [{ PGlite }, { pg_trgm }, { unaccent }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+    ]);
     client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
   } catch (error) {
     await unlock();
