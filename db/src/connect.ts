@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
@@ -83,6 +82,20 @@ function openPostgres(databaseUrl: string, options: postgres.Options<{}>) {
     // The driver's own error (an invalid URL) carries the whole string: leave it out.
     throw new DatabaseUrlError('is not a valid URL');
   }
+}
+
+/**
+ * PGlite and its Drizzle driver, loaded only for the embedded database: on PostgreSQL, and in
+ * commands that open no database, their start-up cost is not paid.
+ */
+async function loadEmbedded() {
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+    import('drizzle-orm/pglite'),
+  ]);
+  return { PGlite, pg_trgm, unaccent, drizzle };
 }
 
 export const DEFAULT_DATA_DIR = '.naravard/data';
@@ -185,14 +198,11 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     unlock = await lockDataFolder(dataDir);
   }
   let client: PGlite;
+  let drizzlePglite: typeof import('drizzle-orm/pglite').drizzle;
   try {
-    // Loaded only for the embedded database: PostgreSQL users and light commands skip its start-up cost.
-    const [{ PGlite }, { pg_trgm }, { unaccent }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('@electric-sql/pglite/contrib/unaccent'),
-    ]);
-    client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
+    const embedded = await loadEmbedded();
+    drizzlePglite = embedded.drizzle;
+    client = await embedded.PGlite.create(dataDir, { extensions: { unaccent: embedded.unaccent, pg_trgm: embedded.pg_trgm } });
   } catch (error) {
     await unlock();
     throw error;
