@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
@@ -74,10 +73,10 @@ export interface Connection {
 }
 
 /** Opens the PostgreSQL client, refusing a malformed connection string without echoing it. */
-function openPostgres(databaseUrl: string, options: postgres.Options<{}>) {
+function openPostgres(driver: typeof postgres, databaseUrl: string, options: postgres.Options<{}>) {
   checkDatabaseUrl(databaseUrl);
   try {
-    return postgres(databaseUrl, options);
+    return driver(databaseUrl, options);
   } catch {
     // The driver's own error (an invalid URL) carries the whole string: leave it out.
     throw new DatabaseUrlError('is not a valid URL');
@@ -122,8 +121,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   };
 
   if (databaseUrl) {
+    // The PostgreSQL driver is loaded only for PostgreSQL, as PGlite only for the embedded database.
+    const [{ default: driver }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
     const client = preparesRepeatedStatements(
-      openPostgres(databaseUrl, {
+      openPostgres(driver, databaseUrl, {
         max: options.maxConnections ?? 10,
         connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
         // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
@@ -135,7 +136,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     const db = drizzlePostgres(cancellableClient(client), { schema, logger }) as unknown as Database;
     // Health checks on a connection of their own, so a pool busy with long queries does not look
     // like an outage.
-    const health = openPostgres(databaseUrl, {
+    const health = openPostgres(driver, databaseUrl, {
       max: 1,
       connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
       backoff: () => 0.05,
