@@ -16,3 +16,4 @@ export * from './observation-imports.ts';
 export * from './outage.ts';
 export { checkStatementScope, reusedStatement, type StatementScope } from './statement-scope.ts';
 export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
+export { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
