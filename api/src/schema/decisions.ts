@@ -12,9 +12,9 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  idText, regionIs,
   taggedWith,
-  textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
@@ -99,12 +99,12 @@ builder.node(Decision, {
 const DecisionFilter = builder.inputType('DecisionFilter', {
   description: 'Narrows a list of decisions. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
-    organisation: t.globalID({ description: 'Taken by this body (an Organisation ID).' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    organisation: t.id({ description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).' }),
     meeting: t.globalID({ description: 'Taken at this meeting (a Meeting ID).' }),
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
     decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "care-pathways").' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång").' }),
     text: t.string({ description: 'Words in the title or text, accents and case ignored.' }),
     ...lifecycleFilterFields(t),
   }),
@@ -131,7 +131,7 @@ function decisionConditions(filter: DecisionFilterShape | null | undefined) {
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
     ...dateInRange(d.decidedOn, filter?.decidedOn),
     taggedWith('decision', d.id, filter?.topic),
-    textMatches([d.title, d.text], filter?.text),
+    wordsInVector(d.searchVector, filter?.text),
   ]);
 }
 
@@ -384,7 +384,7 @@ registerExport({
   },
   filter: (values): DecisionFilterShape => ({
     region: values.region ?? null,
-    organisation: values.organisation ?? null,
+    organisation: idText(values.organisation),
     meeting: values.meeting ?? null,
     kind: (values.kind as DecisionFilterShape['kind']) ?? null,
     decidedOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
