@@ -4,6 +4,7 @@ import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from './builder.ts';
 import { BadInputError } from './errors.ts';
+import { ACCEPTS_NAMES } from './limits.ts';
 import { UUID } from './loaders.ts';
 import { globalIdParts } from './scalars.ts';
 
@@ -97,6 +98,9 @@ export function filterId(
   if (!UUID.test(value.id)) throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
   return value.id;
 }
+
+/** Options of an ID filter field that also takes a name (`organisation: "Regionstyrelsen"`), resolved by `resolveFilterNames`. */
+export const takesNames = { extensions: { [ACCEPTS_NAMES]: true } } as const;
 
 /** A decoded global ID as the text a filter field takes (export parameters arrive decoded). */
 export function idText(value: { typename: string; id: string } | null | undefined): string | null {

@@ -12,7 +12,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  idText, regionIs,
+  idText, regionIs, takesNames,
   taggedWith,
   wordsInVector,
 } from '../filters.ts';
@@ -100,7 +100,7 @@ const DecisionFilter = builder.inputType('DecisionFilter', {
   description: 'Narrows a list of decisions. Conditions combine with AND.',
   fields: (t) => ({
     region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
-    organisation: t.id({ description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).' }),
+    organisation: t.id({ ...takesNames, description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).' }),
     meeting: t.globalID({ description: 'Taken at this meeting (a Meeting ID).' }),
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
     decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),

@@ -15,9 +15,10 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  regionIs, takesNames,
   taggedWith,
   textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
@@ -209,12 +210,12 @@ function citationsOf(context: Context, documentId: string, args: CitationListArg
 const DocumentFilter = builder.inputType('DocumentFilter', {
   description: 'Narrows a list of documents. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
     kind: t.field({ type: [DocumentKind], description: 'Any of these kinds.' }),
     issuedOn: t.field({ type: DateRange, description: 'Issued within these dates (documents without a date are left out).' }),
-    issuedBy: t.globalID({ description: 'Issued by this body (an Organisation ID).' }),
+    issuedBy: t.id({ ...takesNames, description: 'Issued by this body: its Organisation ID or name (within `region` when given).' }),
     registryNumber: t.string({ description: 'This registry number (diarienummer), case ignored ("24HSNG673").' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "sip").' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("sip") or its name, English or Swedish ("central kontaktingång").' }),
     text: t.string({ description: 'Words in the title or the full text, accents and case ignored.' }),
     ...lifecycleFilterFields(t),
   }),
@@ -243,7 +244,7 @@ function documentConditions(filter: DocumentFilterShape | null | undefined) {
     referenceIs(d.issuedById, filter?.issuedBy, 'Organisation', 'issuedBy'),
     registryNumber ? sql`upper(${d.registryNumber}) = upper(${registryNumber})` : undefined,
     taggedWith('document', d.id, filter?.topic),
-    textMatches([d.title, d.text], filter?.text),
+    wordsInVector(d.searchVector, filter?.text),
   ]);
 }
 

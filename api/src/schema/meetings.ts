@@ -12,7 +12,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  idText, regionIs, takesNames,
   taggedWith,
   textMatches,
 } from '../filters.ts';
@@ -203,11 +203,11 @@ builder.node(AgendaItem, {
 const MeetingFilter = builder.inputType('MeetingFilter', {
   description: 'Narrows a list of meetings. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
-    organisation: t.globalID({ description: 'The body that met (an Organisation ID).' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    organisation: t.id({ ...takesNames, description: 'The body that met: its Organisation ID or its name (within `region` when given).' }),
     kind: t.field({ type: [MeetingKind], description: 'Any of these kinds.' }),
     heldOn: t.field({ type: DateRange, description: 'Held within these dates.' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "central-contact-entry").' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång").' }),
     text: t.string({ description: 'Words in the title or place, accents and case ignored.' }),
     ...lifecycleFilterFields(t),
   }),
@@ -742,7 +742,7 @@ registerExport({
   },
   filter: (values): MeetingFilterShape => ({
     region: values.region ?? null,
-    organisation: values.organisation ?? null,
+    organisation: idText(values.organisation),
     kind: (values.kind as MeetingFilterShape['kind']) ?? null,
     heldOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,

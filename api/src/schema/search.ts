@@ -7,7 +7,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { regionIs } from '../filters.ts';
+import { regionCodeOf, regionIs } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { selectedFields } from '../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
@@ -591,18 +591,19 @@ builder.queryFields((t) => ({
         }),
         types: t.arg({ type: [SearchableType], description: 'Only these kinds of records (all when left out).' }),
         region: t.arg.string({
-          description: 'Only records of this region, by SCB county code ("07"): agenda items by their meeting, recommendations by their audit.',
+          description:
+            'Only records of this region: SCB county code ("07") or name ("Kronoberg", "Region Örebro län"); agenda items by their meeting, recommendations by their audit.',
         }),
         from: t.arg({ type: 'Date', description: 'Only records dated on or after this day (see `SearchHit.date`).' }),
         to: t.arg({ type: 'Date', description: 'Only records dated on or before this day (see `SearchHit.date`).' }),
       },
-      resolve: (_root, args, context, info) =>
+      resolve: async (_root, args, context, info) =>
         search(
           context,
           {
             query: args.query,
             types: args.types as SearchableTypeValue[] | null | undefined,
-            region: args.region,
+            region: await regionCodeOf(context, args.region, 'region'),
             from: args.from,
             to: args.to,
           },

@@ -157,15 +157,15 @@ export type AssignmentFilter = {
   dueOn?: DateRange | null | undefined;
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Given by this body (an Organisation ID). */
+  /** Given by this body: its Organisation ID or its name ("Regionstyrelsen"; within `region` when given). */
   issuedBy?: string | null | undefined;
-  /** SCB county code of the region ("18"). */
+  /** The region: SCB county code ("18") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** With any of these latest statuses. */
   status?: Array<AssignmentStatus> | null | undefined;
   /** Words in the reference, title or description, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "governance"). */
+  /** Tagged with this topic: its slug ("governance") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -246,19 +246,19 @@ export type AssignmentStatus =
 
 /** Narrows a list of audits. Conditions combine with AND. */
 export type AuditFilter = {
-  /** Addressed to this body (an Organisation ID). */
+  /** Addressed to this body: its Organisation ID or name (within `region` when given). */
   audited?: string | null | undefined;
-  /** Audited by these auditors (an Organisation ID). */
+  /** Audited by these auditors: their Organisation ID or name. */
   auditor?: string | null | undefined;
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** SCB county code of the audited region ("07"). */
+  /** The audited region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** Reported within these dates. */
   reportedOn?: DateRange | null | undefined;
   /** Words in the title or summary, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "follow-up-and-indicators"). */
+  /** Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -572,13 +572,13 @@ export type DecisionFilter = {
   kind?: Array<DecisionKind> | null | undefined;
   /** Taken at this meeting (a Meeting ID). */
   meeting?: string | null | undefined;
-  /** Taken by this body (an Organisation ID). */
+  /** Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given). */
   organisation?: string | null | undefined;
-  /** SCB county code of the region ("07"). */
+  /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** Words in the title or text, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "care-pathways"). */
+  /** Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -670,19 +670,19 @@ export type DimensionInput = {
 export type DocumentFilter = {
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Issued by this body (an Organisation ID). */
+  /** Issued by this body: its Organisation ID or name (within `region` when given). */
   issuedBy?: string | null | undefined;
   /** Issued within these dates (documents without a date are left out). */
   issuedOn?: DateRange | null | undefined;
   /** Any of these kinds. */
   kind?: Array<DocumentKind> | null | undefined;
-  /** SCB county code of the region ("07"). */
+  /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** This registry number (diarienummer), case ignored ("24HSNG673"). */
   registryNumber?: string | null | undefined;
   /** Words in the title or the full text, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "sip"). */
+  /** Tagged with this topic: its slug ("sip") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -801,9 +801,9 @@ export type GrantFilter = {
   periodTo?: string | null | undefined;
   /** Under this programme (a GrantProgramme ID). */
   programme?: string | null | undefined;
-  /** Granted to this organisation (an Organisation ID). */
+  /** Granted to this organisation: its Organisation ID or name. */
   recipientOrganisation?: string | null | undefined;
-  /** SCB county code of the recipient region ("07"). */
+  /** The recipient region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** Any of these statuses. */
   status?: Array<GrantStatus> | null | undefined;
@@ -850,7 +850,7 @@ export type GrantProgrammeFilter = {
   includeDeleted?: boolean | null | undefined;
   /** Words in the name, legal basis or description, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "state-grants"). */
+  /** Tagged with this topic: its slug ("state-grants") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -917,7 +917,7 @@ export type IndicatorFilter = {
   includeDeleted?: boolean | null | undefined;
   /** Words in the code, name or description, accents and case ignored ("SIP", "vardgaranti"). */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "follow-up-and-indicators"). */
+  /** Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -931,13 +931,13 @@ export type IndicatorObservationFilter = {
   grain?: PeriodGrain | null | undefined;
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Observations of this organisation (an Organisation ID), e.g. a health centre. */
+  /** Observations of this organisation (its Organisation ID or name), e.g. a health centre. */
   organisation?: string | null | undefined;
   /** Periods starting on or after the start of this period ("2018-05" from 1 May 2018; "2018" from 1 January 2018). */
   periodFrom?: string | null | undefined;
   /** Periods starting before the end of this period: "2018" includes every month and quarter of 2018, "2018-Q2" includes April to June. Periods are compared by their first day. */
   periodTo?: string | null | undefined;
-  /** Observations of this region, by SCB county code ("13" is Halland). */
+  /** Observations of this region: SCB county code ("13") or name ("Halland"). */
   region?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -996,13 +996,13 @@ export type MeetingFilter = {
   includeDeleted?: boolean | null | undefined;
   /** Any of these kinds. */
   kind?: Array<MeetingKind> | null | undefined;
-  /** The body that met (an Organisation ID). */
+  /** The body that met: its Organisation ID or its name (within `region` when given). */
   organisation?: string | null | undefined;
-  /** SCB county code of the region ("07"). */
+  /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** Words in the title or place, accents and case ignored. */
   text?: string | null | undefined;
-  /** Tagged with this topic (its slug, e.g. "central-contact-entry"). */
+  /** Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -1072,13 +1072,13 @@ export type ObservationFilter = {
   includeDeleted?: boolean | null | undefined;
   /** Observations of any of these indicators, by code ("SIP_MEETINGS"). */
   indicator?: Array<string> | null | undefined;
-  /** Observations of this organisation (an Organisation ID), e.g. a health centre. */
+  /** Observations of this organisation (its Organisation ID or name), e.g. a health centre. */
   organisation?: string | null | undefined;
   /** Periods starting on or after the start of this period ("2018-05" from 1 May 2018; "2018" from 1 January 2018). */
   periodFrom?: string | null | undefined;
   /** Periods starting before the end of this period: "2018" includes every month and quarter of 2018, "2018-Q2" includes April to June. Periods are compared by their first day. */
   periodTo?: string | null | undefined;
-  /** Observations of this region, by SCB county code ("13" is Halland). */
+  /** Observations of this region: SCB county code ("13") or name ("Halland"). */
   region?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -1128,9 +1128,9 @@ export type OrganisationFilter = {
   kind?: Array<OrganisationKind> | null | undefined;
   /** Only public or only private bodies. */
   ownership?: Ownership | null | undefined;
-  /** Directly under this body (an Organisation ID). */
+  /** Directly under this body: its Organisation ID or name (within `region` when given). */
   parent?: string | null | undefined;
-  /** SCB county code of the region ("07"). */
+  /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
   /** Words in the name or any alias, accents and case ignored ("halso- och sjukvardsnamnden"). */
   text?: string | null | undefined;
@@ -1241,7 +1241,7 @@ export type PeriodGrain =
 export type PersonFilter = {
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Members of this body (an Organisation ID), by their memberships. */
+  /** Members of this body (its Organisation ID or name), by their memberships. */
   organisation?: string | null | undefined;
   /** Words in the name or any other spelling of it, accents and case ignored. */
   text?: string | null | undefined;
