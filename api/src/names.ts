@@ -190,7 +190,7 @@ export async function organisationIdOf(
   const parts = globalIdParts(text);
   if (parts) {
     if (parts.typename !== 'Organisation') {
-      throw new BadInputError(`"${argument}" must be an ID of type Organisation (or a name), got an ID of type ${parts.typename}`, argument);
+      throw new BadInputError(`"${argument}" must be an ID of type Organisation, got an ID of type ${parts.typename} (or give the organisation's name)`, argument);
     }
     if (!UUID.test(parts.id)) throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
     return text;

@@ -25,7 +25,7 @@ import { parseInput, rules, stripUndefined, type Writer, write } from '../writes
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
 import {
-  Assignment,
+  Assignment, Searchable,
   AssignmentReport,
   type AssignmentReportRow,
   type AssignmentRow,
@@ -79,7 +79,7 @@ const issuedOnDescOrder: OrderKey[] = [
 const referenceOrderBy = [...referenceOrder.map((key) => sql`${key.column} asc`), asc(a.id)];
 
 builder.node(Assignment, {
-  ...taggedEntityNode<AssignmentRow>(tables.assignments),
+  ...taggedEntityNode<AssignmentRow>(tables.assignments, [Searchable]),
   description:
     'An assignment (uppdrag) given by a body to a body or a person, from a decision or a plan (verksamhetsplan), followed by status reports (återrapportering).',
   fields: (t) => ({

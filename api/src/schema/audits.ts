@@ -32,7 +32,7 @@ import {
   type OrganisationRow,
   Person,
   type PersonRow,
-  Recommendation,
+  Recommendation, Searchable,
   RecommendationResponse,
   type RecommendationResponseRow,
   type RecommendationRow,
@@ -110,7 +110,7 @@ builder.node(Audit, {
 });
 
 builder.node(Recommendation, {
-  ...taggedEntityNode<RecommendationRow>(tables.recommendations),
+  ...taggedEntityNode<RecommendationRow>(tables.recommendations, [Searchable]),
   description: 'One numbered recommendation (rekommendation) of an audit.',
   fields: (t) => ({
     audit: t.field({

@@ -26,7 +26,7 @@ import { CitationInput } from './provenance.ts';
 import {
   AgendaItem,
   type AgendaItemRow,
-  Decision,
+  Decision, headingOf, Searchable,
   type DecisionRow,
   Meeting,
   type MeetingRow,
@@ -56,12 +56,12 @@ function decidedOnOrder(direction: 'asc' | 'desc'): OrderKey[] {
 }
 
 builder.node(Decision, {
-  ...taggedEntityNode<DecisionRow>(tables.decisions),
+  ...taggedEntityNode<DecisionRow>(tables.decisions, [Searchable]),
   description:
     'A decision (beslut), a decision on direction (inriktningsbeslut), a delegation or an approval (godkännande): taken at an agenda item of a meeting, or known only from a report.',
   fields: (t) => ({
     kind: t.expose('kind', { type: DecisionKind, description: 'What kind of decision it is.' }),
-    title: t.exposeString('title', { nullable: true, description: 'A short heading for the decision.' }),
+    title: t.string({ description: 'A short heading: the recorded one, else the first sentence of the text (at most 100 characters).', resolve: (decision) => decision.title ?? headingOf(decision.text) }),
     text: t.exposeString('text', { description: 'What was decided, as the records word it.' }),
     decidedOn: t.expose('decidedOn', {
       type: 'Date',

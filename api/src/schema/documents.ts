@@ -29,7 +29,7 @@ import { Timestamped } from './bookkeeping.ts';
 import { ENTITIES, entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput, Tagged } from './provenance.ts';
-import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow } from './refs.ts';
+import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';
 
 /** How many lines a text has, split at line feeds as the citations' 1-based line numbers are (a final line feed ends the last line). */
 function lineCountOf(text: string): number {
@@ -61,7 +61,7 @@ builder.node(Document, {
   ...taggedEntityNode<DocumentRow>(tables.documents),
   // A document is the source, not a fact drawn from one: its `citations` are the passages of it
   // that other records quote, so it does not implement `Cited`.
-  interfaces: [Timestamped, Tagged],
+  interfaces: [Timestamped, Tagged, Searchable],
   description:
     'A source record (allmän handling): minutes, an information letter, an audit response, a report, with its full text. Every citation quotes one.',
   fields: (t) => ({

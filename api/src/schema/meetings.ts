@@ -26,7 +26,7 @@ import { DecisionKind as DecisionKindInput } from './decisions.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
 import {
-  AgendaItem,
+  AgendaItem, Searchable,
   type AgendaItemRow,
   Decision,
   type DecisionRow,
@@ -180,7 +180,7 @@ builder.node(Participant, {
 });
 
 builder.node(AgendaItem, {
-  ...taggedEntityNode<AgendaItemRow>(tables.agendaItems),
+  ...taggedEntityNode<AgendaItemRow>(tables.agendaItems, [Searchable]),
   description: 'A numbered item (punkt, §) of a meeting: what was reported, discussed and decided.',
   fields: (t) => ({
     ordinal: t.exposeInt('ordinal', { description: 'The item number on the agenda.' }),
