@@ -146,3 +146,22 @@ describe('an organisation by ID or name', () => {
     expect(server.database.statements).toHaveLength(5);
   });
 });
+
+describe('the examples the README and GraphiQL show', () => {
+  it('run as written and find records', async () => {
+    const readme = (await import('node:fs')).readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /Filters take what people type[\s\S]*?```graphql\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const result = await data(example!);
+    expect(result.decisions.totalCount).toBeGreaterThan(0);
+    expect(result.meetings.totalCount).toBeGreaterThan(0);
+    expect(result.search.edges.length).toBeGreaterThan(0);
+    const explorer = (await import('node:fs')).readFileSync(new URL('../../packages/explorer/src/main.tsx', import.meta.url), 'utf8');
+    const defaultQuery = /const DEFAULT_QUERY = `([\s\S]*?)`;/.exec(explorer)?.[1];
+    expect(defaultQuery).toBeDefined();
+    const shown = await data(defaultQuery!);
+    expect(shown.region.meetings.totalCount).toBeGreaterThan(0);
+    expect(shown.decisions.edges.length).toBeGreaterThan(0);
+    for (const { node } of shown.decisions.edges) expect(node.citation).toMatch(/Region Örebro län/);
+  });
+});
