@@ -1,5 +1,5 @@
 import { tables } from '@naravard/db';
-import { isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { globalId } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -62,19 +62,61 @@ describe('the Searchable interface', () => {
   });
 
   it("a decision recorded without a heading is titled by its text's first sentence", async () => {
-    const untitled = await server.database.db.select().from(tables.decisions).where(isNull(tables.decisions.title)).limit(3);
-    expect(untitled.length).toBeGreaterThan(0);
-    for (const row of untitled) {
-      const result = await data(`query ($id: ID!) { node(id: $id) { ... on Decision { title text snippet citation } } }`, {
-        id: globalId('Decision', row.id),
-      });
-      const decision = result.node;
-      const text = row.text.replace(/\s+/g, ' ').trim();
-      expect(decision.title.length).toBeGreaterThan(0);
-      expect(decision.title.length).toBeLessThanOrEqual(102);
-      expect(text.startsWith(decision.title.replace(/ …$/, ''))).toBe(true);
-      expect(text.startsWith(decision.snippet.replace(/ …$/, ''))).toBe(true);
-      expect(decision.citation).toMatch(/^Decision, /);
-    }
+    const { db } = server.database;
+    const [region] = await db.select().from(tables.regions).where(eq(tables.regions.code, '18'));
+    const [short, long] = await db
+      .insert(tables.decisions)
+      .values([
+        { kind: 'decision' as const, regionId: region!.id, decidedOn: '2024-02-01', text: 'Nämnden beslutar att anta handlingsplanen. Planen följs upp i augusti.' },
+        {
+          kind: 'decision' as const,
+          regionId: region!.id,
+          text: 'Nämnden beslutar att ge förvaltningen i uppdrag att utreda hur den centrala kontaktingången kan samordnas med vårdcentralernas egna telefonlinjer och digitala kanaler under hela året',
+        },
+      ])
+      .returning();
+    const result = await data(
+      `query ($short: ID!, $long: ID!) {
+        short: node(id: $short) { ... on Decision { title snippet citation } }
+        long: node(id: $long) { ... on Decision { title citation } }
+      }`,
+      { short: globalId('Decision', short!.id), long: globalId('Decision', long!.id) },
+    );
+    expect(result.short).toEqual({
+      title: 'Nämnden beslutar att anta handlingsplanen',
+      snippet: 'Nämnden beslutar att anta handlingsplanen. Planen följs upp i augusti.',
+      citation: 'Decision, Region Örebro län, 2024-02-01',
+    });
+    expect(result.long.title).toBe('Nämnden beslutar att ge förvaltningen i uppdrag att utreda hur den centrala kontaktingången kan …');
+    expect(result.long.citation).toBe('Decision, Region Örebro län, undated');
+  });
+});
+
+describe('search covers assignment status reports', () => {
+  it('"fast läkarkontakt" finds Örebro assignment Nr 5 by what its status reports say', async () => {
+    const result = await data(`{
+      search(query: "fast läkarkontakt", types: [ASSIGNMENT], region: "Örebro", first: 50) {
+        edges { node { approximate snippet record { ... on Assignment { reference title description reports { text } } } } }
+      }
+    }`);
+    const hits = result.search.edges.map((edge: any) => edge.node);
+    const nr5 = hits.find((hit: any) => hit.record.reference === 'Nr 5');
+    expect(nr5).toBeDefined();
+    expect(nr5.approximate).toBe(false);
+    // The words are in its reports, not in its own title or description.
+    expect(`${nr5.record.title} ${nr5.record.description ?? ''}`).not.toMatch(/fast läkarkontakt/i);
+    expect(nr5.record.reports.some((report: any) => /fast läkarkontakt/i.test(report.text))).toBe(true);
+    expect(nr5.snippet).toMatch(/«fast» «läkarkontakt»/i);
+  });
+
+  it('a deleted status report no longer finds its assignment', async () => {
+    const { db } = server.database;
+    const [assignment] = await db.insert(tables.assignments).values({ title: 'Uppdrag utan egna sökord', regionId: (await db.select().from(tables.regions).limit(1))[0]!.id }).returning();
+    const [report] = await db.insert(tables.assignmentReports).values({ assignmentId: assignment!.id, text: 'Arbetet med zebrakontinuitet pågår.' }).returning();
+    const found = await data(`{ search(query: "zebrakontinuitet", types: [ASSIGNMENT]) { totalCount edges { node { record { ... on Assignment { title } } } } } }`);
+    expect(found.search.edges.map((edge: any) => edge.node.record.title)).toEqual(['Uppdrag utan egna sökord']);
+    await db.update(tables.assignmentReports).set({ deletedAt: new Date() }).where(eq(tables.assignmentReports.id, report!.id));
+    const gone = await data(`{ search(query: "zebrakontinuitet", types: [ASSIGNMENT]) { totalCount } }`);
+    expect(gone.search.totalCount).toBe(0);
   });
 });

@@ -25,7 +25,8 @@ import {
 } from './refs.ts';
 
 /**
- * Full-text search across documents, agenda items, decisions, assignments and recommendations.
+ * Full-text search across documents, agenda items, decisions, assignments (with their status
+ * reports) and recommendations.
  *
  * Two ways to match, in one statement:
  * - exact: Swedish stemming over the generated `search_vector` columns (accents folded by
@@ -51,7 +52,7 @@ const SearchableType = databaseEnum('SearchableType', 'The kinds of records `sea
   document: 'Source documents (allmänna handlingar): minutes, letters, reports, audit responses; title and full text.',
   agenda_item: 'Agenda items (punkter) of meetings: heading and what was reported and discussed.',
   decision: 'Decisions (beslut): heading and wording.',
-  assignment: 'Assignments (uppdrag): reference, title and description.',
+  assignment: 'Assignments (uppdrag): reference, title and description, and the text of their status reports (återrapporteringar).',
   recommendation: 'Recommendations (rekommendationer) of audits.',
 });
 
@@ -109,6 +110,11 @@ interface Source {
   id: PgColumn;
   deletedAt: PgColumn;
   vector: PgColumn;
+  /**
+   * Rows matched by the words themselves, beyond their own vector (an assignment by its status
+   * reports), as an `id in (…)` over full-text indexes; absent for types matched by their vector alone.
+   */
+  alsoMatchedBy?: (tsquery: SQL) => SQL;
   /** Exactly the trigram index expression of the migration, so the index is used. */
   trigramText: SQL;
   /** The text the snippet is taken from: the columns of the search vector. */
@@ -126,6 +132,7 @@ const x = tables.decisions;
 const s = tables.assignments;
 const r = tables.recommendations;
 const au = tables.audits;
+const ar = tables.assignmentReports;
 
 const SOURCES: Record<SearchableTypeValue, Source> = {
   document: {
@@ -173,7 +180,11 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     deletedAt: s.deletedAt,
     vector: s.searchVector,
     trigramText: sql`naravard_unaccent(lower(${s.title} || ' ' || coalesce(${s.description}, '')))`,
-    text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '')`,
+    // Found by its own words or by those of its live status reports (each report's vector, through its index).
+    alsoMatchedBy: (tsquery) =>
+      sql`${s.id} in (select own_match.id from ${s} as own_match where own_match.search_vector @@ ${tsquery}
+        union all select ${ar.assignmentId} from ${ar} where ${ar.searchVector} @@ ${tsquery} and ${ar.deletedAt} is null)`,
+    text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '') || coalesce((select ' ' || string_agg(coalesce(${ar.source} || ': ', '') || ${ar.text}, ' ' order by ${ar.reportedOn}, ${ar.id}) from ${ar} where ${ar.assignmentId} = ${s.id} and ${ar.deletedAt} is null), '')`,
     regionId: s.regionId,
     date: sql`coalesce(${s.issuedOn}, ${s.dueOn})`,
     table: s,
@@ -238,13 +249,18 @@ function queryExpressions(query: string) {
   };
 }
 
+/** Whether a row of the type has the query's words (stemmed): in its own vector, or where `alsoMatchedBy` looks. */
+function exactMatch(source: Source, tsquery: SQL): SQL {
+  return source.alsoMatchedBy ? sql`(${source.alsoMatchedBy(tsquery)})` : sql`${source.vector} @@ ${tsquery}`;
+}
+
 /** Whether a row of the type matches the query: its words (stemmed), or approximately. */
 function matchCondition(source: Source, query: string): SQL {
   const { tsquery, searchable, fuzzy, excluded } = queryExpressions(query);
   const approximate = excluded
     ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
     : sql`${fuzzy} <% ${source.trigramText}`;
-  return sql`${searchable} and (${source.vector} @@ ${tsquery} or ${approximate})`;
+  return sql`${searchable} and (${exactMatch(source, tsquery)} or ${approximate})`;
 }
 
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
@@ -280,13 +296,13 @@ function hitsUnion(parameters: SearchParameters, exactOnly = false): SQL {
         ? sql`select type, id, region_id, date, 1 + ts_rank_cd(vector, ${tsquery}, 1 | 32)::float8 as rank, true as exact
         from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
           ${source.date} as date, ${source.vector} as vector
-          from ${source.from} where ${searchable} and ${source.vector} @@ ${tsquery} and ${filterConditions(source, parameters)}
+          from ${source.from} where ${searchable} and ${exactMatch(source, tsquery)} and ${filterConditions(source, parameters)}
           limit ${sql.raw(String(RANKED_PER_TYPE))}) as candidates`
         : sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
         ${source.date} as date,
-        case when ${source.vector} @@ ${tsquery} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
+        case when ${exactMatch(source, tsquery)} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
           else word_similarity(${fuzzy}, ${source.trigramText})::float8 / 2 end as rank,
-        ${source.vector} @@ ${tsquery} as exact
+        ${exactMatch(source, tsquery)} as exact
         from ${source.from} where ${matchConditions(source, parameters)}`,
     ),
     sql` union all `,

@@ -1387,7 +1387,7 @@ export type RegionPatch = {
 export type SearchableType =
   /** Agenda items (punkter) of meetings: heading and what was reported and discussed. */
   | 'AGENDA_ITEM'
-  /** Assignments (uppdrag): reference, title and description. */
+  /** Assignments (uppdrag): reference, title and description, and the text of their status reports (återrapporteringar). */
   | 'ASSIGNMENT'
   /** Decisions (beslut): heading and wording. */
   | 'DECISION'
