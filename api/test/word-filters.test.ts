@@ -1,4 +1,7 @@
+import { selectRows, tables } from '@naravard/db';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wordsInVector } from '../src/filters.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 /** Text filters match words the way `search` does: stemmed, accent-folded, whole words. */
@@ -66,5 +69,28 @@ describe('text filters', () => {
     expect(result.whole.edges.length).toBeGreaterThan(0);
     for (const { node } of result.whole.edges) expect(node.name.toLowerCase()).toMatch(/nämnd/);
     expect(result.part.totalCount).toBe(0);
+  });
+
+  it('is answered from the full-text index on a table with many rows', async () => {
+    const { db } = server.database;
+    await db.execute(sql`insert into decisions (kind, text, region_id)
+      select 'decision', 'Beslut nummer ' || n || ' om vårdcentralernas bemanning och uppföljning', (select id from regions where code = '07')
+      from generate_series(1, 20000) as n`);
+    await db.execute(sql`analyze decisions`);
+    const d = tables.decisions;
+    const explain = async (condition: unknown) => {
+      const rows = await selectRows<Record<string, string>>(
+        db,
+        sql`explain select ${d.id} from ${d} where ${condition} and ${d.deletedAt} is null order by ${d.decidedOn} desc nulls last, ${d.id} limit 21`,
+      );
+      return rows.map((row) => Object.values(row)[0]).join('\n');
+    };
+    const plan = await explain(wordsInVector(d.searchVector, 'handlingsplan patientsäkerhet'));
+    expect(plan).toContain('decisions_search_idx');
+    expect(plan).not.toMatch(/Seq Scan on decisions/);
+    // Through the API, the rare words are still found among the 20,000 added rows.
+    const result = await data(`{ decisions(first: 100, filter: { text: "handlingsplan patientsäkerhet" }) { totalCount } }`);
+    expect(result.decisions.totalCount).toBeGreaterThan(0);
+    expect(result.decisions.totalCount).toBeLessThan(10);
   });
 });

@@ -111,8 +111,9 @@ interface Source {
   deletedAt: PgColumn;
   vector: PgColumn;
   /**
-   * Rows matched by the words themselves, beyond their own vector (an assignment by its status
-   * reports), as an `id in (…)` over full-text indexes; absent for types matched by their vector alone.
+   * The IDs of rows that have the words elsewhere (an assignment in its status reports), through
+   * full-text indexes; absent for types matched by their own vector alone. A type with it is
+   * matched by `id in (<own matches> union all <these>)`, each part answered from an index.
    */
   alsoMatchedBy?: (tsquery: SQL) => SQL;
   /** Exactly the trigram index expression of the migration, so the index is used. */
@@ -181,9 +182,7 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     vector: s.searchVector,
     trigramText: sql`naravard_unaccent(lower(${s.title} || ' ' || coalesce(${s.description}, '')))`,
     // Found by its own words or by those of its live status reports (each report's vector, through its index).
-    alsoMatchedBy: (tsquery) =>
-      sql`${s.id} in (select own_match.id from ${s} as own_match where own_match.search_vector @@ ${tsquery}
-        union all select ${ar.assignmentId} from ${ar} where ${ar.searchVector} @@ ${tsquery} and ${ar.deletedAt} is null)`,
+    alsoMatchedBy: (tsquery) => sql`select ${ar.assignmentId} from ${ar} where ${ar.searchVector} @@ ${tsquery} and ${ar.deletedAt} is null`,
     text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '') || coalesce((select ' ' || string_agg(coalesce(${ar.source} || ': ', '') || ${ar.text}, ' ' order by ${ar.reportedOn}, ${ar.id}) from ${ar} where ${ar.assignmentId} = ${s.id} and ${ar.deletedAt} is null), '')`,
     regionId: s.regionId,
     date: sql`coalesce(${s.issuedOn}, ${s.dueOn})`,
@@ -251,7 +250,16 @@ function queryExpressions(query: string) {
 
 /** Whether a row of the type has the query's words (stemmed): in its own vector, or where `alsoMatchedBy` looks. */
 function exactMatch(source: Source, tsquery: SQL): SQL {
-  return source.alsoMatchedBy ? sql`(${source.alsoMatchedBy(tsquery)})` : sql`${source.vector} @@ ${tsquery}`;
+  const own = sql`${source.vector} @@ ${tsquery}`;
+  return source.alsoMatchedBy ? sql`${source.id} in (${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)})` : own;
+}
+
+/**
+ * The IDs of the type's rows meeting a condition on their own columns, in a subquery over the same
+ * table: its unaliased name hides the outer row's, so the condition's columns are the subquery's.
+ */
+function ownIds(source: Source, condition: SQL): SQL {
+  return sql`select ${source.id} from ${source.table} where ${condition}`;
 }
 
 /** Whether a row of the type matches the query: its words (stemmed), or approximately. */
@@ -260,7 +268,9 @@ function matchCondition(source: Source, query: string): SQL {
   const approximate = excluded
     ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
     : sql`${fuzzy} <% ${source.trigramText}`;
-  return sql`${searchable} and (${exactMatch(source, tsquery)} or ${approximate})`;
+  const own = sql`(${source.vector} @@ ${tsquery} or ${approximate})`;
+  if (source.alsoMatchedBy) return sql`${searchable} and ${source.id} in (${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)})`;
+  return sql`${searchable} and ${own}`;
 }
 
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
