@@ -76,7 +76,7 @@ describe('text filters', () => {
     await db.execute(sql`insert into decisions (kind, text, region_id)
       select 'decision', 'Beslut nummer ' || n || ' om vårdcentralernas bemanning och uppföljning', (select id from regions where code = '07')
       from generate_series(1, 20000) as n`);
-    await db.execute(sql`analyze decisions`);
+    await db.execute(sql`vacuum analyze decisions`);
     const d = tables.decisions;
     const explain = async (condition: unknown) => {
       const rows = await selectRows<Record<string, string>>(
