@@ -180,7 +180,7 @@ const AssignmentFilter = builder.inputType('AssignmentFilter', {
     assignee: t.globalID({ description: 'Given to this body or person (an Organisation ID or a Person ID).' }),
     status: t.field({ type: [AssignmentStatus], description: 'With any of these latest statuses.' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("governance") or its name, English or Swedish ("central kontaktingång").' }),
-    text: t.string({ description: 'Words in the reference, title or description, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the reference, title or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     dueOn: t.field({ type: DateRange, description: 'Due within these dates (assignments without a deadline never match).' }),
     ...lifecycleFilterFields(t),
   }),

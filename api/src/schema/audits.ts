@@ -223,7 +223,7 @@ const AuditFilter = builder.inputType('AuditFilter', {
     audited: t.id({ ...takesNames, description: 'Addressed to this body: its Organisation ID or name (within `region` when given).' }),
     reportedOn: t.field({ type: DateRange, description: 'Reported within these dates.' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång").' }),
-    text: t.string({ description: 'Words in the title or summary, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the title or summary, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

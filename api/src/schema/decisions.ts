@@ -105,7 +105,7 @@ const DecisionFilter = builder.inputType('DecisionFilter', {
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
     decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång").' }),
-    text: t.string({ description: 'Words in the title or text, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the title or text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

@@ -148,7 +148,7 @@ const CitationFilter = builder.inputType('CitationFilter', {
     subjectTypes: t.stringList({
       description: 'Only citations supporting records of these types (GraphQL type names: "Decision", "Grant").',
     }),
-    text: t.string({ description: 'Words in the quote, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the quote, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -216,7 +216,7 @@ const DocumentFilter = builder.inputType('DocumentFilter', {
     issuedBy: t.id({ ...takesNames, description: 'Issued by this body: its Organisation ID or name (within `region` when given).' }),
     registryNumber: t.string({ description: 'This registry number (diarienummer), case ignored ("24HSNG673").' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("sip") or its name, English or Swedish ("central kontaktingång").' }),
-    text: t.string({ description: 'Words in the title or the full text, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the title or the full text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

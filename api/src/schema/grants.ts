@@ -268,7 +268,7 @@ builder.node(Allocation, {
 const GrantProgrammeFilter = builder.inputType('GrantProgrammeFilter', {
   description: 'Narrows a list of grant programmes. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the name, legal basis or description, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the name, legal basis or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("state-grants") or its name, English or Swedish ("central kontaktingång").' }),
     ...lifecycleFilterFields(t),
   }),

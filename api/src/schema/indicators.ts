@@ -557,7 +557,7 @@ builder.node(Observation, {
 const IndicatorFilter = builder.inputType('IndicatorFilter', {
   description: 'Narrows a list of indicators. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the code, name or description, accents and case ignored ("SIP", "vardgaranti").' }),
+    text: t.string({ description: 'Words in the code, name or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("SIP", "vardgaranti").' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång").' }),
     direction: t.field({ type: [IndicatorDirection], description: 'Any of these directions.' }),
     ...lifecycleFilterFields(t),

@@ -208,7 +208,7 @@ const MeetingFilter = builder.inputType('MeetingFilter', {
     kind: t.field({ type: [MeetingKind], description: 'Any of these kinds.' }),
     heldOn: t.field({ type: DateRange, description: 'Held within these dates.' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång").' }),
-    text: t.string({ description: 'Words in the title or place, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the title or place, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

@@ -166,7 +166,7 @@ const OrganisationFilter = builder.inputType('OrganisationFilter', {
     kind: t.field({ type: [OrganisationKind], description: 'Any of these kinds.' }),
     ownership: t.field({ type: Ownership, description: 'Only public or only private bodies.' }),
     parent: t.id({ ...takesNames, description: 'Directly under this body: its Organisation ID or name (within `region` when given).' }),
-    text: t.string({ description: 'Words in the name or any alias, accents and case ignored ("halso- och sjukvardsnamnden").' }),
+    text: t.string({ description: 'Words in the name or any alias, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("halso- och sjukvardsnamnden").' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -212,7 +212,7 @@ const organisationListArgs = builder.args((t) => ({
 const PersonFilter = builder.inputType('PersonFilter', {
   description: 'Narrows a list of people. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the name or any other spelling of it, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the name or any other spelling of it, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     organisation: t.id({ ...takesNames, description: 'Members of this body (its Organisation ID or name), by their memberships.' }),
     ...lifecycleFilterFields(t),
   }),

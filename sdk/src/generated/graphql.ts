@@ -163,7 +163,7 @@ export type AssignmentFilter = {
   region?: string | null | undefined;
   /** With any of these latest statuses. */
   status?: Array<AssignmentStatus> | null | undefined;
-  /** Words in the reference, title or description, accents and case ignored. */
+  /** Words in the reference, title or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("governance") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -256,7 +256,7 @@ export type AuditFilter = {
   region?: string | null | undefined;
   /** Reported within these dates. */
   reportedOn?: DateRange | null | undefined;
-  /** Words in the title or summary, accents and case ignored. */
+  /** Words in the title or summary, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -576,7 +576,7 @@ export type DecisionFilter = {
   organisation?: string | null | undefined;
   /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
-  /** Words in the title or text, accents and case ignored. */
+  /** Words in the title or text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -680,7 +680,7 @@ export type DocumentFilter = {
   region?: string | null | undefined;
   /** This registry number (diarienummer), case ignored ("24HSNG673"). */
   registryNumber?: string | null | undefined;
-  /** Words in the title or the full text, accents and case ignored. */
+  /** Words in the title or the full text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("sip") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -848,7 +848,7 @@ export type GrantPatch = {
 export type GrantProgrammeFilter = {
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Words in the name, legal basis or description, accents and case ignored. */
+  /** Words in the name, legal basis or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("state-grants") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -915,7 +915,7 @@ export type IndicatorFilter = {
   direction?: Array<IndicatorDirection> | null | undefined;
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Words in the code, name or description, accents and case ignored ("SIP", "vardgaranti"). */
+  /** Words in the code, name or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("SIP", "vardgaranti"). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -1000,7 +1000,7 @@ export type MeetingFilter = {
   organisation?: string | null | undefined;
   /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
-  /** Words in the title or place, accents and case ignored. */
+  /** Words in the title or place, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång"). */
   topic?: string | null | undefined;
@@ -1132,7 +1132,7 @@ export type OrganisationFilter = {
   parent?: string | null | undefined;
   /** The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored. */
   region?: string | null | undefined;
-  /** Words in the name or any alias, accents and case ignored ("halso- och sjukvardsnamnden"). */
+  /** Words in the name or any alias, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("halso- och sjukvardsnamnden"). */
   text?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -1243,7 +1243,7 @@ export type PersonFilter = {
   includeDeleted?: boolean | null | undefined;
   /** Members of this body (its Organisation ID or name), by their memberships. */
   organisation?: string | null | undefined;
-  /** Words in the name or any other spelling of it, accents and case ignored. */
+  /** Words in the name or any other spelling of it, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
@@ -1409,7 +1409,7 @@ export type TargetComparator =
 export type TopicFilter = {
   /** Include deleted records (tombstones). Off by default. */
   includeDeleted?: boolean | null | undefined;
-  /** Words in the slug, name, Swedish name or description, accents and case ignored. */
+  /** Words in the slug, name, Swedish name or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word). */
   text?: string | null | undefined;
   /** Only records changed at or after this instant, deleted ones included (see `deletedAt`): for incremental refresh. */
   updatedSince?: string | null | undefined;
