@@ -55,6 +55,12 @@ function suggestionText(names: string[]): string {
   return names.length ? ` Closest: ${names.join(', ')}.` : '';
 }
 
+/**
+ * The 21 SCB county codes (länskoder), fixed by law since 1998: a code outside them is refused
+ * without a statement, so a filter by code costs nothing and never silently matches nothing.
+ */
+const COUNTY_CODES = new Set(['01', '03', '04', '05', '06', '07', '08', '09', '10', '12', '13', '14', '17', '18', '19', '20', '21', '22', '23', '24', '25']);
+
 interface RegionCandidate {
   code: string;
   name: string;
@@ -97,7 +103,12 @@ async function regionCandidates(context: Context, name: string): Promise<RegionC
 export async function regionCodeOf(context: Context, value: string | null | undefined, argument: string): Promise<string | undefined> {
   if (value === null || value === undefined) return undefined;
   const text = value.trim();
-  if (/^[0-9]{2}$/.test(text)) return text;
+  if (/^[0-9]{2}$/.test(text)) {
+    if (!COUNTY_CODES.has(text)) {
+      throw new BadInputError(`"${argument}": no region has the county code "${text}". The 21 codes run from "01" (Stockholm) to "25" (Norrbotten), without 02, 11, 15 and 16.`, argument);
+    }
+    return text;
+  }
   if (!text) throw new BadInputError(`"${argument}" must not be blank: give a county code ("18") or a region name ("Örebro")`, argument);
   const folded = foldWords(text);
   const core = regionCore(folded);

@@ -68,6 +68,9 @@ describe('a region by county code or name', () => {
     expect(error.extensions?.argument).toBe('filter.region');
     expect(error.message).toMatch(/no region is called "Örbero"/);
     expect(error.message).toMatch(/Region Örebro län/);
+    const code = await refusal(`{ meetings(filter: { region: "99" }) { totalCount } }`);
+    expect(code.extensions?.argument).toBe('filter.region');
+    expect(code.message).toMatch(/no region has the county code "99"/);
     const search = await refusal(`{ search(query: "vårdcentral", region: "Kronoborg") { totalCount } }`);
     expect(search.extensions?.argument).toBe('region');
     expect(search.message).toMatch(/Region Kronoberg/);
