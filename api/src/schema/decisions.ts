@@ -61,7 +61,15 @@ builder.node(Decision, {
     'A decision (beslut), a decision on direction (inriktningsbeslut), a delegation or an approval (godkännande): taken at an agenda item of a meeting, or known only from a report.',
   fields: (t) => ({
     kind: t.expose('kind', { type: DecisionKind, description: 'What kind of decision it is.' }),
-    title: t.string({ description: 'A short heading: the recorded one, else the first sentence of the text (at most 100 characters).', resolve: (decision) => decision.title ?? headingOf(decision.text) }),
+    title: t.string({
+      description: 'A short heading: the recorded one (`recordedTitle`), else the first sentence of the text (at most 100 characters).',
+      resolve: (decision) => decision.title ?? headingOf(decision.text),
+    }),
+    recordedTitle: t.string({
+      nullable: true,
+      description: 'The heading as recorded (`title`, `updateDecision`); null when the records give none and `title` is made from the text.',
+      resolve: (decision) => decision.title,
+    }),
     text: t.exposeString('text', { description: 'What was decided, as the records word it.' }),
     decidedOn: t.expose('decidedOn', {
       type: 'Date',
