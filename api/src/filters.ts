@@ -1,9 +1,14 @@
 import { type EntityType, tables } from '@naravard/db';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from './builder.ts';
 import { BadInputError } from './errors.ts';
+import { ACCEPTS_NAMES } from './limits.ts';
 import { UUID } from './loaders.ts';
+import { globalIdParts } from './scalars.ts';
+
+export { organisationIdOf, regionCodeOf, resolveFilterNames, topicSlugOf } from './names.ts';
 
 /** Shared pieces of every list's `filter`, so each list reads the same way. */
 
@@ -38,16 +43,33 @@ export function dateInRange(column: PgColumn, range: { from?: string | null; to?
   return conditions;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+/**
+ * The words of a text filter as `search` reads them: Swedish stemming, accents folded, web-search
+ * syntax ("quoted phrase", `or`, -word); every word must be in the text, as a whole word.
+ */
+export function wordsQuery(text: string): SQL {
+  return sql`websearch_to_tsquery('swedish', naravard_unaccent(${text}::text))`;
+}
 
-/** Case- and accent-insensitive substring match over one or more text columns. */
+/**
+ * The words of a text filter in one or more text columns, matched as `search` matches them
+ * (stemmed, accent-folded, whole words: "Nr 1" does not find "Nr 10", "handlingsplan" finds
+ * "handlingsplanen"). For a table with a generated `search_vector` over the same columns use
+ * `wordsInVector`, which is answered from its full-text index.
+ */
 export function textMatches(columns: (PgColumn | SQL)[], text: string | null | undefined): SQL | undefined {
   if (!text?.trim()) return undefined;
   const haystack = sql.join(
     columns.map((column) => sql`coalesce(${column}, '')`),
     sql` || ' ' || `,
   );
-  return sql`naravard_unaccent(lower(${haystack})) like '%' || naravard_unaccent(lower(${escapeLike(text.trim())})) || '%'`;
+  return sql`to_tsvector('swedish', naravard_unaccent(${haystack})) @@ ${wordsQuery(text.trim())}`;
+}
+
+/** The words of a text filter in a table's generated Swedish `search_vector` (through its GIN index). */
+export function wordsInVector(vector: PgColumn, text: string | null | undefined): SQL | undefined {
+  if (!text?.trim()) return undefined;
+  return sql`${vector} @@ ${wordsQuery(text.trim())}`;
 }
 
 /** The row's region, given by SCB county code. */
@@ -62,11 +84,13 @@ export function regionIs(column: PgColumn, code: string | null | undefined): SQL
  * (or one of the expected types) and holds a UUID.
  */
 export function filterId(
-  value: { typename: string; id: string } | null | undefined,
+  given: { typename: string; id: string } | string | null | undefined,
   expected: string | readonly string[],
   argument: string,
 ): string | undefined {
-  if (!value) return undefined;
+  if (!given) return undefined;
+  const value = typeof given === 'string' ? globalIdParts(given) : given;
+  if (!value) throw new BadInputError(`"${argument}" is not an ID this API gave out`, argument);
   const typeNames = typeof expected === 'string' ? [expected] : expected;
   if (!typeNames.includes(value.typename)) {
     throw new BadInputError(`"${argument}" must be an ID of type ${typeNames.join(' or ')}, got an ID of type ${value.typename}`, argument);
@@ -75,10 +99,18 @@ export function filterId(
   return value.id;
 }
 
+/** Options of an ID filter field that also takes a name (`organisation: "Regionstyrelsen"`), resolved by `resolveFilterNames`. */
+export const takesNames = { extensions: { [ACCEPTS_NAMES]: true } } as const;
+
+/** A decoded global ID as the text a filter field takes (export parameters arrive decoded). */
+export function idText(value: { typename: string; id: string } | null | undefined): string | null {
+  return value ? encodeGlobalID(value.typename, value.id) : null;
+}
+
 /** The row references the record a filter argument names by global ID (checked by `filterId`). */
 export function referenceIs(
   column: PgColumn,
-  value: { typename: string; id: string } | null | undefined,
+  value: { typename: string; id: string } | string | null | undefined,
   expected: string,
   argument: string,
 ): SQL | undefined {

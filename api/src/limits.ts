@@ -152,6 +152,7 @@ function malformedIdIn(value: unknown, type: GraphQLInputType, path: string): st
     }
   } else if (isInputObjectType(inner) && typeof value === 'object') {
     for (const [name, field] of Object.entries(inner.getFields())) {
+      if (acceptsNames(field.extensions)) continue;
       const found = malformedIdIn((value as Record<string, unknown>)[name], field.type, `${path}.${name}`);
       if (found) return found;
     }
@@ -185,6 +186,19 @@ function nulIn(value: unknown, path: string): string | undefined {
 /** Documents whose literals passed a check ('nul', 'ids'); a document that fails is checked again each time. */
 const literalsChecked = new WeakMap<object, Set<'nul' | 'ids'>>();
 
+/** The variables of a document that are used only where a name is taken as well as an ID. */
+const nameVariables = new WeakMap<object, Set<string>>();
+
+/**
+ * The extension an ID argument or input field has when it also takes a name (an organisation's,
+ * resolved by the resolver, which refuses unknown names itself): such values are not checked as IDs here.
+ */
+export const ACCEPTS_NAMES = 'naravardAcceptsNames';
+
+function acceptsNames(extensions: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  return extensions?.[ACCEPTS_NAMES] === true;
+}
+
 export const inputChecks: ApolloServerPlugin = {
   async requestDidStart() {
     return {
@@ -212,22 +226,55 @@ export const inputChecks: ApolloServerPlugin = {
         if (!passed.has('ids')) {
           const typeInfo = new TypeInfo(schema);
           const path: string[] = [];
+          // Whether the argument or input field being visited takes a name as well as an ID.
+          const takesNames: boolean[] = [];
+          const usages = new Map<string, boolean>();
           visit(
             document as ASTNode,
             visitWithTypeInfo(typeInfo, {
-              Argument: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
-              ObjectField: { enter: (node) => void path.push(node.name.value), leave: () => void path.pop() },
+              Argument: {
+                enter: (node) => {
+                  path.push(node.name.value);
+                  takesNames.push(acceptsNames(typeInfo.getArgument()?.extensions));
+                },
+                leave: () => {
+                  path.pop();
+                  takesNames.pop();
+                },
+              },
+              ObjectField: {
+                enter: (node) => {
+                  path.push(node.name.value);
+                  const parent = typeInfo.getParentInputType();
+                  const named = parent ? getNamedType(parent) : undefined;
+                  takesNames.push(isInputObjectType(named) && acceptsNames(named.getFields()[node.name.value]?.extensions));
+                },
+                leave: () => {
+                  path.pop();
+                  takesNames.pop();
+                },
+              },
               StringValue(node) {
                 const type = typeInfo.getInputType();
+                if (takesNames.at(-1)) return;
                 if (type && getNamedType(type) === GraphQLID && !globalIdParts(node.value)) refuseId(path.join('.') || 'id');
+              },
+              Variable(node) {
+                if (!path.length) return;
+                const name = node.name.value;
+                usages.set(name, (usages.get(name) ?? true) && takesNames.at(-1) === true);
               },
             }),
           );
+          nameVariables.set(document, new Set([...usages].filter(([, names]) => names).map(([name]) => name)));
           passed.add('ids');
         }
+        const namesOnly = nameVariables.get(document);
         for (const definition of operation.variableDefinitions ?? []) {
           const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
           const name = definition.variable.name.value;
+          // A variable used only where names are taken too ("Regionstyrelsen" for an Organisation) may hold one.
+          if (namesOnly?.has(name)) continue;
           const found = type && malformedIdIn(request.variables?.[name], type, `$${name}`);
           if (found) refuseId(found);
         }

@@ -15,15 +15,18 @@ export function loadNodes<Row extends { id: string }>(context: Context, table: E
  * request's batched loader, and the shared interfaces (bookkeeping, citations, topics if tagged).
  * Spread into `builder.node(Ref, { ...entityNode(table), description, fields })`.
  */
-export function entityNode<Row extends { id: string }>(table: EntityTable) {
+export function entityNode<Row extends { id: string }>(table: EntityTable, extra: SharedInterface[] = []) {
   return {
     id: { resolve: (row: Row) => row.id },
     loadMany: (ids: string[], context: Context) => loadNodes<Row>(context, table, ids),
-    interfaces: [Timestamped, Cited] as [typeof Timestamped, typeof Cited],
+    interfaces: [Timestamped, Cited, ...extra] as [typeof Timestamped, typeof Cited],
   };
 }
 
+/** Another interface every row of a table can implement (its fields resolve from `{ id }` and the type's name). */
+type SharedInterface = typeof Cited;
+
 /** Like `entityNode`, for types that are also tagged with topics. */
-export function taggedEntityNode<Row extends { id: string }>(table: EntityTable) {
-  return { ...entityNode<Row>(table), interfaces: [Timestamped, Cited, Tagged] as [typeof Timestamped, typeof Cited, typeof Tagged] };
+export function taggedEntityNode<Row extends { id: string }>(table: EntityTable, extra: SharedInterface[] = []) {
+  return { ...entityNode<Row>(table), interfaces: [Timestamped, Cited, Tagged, ...extra] as [typeof Timestamped, typeof Cited, typeof Tagged] };
 }

@@ -11,6 +11,7 @@ import { selectionOf } from './selection.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
+import { resolveFilterNames } from './names.ts';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -278,27 +279,29 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
 }) {
   const { table, where, order } = options;
   return {
-    page: (context: Context, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
+    page: async (context: Context, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
       paginateTable<Row>({
         db: context.db,
         table,
-        where: where(args.filter),
+        where: where(await resolveFilterNames(context, args.filter)),
         order: order(args.orderBy),
         args,
         selection: info ? selectionOf(info, 'edges', 'node') : null,
         folds: info ? { context, list: foldsFor(table, info, 'edges', 'node') } : undefined,
       }),
-    pageOf: (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
-      paginateChildren<Row>({
+    pageOf: async (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) => {
+      const filter = await resolveFilterNames(context, args.filter);
+      return paginateChildren<Row>({
         selection: info ? selectionOf(info, 'edges', 'node') : null,
         context,
         table,
         foreignKey,
         parentId,
-        where: where(args.filter),
-        filterKey: JSON.stringify([args.filter ?? null, args.orderBy ?? null]),
+        where: where(filter),
+        filterKey: JSON.stringify([filter ?? null, args.orderBy ?? null]),
         order: order(args.orderBy),
         args,
-      }),
+      });
+    },
   };
 }

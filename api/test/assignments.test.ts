@@ -274,7 +274,7 @@ describe('assignments', () => {
     const malformed = await server.graphql(ASSIGNMENTS, {
       filter: { issuedBy: Buffer.from('Organisation:not-a-uuid').toString('base64') },
     });
-    expect(malformed.errors?.[0]?.message).toBe('"issuedBy" is not an ID this API gave out');
+    expect(malformed.errors?.[0]?.message).toBe('"filter.issuedBy" is not an ID this API gave out');
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 

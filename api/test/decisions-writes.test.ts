@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const DECISION = /* GraphQL */ `
-  id version kind title text decidedOn deletedAt
+  id version kind title recordedTitle text decidedOn deletedAt
   decidedBy { name } meeting { title } agendaItem { ordinal title } region { code }
   topics { slug } citations { quote locator document { title } }
 `;
@@ -182,7 +182,9 @@ describe('updateDecision', () => {
   it('changes fields with the current version, moves to another item of the meeting, and refuses a stale version', async () => {
     const created = (await server.graphql(RECORD, { input: decisionInput({ title: 'Att ändra' }) }, as.write)).data!.recordDecision;
     const moved = await server.graphql(UPDATE, { id: created.id, version: 1, patch: { title: null, kind: 'DIRECTION', agendaItem: item(9) } }, as.write);
-    expect(moved.data!.updateDecision).toMatchObject({ __typename: 'Decision', version: 2, title: null, kind: 'DIRECTION', agendaItem: { ordinal: 9 } });
+    expect(moved.data!.updateDecision).toMatchObject({ __typename: 'Decision', version: 2, recordedTitle: null, kind: 'DIRECTION', agendaItem: { ordinal: 9 } });
+    // Without a recorded heading, `title` is the first sentence of the text.
+    expect(moved.data!.updateDecision.text.replace(/\s+/g, ' ').startsWith(moved.data!.updateDecision.title)).toBe(true);
     await refused(UPDATE, { id: created.id, version: 1, patch: { text: 'Skriver över' } }, 'updateDecision', {
       __typename: 'ConflictError',
       expectedVersion: 1,

@@ -90,7 +90,7 @@ describe('decisions', () => {
         approvals: decisions(filter: { kind: [APPROVAL, DELEGATION] }) { totalCount }
         atMeeting: decisions(filter: { meeting: $meeting }) { totalCount }
         carePathways: decisions(filter: { topic: "care-pathways" }) { edges { node { kind agendaItem { ordinal } } } }
-        byText: decisions(filter: { text: "DIREKTBOKNINGAR" }) { edges { node { title } } }
+        byText: decisions(filter: { text: "DIREKTBOKNINGAR" }) { edges { node { title text } } }
         halland: decisions(filter: { region: "13", kind: [APPROVAL] }) { edges { node { title decidedOn decidedBy { name } meeting { title } } } }
       }`,
       { meeting: gid('Meeting', 'meeting:kronoberg-sg-2023-03-28') },
@@ -102,7 +102,12 @@ describe('decisions', () => {
     expect(approvals.totalCount).toBe(4);
     expect(atMeeting.totalCount).toBe(17);
     expect(nodes(carePathways)).toEqual([{ kind: 'DELEGATION', agendaItem: { ordinal: 3 } }]);
-    expect(nodes(byText).map((d: any) => d.title)).toEqual(['Arbeta vidare utifrån alternativet med direktbokningar']);
+    // Words in any inflection: "direktbokningar" also finds the decision that says "direktbokning".
+    expect(nodes(byText).map((d: any) => d.title).sort()).toEqual([
+      'Arbeta vidare utifrån alternativet med direktbokningar',
+      'Sammanhängande flöde från den centrala kontaktingången till vårdcentral',
+    ]);
+    for (const decision of nodes(byText)) expect(`${decision.title} ${decision.text}`).toMatch(/direktbokning/i);
     expect(nodes(halland)).toEqual(
       expect.arrayContaining([
         {

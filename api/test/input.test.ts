@@ -65,10 +65,16 @@ describe('bad input is the caller’s error, never an internal one', () => {
     const literal = await refused(`{ node(id: "abc") { id } }`);
     expect(literal.message).toMatch(/not an ID this API gave out/);
 
+    // `parent` takes an organisation's name too: "abc" is looked up, and refused as a name that names nothing.
     const parent = await refused(`{ organisations(first: 1, filter: { parent: "abc" }) { totalCount } }`);
-    expect(parent).toMatchObject({ message: '"filter.parent" is not an ID this API gave out.', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.parent' } });
+    expect(parent).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'filter.parent' } });
+    expect(parent.message).toMatch(/^"filter\.parent": no organisation is called "abc"\./);
     const inVariable = await refused(`query($f: OrganisationFilter) { organisations(first: 1, filter: $f) { totalCount } }`, { f: { parent: 'abc' } });
-    expect(inVariable.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: '$f.parent' });
+    expect(inVariable.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'filter.parent' });
+    // An argument that takes only IDs refuses a malformed one before any statement runs.
+    server.database.resetStatements();
+    const meeting = await refused(`query($f: DecisionFilter) { decisions(first: 1, filter: $f) { totalCount } }`, { f: { meeting: 'abc' } });
+    expect(meeting.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: '$f.meeting' });
     expect(server.database.statements).toEqual([]);
     const wrongId = await refused(`{ organisations(first: 1, filter: { parent: "${globalId('Organisation:1 or 1=1')}" }) { totalCount } }`);
     expect(wrongId.extensions?.code).toBe('BAD_USER_INPUT');

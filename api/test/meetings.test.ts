@@ -64,8 +64,8 @@ describe('meetings', () => {
     expect(byText.data!.meetings.totalCount).toBe(1);
     const wrongType = await server.graphql(`{ meetings(filter: { organisation: "${gid('Person', 'person:07:magnus-frithiof')}" }) { totalCount } }`);
     expect(wrongType.errors?.[0]).toMatchObject({
-      message: '"organisation" must be an ID of type Organisation, got an ID of type Person',
-      extensions: { code: 'BAD_USER_INPUT', argument: 'organisation' },
+      message: "\"filter.organisation\" must be an ID of type Organisation, got an ID of type Person (or give the organisation's name)",
+      extensions: { code: 'BAD_USER_INPUT', argument: 'filter.organisation' },
     });
   });
 

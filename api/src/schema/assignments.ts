@@ -13,9 +13,9 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  idText, regionIs, takesNames,
   taggedWith,
-  textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
@@ -25,7 +25,7 @@ import { parseInput, rules, stripUndefined, type Writer, write } from '../writes
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
 import {
-  Assignment,
+  Assignment, Searchable,
   AssignmentReport,
   type AssignmentReportRow,
   type AssignmentRow,
@@ -79,7 +79,7 @@ const issuedOnDescOrder: OrderKey[] = [
 const referenceOrderBy = [...referenceOrder.map((key) => sql`${key.column} asc`), asc(a.id)];
 
 builder.node(Assignment, {
-  ...taggedEntityNode<AssignmentRow>(tables.assignments),
+  ...taggedEntityNode<AssignmentRow>(tables.assignments, [Searchable]),
   description:
     'An assignment (uppdrag) given by a body to a body or a person, from a decision or a plan (verksamhetsplan), followed by status reports (återrapportering).',
   fields: (t) => ({
@@ -175,12 +175,12 @@ builder.node(AssignmentReport, {
 const AssignmentFilter = builder.inputType('AssignmentFilter', {
   description: 'Narrows a list of assignments. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("18").' }),
-    issuedBy: t.globalID({ description: 'Given by this body (an Organisation ID).' }),
+    region: t.string({ description: 'The region: SCB county code ("18") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    issuedBy: t.id({ ...takesNames, description: 'Given by this body: its Organisation ID or its name ("Regionstyrelsen"; within `region` when given).' }),
     assignee: t.globalID({ description: 'Given to this body or person (an Organisation ID or a Person ID).' }),
     status: t.field({ type: [AssignmentStatus], description: 'With any of these latest statuses.' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "governance").' }),
-    text: t.string({ description: 'Words in the reference, title or description, accents and case ignored.' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("governance") or its name, English or Swedish ("central kontaktingång").' }),
+    text: t.string({ description: 'Words in the reference, title or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     dueOn: t.field({ type: DateRange, description: 'Due within these dates (assignments without a deadline never match).' }),
     ...lifecycleFilterFields(t),
   }),
@@ -215,7 +215,7 @@ function assignmentConditions(filter: AssignmentFilterShape | null | undefined) 
     filter?.status?.length ? inArray(a.status, filter.status) : undefined,
     ...dateInRange(a.dueOn, filter?.dueOn),
     taggedWith('assignment', a.id, filter?.topic),
-    textMatches([a.reference, a.title, a.description], filter?.text),
+    wordsInVector(a.searchVector, filter?.text),
   ]);
 }
 
@@ -618,7 +618,7 @@ registerExport({
   },
   filter: (values): AssignmentFilterShape => ({
     region: values.region ?? null,
-    issuedBy: values.issuedBy ?? null,
+    issuedBy: idText(values.issuedBy),
     assignee: values.assignee ?? null,
     status: (values.status as AssignmentFilterShape['status']) ?? null,
     dueOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,

@@ -10,7 +10,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  regionIs, takesNames,
   taggedWith,
   textMatches,
 } from '../filters.ts';
@@ -32,7 +32,7 @@ import {
   type OrganisationRow,
   Person,
   type PersonRow,
-  Recommendation,
+  Recommendation, Searchable,
   RecommendationResponse,
   type RecommendationResponseRow,
   type RecommendationRow,
@@ -110,7 +110,7 @@ builder.node(Audit, {
 });
 
 builder.node(Recommendation, {
-  ...taggedEntityNode<RecommendationRow>(tables.recommendations),
+  ...taggedEntityNode<RecommendationRow>(tables.recommendations, [Searchable]),
   description: 'One numbered recommendation (rekommendation) of an audit.',
   fields: (t) => ({
     audit: t.field({
@@ -218,12 +218,12 @@ builder.node(RecommendationResponse, {
 const AuditFilter = builder.inputType('AuditFilter', {
   description: 'Narrows a list of audits. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the audited region ("07").' }),
-    auditor: t.globalID({ description: 'Audited by these auditors (an Organisation ID).' }),
-    audited: t.globalID({ description: 'Addressed to this body (an Organisation ID).' }),
+    region: t.string({ description: 'The audited region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    auditor: t.id({ ...takesNames, description: 'Audited by these auditors: their Organisation ID or name.' }),
+    audited: t.id({ ...takesNames, description: 'Addressed to this body: its Organisation ID or name (within `region` when given).' }),
     reportedOn: t.field({ type: DateRange, description: 'Reported within these dates.' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "follow-up-and-indicators").' }),
-    text: t.string({ description: 'Words in the title or summary, accents and case ignored.' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång").' }),
+    text: t.string({ description: 'Words in the title or summary, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

@@ -12,9 +12,9 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  idText, regionIs, takesNames,
   taggedWith,
-  textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
@@ -26,7 +26,7 @@ import { CitationInput } from './provenance.ts';
 import {
   AgendaItem,
   type AgendaItemRow,
-  Decision,
+  Decision, headingOf, Searchable,
   type DecisionRow,
   Meeting,
   type MeetingRow,
@@ -56,12 +56,20 @@ function decidedOnOrder(direction: 'asc' | 'desc'): OrderKey[] {
 }
 
 builder.node(Decision, {
-  ...taggedEntityNode<DecisionRow>(tables.decisions),
+  ...taggedEntityNode<DecisionRow>(tables.decisions, [Searchable]),
   description:
     'A decision (beslut), a decision on direction (inriktningsbeslut), a delegation or an approval (godkännande): taken at an agenda item of a meeting, or known only from a report.',
   fields: (t) => ({
     kind: t.expose('kind', { type: DecisionKind, description: 'What kind of decision it is.' }),
-    title: t.exposeString('title', { nullable: true, description: 'A short heading for the decision.' }),
+    title: t.string({
+      description: 'A short heading: the recorded one (`recordedTitle`), else the first sentence of the text (at most 100 characters).',
+      resolve: (decision) => decision.title ?? headingOf(decision.text),
+    }),
+    recordedTitle: t.string({
+      nullable: true,
+      description: 'The heading as recorded (`title`, `updateDecision`); null when the records give none and `title` is made from the text.',
+      resolve: (decision) => decision.title,
+    }),
     text: t.exposeString('text', { description: 'What was decided, as the records word it.' }),
     decidedOn: t.expose('decidedOn', {
       type: 'Date',
@@ -99,13 +107,13 @@ builder.node(Decision, {
 const DecisionFilter = builder.inputType('DecisionFilter', {
   description: 'Narrows a list of decisions. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
-    organisation: t.globalID({ description: 'Taken by this body (an Organisation ID).' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    organisation: t.id({ ...takesNames, description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).' }),
     meeting: t.globalID({ description: 'Taken at this meeting (a Meeting ID).' }),
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
     decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "care-pathways").' }),
-    text: t.string({ description: 'Words in the title or text, accents and case ignored.' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång").' }),
+    text: t.string({ description: 'Words in the title or text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -131,7 +139,7 @@ function decisionConditions(filter: DecisionFilterShape | null | undefined) {
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
     ...dateInRange(d.decidedOn, filter?.decidedOn),
     taggedWith('decision', d.id, filter?.topic),
-    textMatches([d.title, d.text], filter?.text),
+    wordsInVector(d.searchVector, filter?.text),
   ]);
 }
 
@@ -384,7 +392,7 @@ registerExport({
   },
   filter: (values): DecisionFilterShape => ({
     region: values.region ?? null,
-    organisation: values.organisation ?? null,
+    organisation: idText(values.organisation),
     meeting: values.meeting ?? null,
     kind: (values.kind as DecisionFilterShape['kind']) ?? null,
     decidedOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,

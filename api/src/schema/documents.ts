@@ -15,9 +15,10 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  regionIs, takesNames,
   taggedWith,
   textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
@@ -28,7 +29,7 @@ import { Timestamped } from './bookkeeping.ts';
 import { ENTITIES, entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput, Tagged } from './provenance.ts';
-import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow } from './refs.ts';
+import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';
 
 /** How many lines a text has, split at line feeds as the citations' 1-based line numbers are (a final line feed ends the last line). */
 function lineCountOf(text: string): number {
@@ -60,7 +61,7 @@ builder.node(Document, {
   ...taggedEntityNode<DocumentRow>(tables.documents),
   // A document is the source, not a fact drawn from one: its `citations` are the passages of it
   // that other records quote, so it does not implement `Cited`.
-  interfaces: [Timestamped, Tagged],
+  interfaces: [Timestamped, Tagged, Searchable],
   description:
     'A source record (allmän handling): minutes, an information letter, an audit response, a report, with its full text. Every citation quotes one.',
   fields: (t) => ({
@@ -147,7 +148,7 @@ const CitationFilter = builder.inputType('CitationFilter', {
     subjectTypes: t.stringList({
       description: 'Only citations supporting records of these types (GraphQL type names: "Decision", "Grant").',
     }),
-    text: t.string({ description: 'Words in the quote, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the quote, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -209,13 +210,13 @@ function citationsOf(context: Context, documentId: string, args: CitationListArg
 const DocumentFilter = builder.inputType('DocumentFilter', {
   description: 'Narrows a list of documents. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
     kind: t.field({ type: [DocumentKind], description: 'Any of these kinds.' }),
     issuedOn: t.field({ type: DateRange, description: 'Issued within these dates (documents without a date are left out).' }),
-    issuedBy: t.globalID({ description: 'Issued by this body (an Organisation ID).' }),
+    issuedBy: t.id({ ...takesNames, description: 'Issued by this body: its Organisation ID or name (within `region` when given).' }),
     registryNumber: t.string({ description: 'This registry number (diarienummer), case ignored ("24HSNG673").' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "sip").' }),
-    text: t.string({ description: 'Words in the title or the full text, accents and case ignored.' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("sip") or its name, English or Swedish ("central kontaktingång").' }),
+    text: t.string({ description: 'Words in the title or the full text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -243,7 +244,7 @@ function documentConditions(filter: DocumentFilterShape | null | undefined) {
     referenceIs(d.issuedById, filter?.issuedBy, 'Organisation', 'issuedBy'),
     registryNumber ? sql`upper(${d.registryNumber}) = upper(${registryNumber})` : undefined,
     taggedWith('document', d.id, filter?.topic),
-    textMatches([d.title, d.text], filter?.text),
+    wordsInVector(d.searchVector, filter?.text),
   ]);
 }
 

@@ -9,7 +9,7 @@ import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
 import { type FieldIssue, ValidationError } from '../errors.ts';
-import { allOf, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { allOf, takesNames, idText, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
@@ -268,8 +268,8 @@ builder.node(Allocation, {
 const GrantProgrammeFilter = builder.inputType('GrantProgrammeFilter', {
   description: 'Narrows a list of grant programmes. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the name, legal basis or description, accents and case ignored.' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "state-grants").' }),
+    text: t.string({ description: 'Words in the name, legal basis or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("state-grants") or its name, English or Swedish ("central kontaktingång").' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -285,8 +285,8 @@ const GrantProgrammeOrder = builder.enumType('GrantProgrammeOrder', {
 const GrantFilter = builder.inputType('GrantFilter', {
   description: 'Narrows a list of grants. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the recipient region ("07").' }),
-    recipientOrganisation: t.globalID({ description: 'Granted to this organisation (an Organisation ID).' }),
+    region: t.string({ description: 'The recipient region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    recipientOrganisation: t.id({ ...takesNames, description: 'Granted to this organisation: its Organisation ID or name.' }),
     programme: t.globalID({ description: 'Under this programme (a GrantProgramme ID).' }),
     status: t.field({ type: [GrantStatus], description: 'Any of these statuses.' }),
     periodFrom: t.field({
@@ -362,12 +362,12 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: GrantProgrammeFilter, description: 'Which programmes.' }),
       orderBy: t.arg({ type: GrantProgrammeOrder, defaultValue: 'NAME', description: 'In which order.' }),
     },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       const p = tables.grantProgrammes;
       return paginateTable<GrantProgrammeRow>({
         db: context.db,
         table: p,
-        where: grantProgrammeConditions(args.filter),
+        where: grantProgrammeConditions(await resolveFilterNames(context, args.filter)),
         order: [args.orderBy === 'UPDATED_AT' ? { column: p.updatedAt, direction: 'asc' } : { column: p.name, direction: 'asc' }],
         args,
       });
@@ -1004,7 +1004,7 @@ registerExport({
   },
   filter: (values): GrantFilterShape => ({
     region: values.region ?? null,
-    recipientOrganisation: values.recipientOrganisation ?? null,
+    recipientOrganisation: idText(values.recipientOrganisation),
     programme: values.programme ?? null,
     status: (values.status as GrantFilterShape['status']) ?? null,
     periodFrom: values.from ?? null,

@@ -8,7 +8,7 @@ import { selectedFields } from '../selection.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError, type FieldIssue, NotFoundError, ValidationError } from '../errors.ts';
-import { allOf, filterId, lifecycleConditions, lifecycleFilterFields, regionIs, taggedWith, textMatches } from '../filters.ts';
+import { allOf, takesNames, idText, filterId, lifecycleConditions, lifecycleFilterFields, regionIs, resolveFilterNames, taggedWith, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type ExportParameter, globalIdOf, isoTime, registerExport } from '../exports.ts';
@@ -204,8 +204,8 @@ const DimensionInput = builder.inputType('DimensionInput', {
 
 /** The fields of the observation filter, except `indicator`: shared by the root list and Indicator.observations. */
 const observationFilterFields = (t: FieldBuilder) => ({
-  region: t.string({ description: 'Observations of this region, by SCB county code ("13" is Halland).' }),
-  organisation: t.globalID({ description: 'Observations of this organisation (an Organisation ID), e.g. a health centre.' }),
+  region: t.string({ description: 'Observations of this region: SCB county code ("13") or name ("Halland").' }),
+  organisation: t.id({ ...takesNames, description: 'Observations of this organisation (its Organisation ID or name), e.g. a health centre.' }),
   periodFrom: t.field({
     type: 'Period',
     description: 'Periods starting on or after the start of this period ("2018-05" from 1 May 2018; "2018" from 1 January 2018).',
@@ -451,8 +451,8 @@ builder.node(Indicator, {
         'must choose one, so a year is never drawn between two months.',
       ].join(' '),
       args: {
-        region: t.arg.string({ description: 'The region, by SCB county code ("13"). Give this or `organisation`.' }),
-        organisation: t.arg.globalID({ description: 'The organisation (an Organisation ID). Give this or `region`.' }),
+        region: t.arg.string({ description: 'The region: SCB county code ("13") or name ("Halland"). Give this or `organisation`.' }),
+        organisation: t.arg.id({ ...takesNames, description: 'The organisation: its Organisation ID or name. Give this or `region`.' }),
         dimensions: t.arg({
           type: [DimensionInput],
           description: 'The exact dimensions of the series; leave out for observations without dimensions.',
@@ -461,7 +461,7 @@ builder.node(Indicator, {
         periodTo: t.arg({ type: 'Period', description: 'Periods starting before the end of this period ("2018" includes its months).' }),
         grain: t.arg({ type: PeriodGrain, description: 'Only periods of this length.' }),
       },
-      resolve: (indicator, args, context) => seriesLoader(context, args as SeriesArgs).load(indicator.id),
+      resolve: async (indicator, args, context) => seriesLoader(context, (await resolveFilterNames(context, args, '')) as SeriesArgs).load(indicator.id),
     }),
   }),
 });
@@ -557,8 +557,8 @@ builder.node(Observation, {
 const IndicatorFilter = builder.inputType('IndicatorFilter', {
   description: 'Narrows a list of indicators. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the code, name or description, accents and case ignored ("SIP", "vardgaranti").' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "follow-up-and-indicators").' }),
+    text: t.string({ description: 'Words in the code, name or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("SIP", "vardgaranti").' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("follow-up-and-indicators") or its name, English or Swedish ("central kontaktingång").' }),
     direction: t.field({ type: [IndicatorDirection], description: 'Any of these directions.' }),
     ...lifecycleFilterFields(t),
   }),
@@ -758,7 +758,7 @@ async function aggregate(
     throw new BadInputError('A dimension is named twice in "dimensions"', 'dimensions');
   }
   const grain = periodGroupings[0]?.toLowerCase() as Grain | undefined;
-  const filter = args.filter ?? {};
+  const filter = await resolveFilterNames(context, args.filter ?? {});
   // Deleted observations are never added up unless asked, even with `updatedSince`.
   const where = allOf([
     sql`${o.indicatorId} = (select ${tables.indicators.id} from ${tables.indicators} where ${tables.indicators.code} = ${args.indicator} and ${tables.indicators.deletedAt} is null)`,
@@ -857,11 +857,11 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: IndicatorFilter, description: 'Which indicators.' }),
       orderBy: t.arg({ type: IndicatorOrder, defaultValue: 'CODE', description: 'In which order.' }),
     },
-    resolve: (_root, args, context) =>
+    resolve: async (_root, args, context) =>
       paginateTable<IndicatorRow>({
         db: context.db,
         table: tables.indicators,
-        where: indicatorConditions(args.filter),
+        where: indicatorConditions(await resolveFilterNames(context, args.filter)),
         order: indicatorOrder(args.orderBy),
         args,
       }),
@@ -1558,7 +1558,7 @@ registerExport({
   filter: (values): ObservationFilterShape => ({
     indicator: values.indicator ?? null,
     region: values.region ?? null,
-    organisation: values.organisation ?? null,
+    organisation: idText(values.organisation),
     periodFrom: values.from ?? null,
     periodTo: values.to ?? null,
     grain: (values.grain as Grain | undefined) ?? null,

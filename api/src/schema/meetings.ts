@@ -12,7 +12,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  regionIs,
+  idText, regionIs, takesNames,
   taggedWith,
   textMatches,
 } from '../filters.ts';
@@ -26,7 +26,7 @@ import { DecisionKind as DecisionKindInput } from './decisions.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput } from './provenance.ts';
 import {
-  AgendaItem,
+  AgendaItem, Searchable,
   type AgendaItemRow,
   Decision,
   type DecisionRow,
@@ -182,7 +182,7 @@ builder.node(Participant, {
 });
 
 builder.node(AgendaItem, {
-  ...taggedEntityNode<AgendaItemRow>(tables.agendaItems),
+  ...taggedEntityNode<AgendaItemRow>(tables.agendaItems, [Searchable]),
   description: 'A numbered item (punkt, §) of a meeting: what was reported, discussed and decided.',
   fields: (t) => ({
     ordinal: t.exposeInt('ordinal', { description: 'The item number on the agenda.' }),
@@ -205,12 +205,12 @@ builder.node(AgendaItem, {
 const MeetingFilter = builder.inputType('MeetingFilter', {
   description: 'Narrows a list of meetings. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
-    organisation: t.globalID({ description: 'The body that met (an Organisation ID).' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
+    organisation: t.id({ ...takesNames, description: 'The body that met: its Organisation ID or its name (within `region` when given).' }),
     kind: t.field({ type: [MeetingKind], description: 'Any of these kinds.' }),
     heldOn: t.field({ type: DateRange, description: 'Held within these dates.' }),
-    topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "central-contact-entry").' }),
-    text: t.string({ description: 'Words in the title or place, accents and case ignored.' }),
+    topic: t.string({ description: 'Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång").' }),
+    text: t.string({ description: 'Words in the title or place, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -744,7 +744,7 @@ registerExport({
   },
   filter: (values): MeetingFilterShape => ({
     region: values.region ?? null,
-    organisation: values.organisation ?? null,
+    organisation: idText(values.organisation),
     kind: (values.kind as MeetingFilterShape['kind']) ?? null,
     heldOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,

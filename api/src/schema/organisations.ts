@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
 import { type FieldIssue, ValidationError } from '../errors.ts';
-import { allOf, filterId, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, textMatches } from '../filters.ts';
+import { allOf, takesNames, filterId, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode } from '../nodes.ts';
@@ -162,11 +162,11 @@ builder.node(Membership, {
 const OrganisationFilter = builder.inputType('OrganisationFilter', {
   description: 'Narrows a list of organisations. Conditions combine with AND.',
   fields: (t) => ({
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
+    region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
     kind: t.field({ type: [OrganisationKind], description: 'Any of these kinds.' }),
     ownership: t.field({ type: Ownership, description: 'Only public or only private bodies.' }),
-    parent: t.globalID({ description: 'Directly under this body (an Organisation ID).' }),
-    text: t.string({ description: 'Words in the name or any alias, accents and case ignored ("halso- och sjukvardsnamnden").' }),
+    parent: t.id({ ...takesNames, description: 'Directly under this body: its Organisation ID or name (within `region` when given).' }),
+    text: t.string({ description: 'Words in the name or any alias, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word) ("halso- och sjukvardsnamnden").' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -212,8 +212,8 @@ const organisationListArgs = builder.args((t) => ({
 const PersonFilter = builder.inputType('PersonFilter', {
   description: 'Narrows a list of people. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the name or any other spelling of it, accents and case ignored.' }),
-    organisation: t.globalID({ description: 'Members of this body (an Organisation ID), by their memberships.' }),
+    text: t.string({ description: 'Words in the name or any other spelling of it, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
+    organisation: t.id({ ...takesNames, description: 'Members of this body (its Organisation ID or name), by their memberships.' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -256,11 +256,11 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: PersonFilter, description: 'Which people.' }),
       orderBy: t.arg({ type: PersonOrder, defaultValue: 'NAME', description: 'In which order.' }),
     },
-    resolve: (_root, args, context) =>
+    resolve: async (_root, args, context) =>
       paginateTable<PersonRow>({
         db: context.db,
         table: tables.people,
-        where: personConditions(args.filter),
+        where: personConditions(await resolveFilterNames(context, args.filter)),
         order:
           args.orderBy === 'UPDATED_AT'
             ? [{ column: tables.people.updatedAt, direction: 'asc' }]

@@ -54,3 +54,5 @@ export const Observation = builder.objectRef<ObservationRow>('Observation');
 export const Document = builder.objectRef<DocumentRow>('Document');
 export const Citation = builder.objectRef<CitationRow>('Citation');
 export const Topic = builder.objectRef<TopicRow>('Topic');
+export { Searchable } from './searchable.ts';
+export { headingOf } from './searchable.ts';

@@ -7,7 +7,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { regionIs } from '../filters.ts';
+import { regionCodeOf, regionIs } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { selectedFields } from '../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
@@ -25,7 +25,8 @@ import {
 } from './refs.ts';
 
 /**
- * Full-text search across documents, agenda items, decisions, assignments and recommendations.
+ * Full-text search across documents, agenda items, decisions, assignments (with their status
+ * reports) and recommendations.
  *
  * Two ways to match, in one statement:
  * - exact: Swedish stemming over the generated `search_vector` columns (accents folded by
@@ -51,7 +52,7 @@ const SearchableType = databaseEnum('SearchableType', 'The kinds of records `sea
   document: 'Source documents (allmänna handlingar): minutes, letters, reports, audit responses; title and full text.',
   agenda_item: 'Agenda items (punkter) of meetings: heading and what was reported and discussed.',
   decision: 'Decisions (beslut): heading and wording.',
-  assignment: 'Assignments (uppdrag): reference, title and description.',
+  assignment: 'Assignments (uppdrag): reference, title and description, and the text of their status reports (återrapporteringar).',
   recommendation: 'Recommendations (rekommendationer) of audits.',
 });
 
@@ -109,6 +110,12 @@ interface Source {
   id: PgColumn;
   deletedAt: PgColumn;
   vector: PgColumn;
+  /**
+   * The IDs of rows that have the words elsewhere (an assignment in its status reports), through
+   * full-text indexes; absent for types matched by their own vector alone. A type with it is
+   * matched by `id in (<own matches> union all <these>)`, each part answered from an index.
+   */
+  alsoMatchedBy?: (tsquery: SQL) => SQL;
   /** Exactly the trigram index expression of the migration, so the index is used. */
   trigramText: SQL;
   /** The text the snippet is taken from: the columns of the search vector. */
@@ -126,6 +133,7 @@ const x = tables.decisions;
 const s = tables.assignments;
 const r = tables.recommendations;
 const au = tables.audits;
+const ar = tables.assignmentReports;
 
 const SOURCES: Record<SearchableTypeValue, Source> = {
   document: {
@@ -173,7 +181,9 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     deletedAt: s.deletedAt,
     vector: s.searchVector,
     trigramText: sql`naravard_unaccent(lower(${s.title} || ' ' || coalesce(${s.description}, '')))`,
-    text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '')`,
+    // Found by its own words or by those of its live status reports (each report's vector, through its index).
+    alsoMatchedBy: (tsquery) => sql`select ${ar.assignmentId} from ${ar} where ${ar.searchVector} @@ ${tsquery} and ${ar.deletedAt} is null`,
+    text: sql`coalesce(${s.reference}, '') || ' ' || coalesce(${s.title}, '') || ' ' || coalesce(${s.description}, '') || coalesce((select ' ' || string_agg(coalesce(${ar.source} || ': ', '') || ${ar.text}, ' ' order by ${ar.reportedOn}, ${ar.id}) from ${ar} where ${ar.assignmentId} = ${s.id} and ${ar.deletedAt} is null), '')`,
     regionId: s.regionId,
     date: sql`coalesce(${s.issuedOn}, ${s.dueOn})`,
     table: s,
@@ -238,13 +248,29 @@ function queryExpressions(query: string) {
   };
 }
 
+/** Whether a row of the type has the query's words (stemmed): in its own vector, or where `alsoMatchedBy` looks. */
+function exactMatch(source: Source, tsquery: SQL): SQL {
+  const own = sql`${source.vector} @@ ${tsquery}`;
+  return source.alsoMatchedBy ? sql`${source.id} in (${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)})` : own;
+}
+
+/**
+ * The IDs of the type's rows meeting a condition on their own columns, in a subquery over the same
+ * table: its unaliased name hides the outer row's, so the condition's columns are the subquery's.
+ */
+function ownIds(source: Source, condition: SQL): SQL {
+  return sql`select ${source.id} from ${source.table} where ${condition}`;
+}
+
 /** Whether a row of the type matches the query: its words (stemmed), or approximately. */
 function matchCondition(source: Source, query: string): SQL {
   const { tsquery, searchable, fuzzy, excluded } = queryExpressions(query);
   const approximate = excluded
     ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
     : sql`${fuzzy} <% ${source.trigramText}`;
-  return sql`${searchable} and (${source.vector} @@ ${tsquery} or ${approximate})`;
+  const own = sql`(${source.vector} @@ ${tsquery} or ${approximate})`;
+  if (source.alsoMatchedBy) return sql`${searchable} and ${source.id} in (${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)})`;
+  return sql`${searchable} and ${own}`;
 }
 
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
@@ -280,13 +306,13 @@ function hitsUnion(parameters: SearchParameters, exactOnly = false): SQL {
         ? sql`select type, id, region_id, date, 1 + ts_rank_cd(vector, ${tsquery}, 1 | 32)::float8 as rank, true as exact
         from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
           ${source.date} as date, ${source.vector} as vector
-          from ${source.from} where ${searchable} and ${source.vector} @@ ${tsquery} and ${filterConditions(source, parameters)}
+          from ${source.from} where ${searchable} and ${exactMatch(source, tsquery)} and ${filterConditions(source, parameters)}
           limit ${sql.raw(String(RANKED_PER_TYPE))}) as candidates`
         : sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
         ${source.date} as date,
-        case when ${source.vector} @@ ${tsquery} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
+        case when ${exactMatch(source, tsquery)} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
           else word_similarity(${fuzzy}, ${source.trigramText})::float8 / 2 end as rank,
-        ${source.vector} @@ ${tsquery} as exact
+        ${exactMatch(source, tsquery)} as exact
         from ${source.from} where ${matchConditions(source, parameters)}`,
     ),
     sql` union all `,
@@ -591,18 +617,19 @@ builder.queryFields((t) => ({
         }),
         types: t.arg({ type: [SearchableType], description: 'Only these kinds of records (all when left out).' }),
         region: t.arg.string({
-          description: 'Only records of this region, by SCB county code ("07"): agenda items by their meeting, recommendations by their audit.',
+          description:
+            'Only records of this region: SCB county code ("07") or name ("Kronoberg", "Region Örebro län"); agenda items by their meeting, recommendations by their audit.',
         }),
         from: t.arg({ type: 'Date', description: 'Only records dated on or after this day (see `SearchHit.date`).' }),
         to: t.arg({ type: 'Date', description: 'Only records dated on or before this day (see `SearchHit.date`).' }),
       },
-      resolve: (_root, args, context, info) =>
+      resolve: async (_root, args, context, info) =>
         search(
           context,
           {
             query: args.query,
             types: args.types as SearchableTypeValue[] | null | undefined,
-            region: args.region,
+            region: await regionCodeOf(context, args.region, 'region'),
             from: args.from,
             to: args.to,
           },

@@ -107,7 +107,7 @@ builder.node(Topic, {
 const TopicFilter = builder.inputType('TopicFilter', {
   description: 'Narrows the list of topics. Conditions combine with AND.',
   fields: (t) => ({
-    text: t.string({ description: 'Words in the slug, name, Swedish name or description, accents and case ignored.' }),
+    text: t.string({ description: 'Words in the slug, name, Swedish name or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
   }),
 });

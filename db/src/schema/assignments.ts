@@ -77,10 +77,13 @@ export const assignmentReports = pgTable(
     status: assignmentStatus('status'),
     forecast: assignmentForecast('forecast'),
     text: text('text').notNull(),
+    /** Swedish full-text vector of the report, so `search` finds an assignment by what its reports say. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(swedishSearchVector('source', 'text')),
     ...bookkeeping(),
   },
   (table) => [
     index('assignment_reports_assignment_idx').on(table.assignmentId, table.reportedOn),
     index('assignment_reports_updated_at_idx').on(table.updatedAt),
+    index('assignment_reports_search_idx').using('gin', table.searchVector),
   ],
 );

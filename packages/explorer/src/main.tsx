@@ -6,7 +6,7 @@ import 'graphiql/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-/** What a first-time visitor sees: a region's meetings, their decisions, and the passages they rest on. */
+/** What a first-time visitor sees: a region's meetings, their decisions, and the passages they rest on; a filter by name and words. */
 const DEFAULT_QUERY = `# Nära vård data platform: the governance of
 # Sweden's health-care reform, each fact
 # citing the passage it rests on.
@@ -33,6 +33,19 @@ query KronobergMeetings {
           }
         }
       }
+    }
+  }
+  # Filters take names as people write them;
+  # text matches whole words in any inflection.
+  decisions(
+    first: 5
+    filter: {
+      region: "Örebro"
+      text: "handlingsplan patientsäkerhet"
+    }
+  ) {
+    edges {
+      node { title decidedOn citation }
     }
   }
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "assignment_reports" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (to_tsvector('swedish'::regconfig, naravard_unaccent(coalesce(source, '') || ' ' || coalesce(text, '')))) STORED;--> statement-breakpoint
+CREATE INDEX "assignment_reports_search_idx" ON "assignment_reports" USING gin ("search_vector");
