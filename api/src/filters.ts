@@ -38,6 +38,24 @@ export function dateInRange(column: PgColumn, range: { from?: string | null; to?
   return conditions;
 }
 
+/**
+ * A date known to a day, a month or a year (stored as the first day and a precision column) whose
+ * period overlaps the range: "December 2022" is found by any range that touches December 2022.
+ */
+export function periodInRange(
+  start: PgColumn,
+  precision: PgColumn,
+  range: { from?: string | null; to?: string | null } | null | undefined,
+): SQL[] {
+  const conditions: SQL[] = [];
+  if (range?.to) conditions.push(lte(start, range.to));
+  if (range?.from) {
+    conditions.push(sql`(case ${precision} when 'year' then (${start} + interval '1 year' - interval '1 day')::date
+      when 'month' then (${start} + interval '1 month' - interval '1 day')::date else ${start} end) >= ${range.from}::date`);
+  }
+  return conditions;
+}
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /** Case- and accent-insensitive substring match over one or more text columns. */

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
-  dateInRange,
+  periodInRange,
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
@@ -22,6 +22,7 @@ import { taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
+import { DatePrecision, precisionProblem } from './dates.ts';
 import { CitationInput } from './provenance.ts';
 import {
   AgendaItem,
@@ -66,7 +67,12 @@ builder.node(Decision, {
     decidedOn: t.expose('decidedOn', {
       type: 'Date',
       nullable: true,
-      description: 'The day of the decision; null when the records do not give it (a decision known only from a report).',
+      description:
+        'The day of the decision, or the first day of its month or year when the records give no more (see `decidedOnPrecision`); null when they give no date at all.',
+    }),
+    decidedOnPrecision: t.expose('decidedOnPrecision', {
+      type: DatePrecision,
+      description: 'How much of `decidedOn` the records give: DAY, or only the MONTH ("december 2022") or the YEAR.',
     }),
     decidedBy: t.field({
       type: Organisation,
@@ -100,10 +106,18 @@ const DecisionFilter = builder.inputType('DecisionFilter', {
   description: 'Narrows a list of decisions. Conditions combine with AND.',
   fields: (t) => ({
     region: t.string({ description: 'SCB county code of the region ("07").' }),
-    organisation: t.globalID({ description: 'Taken by this body (an Organisation ID).' }),
+    decidedBy: t.globalID({ description: 'Taken by this body (an Organisation ID), as the `decidedBy` field says.' }),
+    organisation: t.globalID({
+      description: 'Taken by this body (an Organisation ID).',
+      deprecationReason: 'Use `decidedBy`, named like the field it filters on.',
+    }),
     meeting: t.globalID({ description: 'Taken at this meeting (a Meeting ID).' }),
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
-    decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),
+    decidedOn: t.field({
+      type: DateRange,
+      description:
+        'Decided within these dates: a decision known only to a month or a year matches when that period overlaps the range (undated decisions never match).',
+    }),
     topic: t.string({ description: 'Tagged with this topic (its slug, e.g. "care-pathways").' }),
     text: t.string({ description: 'Words in the title or text, accents and case ignored.' }),
     ...lifecycleFilterFields(t),
@@ -126,10 +140,11 @@ function decisionConditions(filter: DecisionFilterShape | null | undefined) {
   return allOf([
     ...lifecycleConditions(d, filter),
     regionIs(d.regionId, filter?.region),
+    referenceIs(d.decidedById, filter?.decidedBy, 'Organisation', 'decidedBy'),
     referenceIs(d.decidedById, filter?.organisation, 'Organisation', 'organisation'),
     referenceIs(d.meetingId, filter?.meeting, 'Meeting', 'meeting'),
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
-    ...dateInRange(d.decidedOn, filter?.decidedOn),
+    ...periodInRange(d.decidedOn, d.decidedOnPrecision, filter?.decidedOn),
     taggedWith('decision', d.id, filter?.topic),
     textMatches([d.title, d.text], filter?.text),
   ]);
@@ -190,6 +205,7 @@ const decisionFields = {
   title: rules.text(500).nullish(),
   text: rules.text(20_000),
   decidedOn: rules.date.nullish(),
+  decidedOnPrecision: z.enum(tables.datePrecision.enumValues).nullish(),
   decidedBy: rules.globalId('Organisation').nullish(),
   meeting: rules.globalId('Meeting').nullish(),
   agendaItem: rules.globalId('AgendaItem').nullish(),
@@ -212,6 +228,10 @@ const RecordDecisionInput = builder.inputType('RecordDecisionInput', {
     title: t.string({ description: 'A short heading, at most 500 characters.' }),
     text: t.string({ required: true, description: 'What was decided, as the records word it (at most 20 000 characters).' }),
     decidedOn: t.field({ type: 'Date', description: "The day of the decision; the meeting's day if left out." }),
+    decidedOnPrecision: t.field({
+      type: DatePrecision,
+      description: 'How much of the date the records give (DAY if left out); MONTH or YEAR need `decidedOn` on the first day of it.',
+    }),
     decidedBy: t.id({ description: "The body that decided (Organisation ID); the meeting's body if left out." }),
     meeting: t.id({ description: "The meeting it was taken at (Meeting ID); the agenda item's meeting if left out." }),
     agendaItem: t.id({ description: 'The agenda item it was taken under (AgendaItem ID); it must belong to the meeting.' }),
@@ -229,6 +249,7 @@ const DecisionPatch = builder.inputType('DecisionPatch', {
     title: t.string({ description: 'New heading.' }),
     text: t.string({ description: 'New wording.' }),
     decidedOn: t.field({ type: 'Date', description: 'New date.' }),
+    decidedOnPrecision: t.field({ type: DatePrecision, description: 'New precision of the date; null sets DAY.' }),
     decidedBy: t.id({ description: 'New deciding body (Organisation ID).' }),
     meeting: t.id({ description: 'New meeting (Meeting ID).' }),
     agendaItem: t.id({ description: 'New agenda item (AgendaItem ID), of the meeting.' }),
@@ -276,11 +297,15 @@ builder.mutationFields((t) => ({
           ? await writer.tx.select().from(tables.meetings).where(eq(tables.meetings.id, meetingId))
           : [];
         const regionId = await writer.regionId(input.region, ['input', 'region']);
+        const decidedOn = input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null);
+        const problem = precisionProblem(decidedOn, input.decidedOnPrecision ?? 'day');
+        if (problem) throw new ValidationError([{ path: ['input', 'decidedOnPrecision'], message: problem }]);
         const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
           kind: input.kind,
           title: input.title ?? null,
           text: input.text,
-          decidedOn: input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null),
+          decidedOn,
+          decidedOnPrecision: input.decidedOnPrecision ?? 'day',
           decidedById: input.decidedBy !== undefined ? input.decidedBy : (meeting?.organisationId ?? null),
           meetingId,
           agendaItemId: input.agendaItem ?? null,
@@ -328,10 +353,16 @@ builder.mutationFields((t) => ({
             ]);
           }
         }
+        const problem = precisionProblem(
+          patch.decidedOn !== undefined ? patch.decidedOn : before.decidedOn,
+          patch.decidedOnPrecision ?? before.decidedOnPrecision,
+        );
+        if (problem) throw new ValidationError([{ path: ['patch', patch.decidedOnPrecision ? 'decidedOnPrecision' : 'decidedOn'], message: problem }]);
         const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { decidedBy, meeting, agendaItem, region: _region, ...rest } = patch;
         return writer.update<DecisionRow & { version: number }>('Decision', id, args.version, {
           ...rest,
+          ...(patch.decidedOnPrecision === null ? { decidedOnPrecision: 'day' as const } : {}),
           ...(decidedBy !== undefined ? { decidedById: decidedBy } : {}),
           ...(meeting !== undefined ? { meetingId: meeting } : {}),
           ...(agendaItem !== undefined ? { agendaItemId: agendaItem } : {}),
@@ -401,6 +432,7 @@ registerExport({
       idColumn('id', d.id, 'Decision'),
       { name: 'kind', value: d.kind },
       { name: 'decided_on', value: d.decidedOn },
+      { name: 'decided_on_precision', value: d.decidedOnPrecision },
       { name: 'region', value: d.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
       idColumn('decided_by', d.decidedById, 'Organisation'),
       { name: 'decided_by_name', value: d.decidedById, lookup: { key: tables.organisations.id, value: tables.organisations.name } },

@@ -10,6 +10,8 @@ import './organisations.ts';
 import './meetings.ts';
 import './decisions.ts';
 import './assignments.ts';
+import './dates.ts';
+import './links.ts';
 import './audits.ts';
 import './grants.ts';
 import './indicators.ts';
