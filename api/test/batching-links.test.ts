@@ -1,0 +1,81 @@
+import { idFor, tables } from '@naravard/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+
+/**
+ * 60 extra meetings in region 25, each with a chair also listed as present, one decision, an
+ * assignment from that decision and one given at the meeting without a decision (naming the
+ * decision as related).
+ */
+async function insertMeetingsWithAssignments() {
+  const { db } = server.database;
+  const regionId = idFor('region:25');
+  const [person] = await db.insert(tables.people).values({ name: 'Ordförande Batch' }).returning();
+  for (let m = 0; m < 60; m += 1) {
+    const heldOn = `2024-02-${String((m % 28) + 1).padStart(2, '0')}`;
+    const [meeting] = await db.insert(tables.meetings).values({ title: `Möte ${m}`, kind: 'sitting', regionId, heldOn }).returning();
+    await db.insert(tables.meetingParticipants).values([
+      { meetingId: meeting!.id, personId: person!.id, role: 'chair' },
+      { meetingId: meeting!.id, personId: person!.id, role: 'present' },
+    ]);
+    const [decision] = await db
+      .insert(tables.decisions)
+      .values({ kind: 'decision', text: `Beslut ${m}`, meetingId: meeting!.id, regionId, decidedOn: '2024-02-01', decidedOnPrecision: 'month' })
+      .returning();
+    await db.insert(tables.assignments).values([
+      { title: `Uppdrag ${m}a`, meetingId: meeting!.id, originDecisionId: decision!.id, regionId, issuedOn: heldOn },
+      { title: `Uppdrag ${m}b`, meetingId: meeting!.id, relatedDecisionId: decision!.id, regionId, issuedOn: heldOn },
+    ]);
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ seed: true });
+  await insertMeetingsWithAssignments();
+});
+afterAll(() => server?.close());
+
+const NESTED = /* GraphQL */ `
+  query Nested($first: Int!) {
+    meetings(first: $first, filter: { region: "25" }) {
+      edges { node {
+        title attendeeCount
+        attendees { roles person { name } }
+        assignments(first: 5) { totalCount edges { node { title meeting { title } relatedDecision { decidedOnPrecision } } } }
+        decisions { decidedOnPrecision relatedAssignments { title } }
+      } }
+    }
+  }
+`;
+
+async function statementsFor(first: number) {
+  server.database.resetStatements();
+  const response = await server.graphql(NESTED, { first });
+  expect(response.errors).toBeUndefined();
+  const meetings = response.data!.meetings.edges;
+  expect(meetings).toHaveLength(first);
+  for (const { node } of meetings) {
+    expect(node.attendeeCount).toBe(1);
+    expect(node.attendees).toEqual([{ roles: ['CHAIR', 'PRESENT'], person: { name: 'Ordförande Batch' } }]);
+    expect(node.assignments.totalCount).toBe(2);
+    const assignments = node.assignments.edges.map((edge: any) => edge.node);
+    expect(assignments.every((assignment: any) => assignment.meeting.title === node.title)).toBe(true);
+    expect(assignments.filter((assignment: any) => assignment.relatedDecision?.decidedOnPrecision === 'MONTH')).toHaveLength(1);
+    expect(node.decisions).toHaveLength(1);
+    expect(node.decisions[0].relatedAssignments).toHaveLength(1);
+  }
+  return [...server.database.statements];
+}
+
+describe('batching of the links between meetings, decisions and assignments', () => {
+  it('meetings × attendees × assignments × their meeting and related decision × decisions run the same statements for 5 or 50 meetings', async () => {
+    const few = await statementsFor(5);
+    const many = await statementsFor(50);
+    expect(many.length).toBe(few.length);
+    // meetings, participants, people, assignment page, its count, assignment meetings,
+    // related decisions, decisions, their related assignments.
+    expect(many.length).toBeLessThanOrEqual(9);
+  });
+});
