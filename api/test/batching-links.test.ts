@@ -78,4 +78,21 @@ describe('batching of the links between meetings, decisions and assignments', ()
     // related decisions, decisions, their related assignments.
     expect(many.length).toBeLessThanOrEqual(9);
   });
+
+  it("documents × the records read from them: one statement for the keys, one per record table, however many documents", async () => {
+    const run = async (first: number) => {
+      server.database.resetStatements();
+      const response = await server.graphql(`query ($first: Int!) { documents(first: $first) { edges { node { records { __typename id } } } } }`, { first });
+      expect(response.errors).toBeUndefined();
+      const documents = response.data!.documents.edges.map((edge: any) => edge.node);
+      expect(documents).toHaveLength(first);
+      expect(documents.every((document: any) => document.records.length > 0)).toBe(true);
+      return { statements: [...server.database.statements], types: new Set(documents.flatMap((d: any) => d.records.map((r: any) => r.__typename))) };
+    };
+    const one = await run(1);
+    const all = await run(4);
+    // documents, record keys, then one statement per type of record found.
+    expect(all.statements.length).toBe(2 + all.types.size);
+    expect(one.statements.length).toBe(2 + one.types.size);
+  });
 });

@@ -211,6 +211,47 @@ describe('Meeting.attendees', () => {
   });
 });
 
+describe('Document.records', () => {
+  const MINUTES = gid('Document', 'doc:kronoberg-sg-2023-03-28');
+  const RESPONSE_LETTER = gid('Document', 'doc:kronoberg-revisionssvar-2025');
+
+  it('leads from the Kronoberg minutes to the meeting, its decisions and assignments read from them, each once', async () => {
+    const data = await graphql(
+      `query ($id: ID!) { node(id: $id) { ... on Document {
+        records { __typename id }
+        meetings: records(types: ["Meeting"]) { ... on Meeting { id title } }
+        assignments: records(types: ["Assignment"]) { ... on Assignment { title meeting { id } } }
+      } } }`,
+      { id: MINUTES },
+    );
+    const document = data.node;
+    expect(document.meetings).toEqual([{ id: KRONOBERG_MEETING, title: 'Styrgrupp Nära vård 2023-03-28' }]);
+    expect(document.assignments).toHaveLength(6);
+    expect(document.assignments.every((assignment: any) => assignment.meeting.id === KRONOBERG_MEETING)).toBe(true);
+    const ids = document.records.map((record: any) => record.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const types = new Set(document.records.map((record: any) => record.__typename));
+    for (const type of ['Meeting', 'AgendaItem', 'Decision', 'Assignment', 'Participant']) expect(types.has(type)).toBe(true);
+    expect(document.records.filter((record: any) => record.__typename === 'Decision')).toHaveLength(17);
+  });
+
+  it('leads from an audit response letter to the audit response it is the text of', async () => {
+    const data = await graphql(
+      `query ($id: ID!) { node(id: $id) { ... on Document { records(types: ["AuditResponse", "Audit"]) { __typename ... on AuditResponse { id audit { id } } ... on Audit { id } } } } }`,
+      { id: RESPONSE_LETTER },
+    );
+    const records = data.node.records;
+    const response = records.find((record: any) => record.__typename === 'AuditResponse');
+    expect(response.id).toBe(gid('AuditResponse', 'audit-response:kronoberg-revisionssvar-2025-03-25'));
+    expect(records.filter((record: any) => record.__typename === 'AuditResponse')).toHaveLength(1);
+  });
+
+  it('refuses a type that names no record, saying which', async () => {
+    const response = await test.server.graphql(`query ($id: ID!) { node(id: $id) { ... on Document { records(types: ["Meeting", "Minutes"]) { id } } } }`, { id: MINUTES });
+    expect(response.errors?.[0]?.message).toMatch(/^"types" names no record type: Minutes; the types are Region, /);
+  });
+});
+
 describe('through the SDK', () => {
   it('reads meeting assignments, attendees, precision and the new filters with the typed operations', async () => {
     const client = createClient({ url: `${test.server.url}/graphql` });
@@ -228,5 +269,8 @@ describe('through the SDK', () => {
     ]);
     const directed = await client.assignments({ first: 50, filter: { status: ['DIRECTED_ELSEWHERE'] } });
     expect(directed.assignments.totalCount).toBe(5);
+    const { node } = await client.node({ id: gid('Document', 'doc:kronoberg-sg-2023-03-28') });
+    if (node?.__typename !== 'Document') throw new Error(`expected a Document, got ${node?.__typename}`);
+    expect(node.records.filter((record) => record.__typename === 'Meeting').map((record) => record.id)).toEqual([KRONOBERG_MEETING]);
   });
 });

@@ -12,6 +12,7 @@ import './decisions.ts';
 import './assignments.ts';
 import './dates.ts';
 import './links.ts';
+import './document-records.ts';
 import './audits.ts';
 import './grants.ts';
 import './indicators.ts';
