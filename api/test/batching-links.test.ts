@@ -95,4 +95,22 @@ describe('batching of the links between meetings, decisions and assignments', ()
     expect(all.statements.length).toBe(2 + all.types.size);
     expect(one.statements.length).toBe(2 + one.types.size);
   });
+
+  it('grant aggregates read their groups in one statement and each kind of reference in one more', async () => {
+    server.database.resetStatements();
+    const response = await server.graphql(`{ grantAggregates(groupBy: [REGION, PROGRAMME, YEAR]) { region { name } programme { name } year sumSek } }`);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.grantAggregates).toHaveLength(3);
+    // The groups, the regions, the programmes.
+    expect(server.database.statements).toHaveLength(3);
+  });
+
+  it('the allocations list reads its references once per kind, not per row', async () => {
+    server.database.resetStatements();
+    const response = await server.graphql(`{ allocations(first: 10) { totalCount edges { node { period region { code } programme { name } } } } }`);
+    expect(response.errors).toBeUndefined();
+    expect(response.data!.allocations.totalCount).toBe(4);
+    // The page (its region folded in), the count, the programmes.
+    expect(server.database.statements.length).toBeLessThanOrEqual(4);
+  });
 });

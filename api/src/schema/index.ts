@@ -13,6 +13,8 @@ import './assignments.ts';
 import './dates.ts';
 import './links.ts';
 import './document-records.ts';
+import './allocations.ts';
+import './grant-aggregates.ts';
 import './audits.ts';
 import './grants.ts';
 import './indicators.ts';
