@@ -259,7 +259,6 @@ describe('through the SDK', () => {
     const kronoberg = meetings.edges.map((edge) => edge.node).find((node) => node.id === KRONOBERG_MEETING)!;
     expect(kronoberg.attendeeCount).toBe(5);
     expect(kronoberg.attendees.filter((attendee) => attendee.person?.name === 'Martin Myrskog')).toHaveLength(1);
-    expect(kronoberg.assignments.totalCount).toBeGreaterThanOrEqual(6);
     const { assignments } = await client.assignments({ first: 50, filter: { meeting: KRONOBERG_MEETING, issuedOn: { from: '2023-03-28', to: '2023-03-28' } } });
     expect(assignments.totalCount).toBe(6);
     expect(assignments.edges.every((edge) => edge.node.meeting?.id === KRONOBERG_MEETING)).toBe(true);
