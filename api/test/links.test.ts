@@ -59,6 +59,21 @@ describe('Meeting.assignments and the meeting an assignment was given at', () =>
     expect(none.assignments.totalCount).toBe(0);
   });
 
+  it('exports the assignments given at a meeting, with their meeting and related decision', async () => {
+    const listed = await graphql(`query ($m: ID!) { assignments(first: 50, filter: { meeting: $m }) { totalCount } }`, { m: KRONOBERG_MEETING });
+    const response = await fetch(`${test.server.url}/export/assignments.ndjson?meeting=${encodeURIComponent(KRONOBERG_MEETING)}`);
+    expect(response.status).toBe(200);
+    const rows = (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(listed.assignments.totalCount);
+    expect(rows.every((row: any) => row.meeting === KRONOBERG_MEETING)).toBe(true);
+    const orebro = await fetch(`${test.server.url}/export/assignments.ndjson?region=18`);
+    const related = (await orebro.text()).trim().split('\n').map((line) => JSON.parse(line)).filter((row: any) => row.related_decision);
+    expect(related.map((row: any) => [row.reference, row.related_decision]).sort()).toEqual([
+      ['Nr 17', ACTION_PLAN],
+      ['Nr 4', SMO_PILOT],
+    ]);
+  });
+
   it('refuses a meeting filter that is not a Meeting ID, saying where', async () => {
     const response = await test.server.graphql(`query ($m: ID!) { assignments(first: 5, filter: { meeting: $m }) { totalCount } }`, { m: SMO_PILOT });
     expect(response.data).toBeNull();
