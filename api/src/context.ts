@@ -2,12 +2,16 @@ import type { Database } from '@naravard/db';
 import type DataLoader from 'dataloader';
 
 import type { Principal } from './auth.ts';
+import type { RequestScope } from './budget.ts';
 
 export type { Principal };
 
 export interface Context {
+  /** The database; over HTTP, the request's own handle, whose statements stop with the request. */
   db: Database;
   principal: Principal;
+  /** The HTTP request's budget, client and cost; absent for work outside a request (tests, scripts). */
+  request?: RequestScope;
   /**
    * Per-request DataLoaders, created on first use and keyed by a name, so that every resolver
    * of one request shares a batch and nothing is cached across requests.
@@ -15,11 +19,20 @@ export interface Context {
   loader<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V>;
 }
 
-export function createContext({ db, principal = { kind: 'anonymous' } }: { db: Database; principal?: Principal }): Context {
+export function createContext({
+  db,
+  principal = { kind: 'anonymous' },
+  request,
+}: {
+  db: Database;
+  principal?: Principal;
+  request?: RequestScope;
+}): Context {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     db,
     principal,
+    ...(request ? { request } : {}),
     loader<K, V>(name: string, create: () => DataLoader<K, V>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!loader) {

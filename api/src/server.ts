@@ -212,14 +212,17 @@ export async function createApp({
           return () => (running.delete(scope), unwatch());
         },
       },
-      () =>
+      (scope) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-          context: async () =>
-            createContext({
-              db: connection.db,
-              principal: await health.guard(budgeted(authenticate(connection.db, request.headers.authorization))),
-            }),
+          context: async () => {
+            const db = connection.scoped(scope.statements);
+            return createContext({
+              db,
+              principal: await health.guard(budgeted(scope, authenticate(db, request.headers.authorization))),
+              request: scope,
+            });
+          },
         }),
     ).finally(admission.release);
     for (const [name, value] of result.headers) response.setHeader(name, value);

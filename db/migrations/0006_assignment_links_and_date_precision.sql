@@ -11,6 +11,7 @@ CREATE INDEX "assignments_issued_on_idx" ON "assignments" USING btree ("issued_o
 ALTER TABLE "decisions" ADD CONSTRAINT "decisions_decided_on_precision_start" CHECK ("decisions"."decided_on" IS NULL OR "decisions"."decided_on_precision" = 'day'
         OR ("decisions"."decided_on_precision" = 'month' AND extract(day from "decisions"."decided_on") = 1)
         OR ("decisions"."decided_on_precision" = 'year' AND extract(day from "decisions"."decided_on") = 1 AND extract(month from "decisions"."decided_on") = 1));--> statement-breakpoint
+
 -- An assignment that comes from a decision taken at a meeting was given at that meeting.
 UPDATE "assignments" SET "meeting_id" = "decisions"."meeting_id", "updated_at" = now(), "version" = "assignments"."version" + 1
   FROM "decisions"
