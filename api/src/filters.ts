@@ -52,6 +52,25 @@ export function wordsQuery(text: string): SQL {
 }
 
 /**
+ * A date known to a day, a month or a year (stored as the first day and a precision column) whose
+ * period overlaps the range: "December 2022" is found by any range that touches December 2022.
+ */
+export function periodInRange(
+  start: PgColumn,
+  precision: PgColumn,
+  range: { from?: string | null; to?: string | null } | null | undefined,
+): SQL[] {
+  const conditions: SQL[] = [];
+  if (range?.to) conditions.push(lte(start, range.to));
+  if (range?.from) {
+    conditions.push(sql`(case ${precision} when 'year' then (${start} + interval '1 year' - interval '1 day')::date
+      when 'month' then (${start} + interval '1 month' - interval '1 day')::date else ${start} end) >= ${range.from}::date`);
+  }
+  return conditions;
+}
+
+
+/**
  * The words of a text filter in one or more text columns, matched as `search` matches them
  * (stemmed, accent-folded, whole words: "Nr 1" does not find "Nr 10", "handlingsplan" finds
  * "handlingsplanen"). For a table with a generated `search_vector` over the same columns use

@@ -260,11 +260,11 @@ interface NamedFilter {
 }
 
 /** Filter fields that name an organisation (by ID or name). */
-const ORGANISATION_FIELDS = ['organisation', 'issuedBy', 'auditor', 'audited', 'recipientOrganisation', 'parent'] as const;
+const ORGANISATION_FIELDS = ['organisation', 'decidedBy', 'issuedBy', 'auditor', 'audited', 'recipientOrganisation', 'parent'] as const;
 
 /**
  * A list filter with its names resolved: `region` as a county code, `topic` as a slug,
- * the fields naming an organisation (`organisation`, `issuedBy`, `auditor`, …) as Organisation IDs.
+ * the fields naming an organisation (`organisation`, `decidedBy`, `issuedBy`, `auditor`, …) as Organisation IDs.
  * `path` is where the filter is ("filter"; "" for a field's own arguments).
  */
 export async function resolveFilterNames<Filter>(context: Context, filter: Filter, path = 'filter'): Promise<Filter> {

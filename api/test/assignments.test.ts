@@ -147,7 +147,8 @@ describe('assignments', () => {
       { reference: 'Nr 19', region: { code: '18' } },
       { reference: 'Nr 21', region: { code: '18' } },
     ]);
-    expect(references(data.notApplicable)).toEqual(['Nr 12', 'Nr 13', 'Nr 14', 'Nr 16', 'Nr 20', 'Nr 22', 'Nr 23']);
+    // Nr 13, 14, 20, 22 and 23 are directed to another committee (DIRECTED_ELSEWHERE); 12 and 16 do not concern it.
+    expect(references(data.notApplicable)).toEqual(['Nr 12', 'Nr 16']);
     expect(data.toCommittee.totalCount).toBe(8);
     expect(references(data.toCommittee)).toContain('Nr 1');
     expect(references(data.toCommittee)).not.toContain('Nr 19');

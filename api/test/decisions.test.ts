@@ -149,11 +149,12 @@ describe('decisions', () => {
       quote: 'Regional handlingsplan i patientsäkerhet beslutades av hälso- och sjukvårdsnämnden den 7 september 2023.',
       document: { title: 'Återrapportering till hälso- och sjukvårdsnämnden – Beredning för nära vård 2023' },
     });
-    // The board's three decisions: the dated one first, the two known only from the report last.
+    // The board's three decisions: the dated one first, then the SMO pilot known only as "December
+    // 2022" (stored as its first day), then the plan without a date.
     expect(byBoard.totalCount).toBe(3);
-    expect(nodes(byBoard).map((d: any) => d.decidedOn)).toEqual(['2023-09-07', null, null]);
+    expect(nodes(byBoard).map((d: any) => d.decidedOn)).toEqual(['2023-09-07', '2022-12-01', null]);
     expect(later.totalCount).toBe(1);
-    expect(earlier.totalCount).toBe(17);
+    expect(earlier.totalCount).toBe(18); // the 17 Kronoberg decisions and the SMO pilot of December 2022
   });
 
   it('orders by date with undated decisions last, and pages through them without gaps or repeats', async () => {
@@ -164,7 +165,8 @@ describe('decisions', () => {
     const dates = all.map((d: any) => d.decidedOn);
     expect(dates[0]).toBe('2023-09-07');
     expect(dates.slice(1, 18)).toEqual(Array(17).fill('2023-03-28'));
-    expect(dates.slice(18)).toEqual(Array(10).fill(null));
+    expect(dates[18]).toBe('2022-12-01'); // the SMO pilot, known to the month
+    expect(dates.slice(19)).toEqual(Array(9).fill(null));
 
     // Paging in small pages crosses the dated/undated boundary and gives the same list.
     const paged = await pageThrough({}, 4);
@@ -172,9 +174,10 @@ describe('decisions', () => {
 
     const ascending = await pageThrough({ orderBy: 'DECIDED_ON_ASC' }, 3);
     expect(ascending.ids).toHaveLength(28);
-    expect(ascending.decidedOn.slice(0, 17)).toEqual(Array(17).fill('2023-03-28'));
-    expect(ascending.decidedOn[17]).toBe('2023-09-07');
-    expect(ascending.decidedOn.slice(18)).toEqual(Array(10).fill(null));
+    expect(ascending.decidedOn[0]).toBe('2022-12-01');
+    expect(ascending.decidedOn.slice(1, 18)).toEqual(Array(17).fill('2023-03-28'));
+    expect(ascending.decidedOn[18]).toBe('2023-09-07');
+    expect(ascending.decidedOn.slice(19)).toEqual(Array(9).fill(null));
 
     // Backwards from the end: the last page is the undated tail, and `before` continues it.
     const last = await server.graphql(DECISIONS, { last: 5 });

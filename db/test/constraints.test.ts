@@ -55,6 +55,8 @@ const checkCases: Record<string, (f: Fixture) => SQL> = {
     sql`update meeting_participants set person_id = null, organisation_id = null where id = ${f.participant.id}`,
   agenda_items_ordinal_positive: (f) => sql`update agenda_items set ordinal = 0 where id = ${f.agendaItem.id}`,
   assignments_dates_ordered: (f) => sql`update assignments set due_on = '2023-01-01' where id = ${f.assignment.id}`,
+  decisions_decided_on_precision_start: (f) =>
+    sql`update decisions set decided_on = '2022-12-15', decided_on_precision = 'month' where id = ${f.decision.id}`,
   recommendations_ordinal_positive: (f) => sql`update recommendations set ordinal = -1 where id = ${f.recommendation.id}`,
   grants_period_format: (f) => sql`update grants set period = '2025-13' where id = ${f.grant.id}`,
   grants_amount_non_negative: (f) => sql`update grants set amount_sek = -0.01 where id = ${f.grant.id}`,

@@ -70,6 +70,8 @@ export async function insertFixture(db: Database) {
       assigneeOrganisationId: committee!.id,
       assigneePersonId: person!.id,
       originDecisionId: decision!.id,
+      meetingId: meeting!.id,
+      relatedDecisionId: decision!.id,
       regionId,
       issuedOn: '2023-03-28',
       dueOn: '2023-12-31',

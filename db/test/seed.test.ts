@@ -383,7 +383,7 @@ describe('Örebro committee report', () => {
     );
     expect(new Set(directedElsewhere.map((row) => row.reference)).size).toBe(5);
     for (const row of directedElsewhere) {
-      expect(row.status).toBe('not_applicable');
+      expect(row.status).toBe('directed_elsewhere');
       expect(row.text).toMatch(/beredning/i);
     }
   });
@@ -397,15 +397,23 @@ describe('Örebro committee report', () => {
   });
 
   it('holds the decisions the report mentions', async () => {
-    const decisions = await rows<{ decided_on: string | null; title: string }>(
-      sql`select decided_on::text, title from decisions where region_id = ${id('region:18')} order by title`,
+    const decisions = await rows<{ decided_on: string | null; decided_on_precision: string; title: string }>(
+      sql`select decided_on::text, decided_on_precision::text, title from decisions where region_id = ${id('region:18')} order by title`,
     );
     expect(decisions).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ decided_on: '2023-09-07' }),
-        expect.objectContaining({ decided_on: null, title: expect.stringMatching(/december 2022/) }),
+        expect.objectContaining({ decided_on: '2023-09-07', decided_on_precision: 'day' }),
+        expect.objectContaining({ decided_on: '2022-12-01', decided_on_precision: 'month', title: expect.stringMatching(/december 2022/) }),
       ]),
     );
+    // Nr 4 and Nr 17 name these decisions; Nr 12 and 16 do not concern the committee.
+    const related = await rows<{ reference: string; title: string }>(
+      sql`select a.reference, d.title from assignments a join decisions d on d.id = a.related_decision_id
+          where a.region_id = ${id('region:18')} order by a.reference`,
+    );
+    expect(related.map((row) => row.reference)).toEqual(['Nr 17', 'Nr 4']);
+    expect(related[0]!.title).toBe('Regional handlingsplan i patientsäkerhet');
+    expect(related[1]!.title).toMatch(/samordnat medicinskt omhändertagande/);
   });
 });
 

@@ -168,6 +168,8 @@ describe('the typed methods against a live server', () => {
       audits: await anonymous.audits(page),
       grants: await anonymous.grants(page),
       grantProgrammes: await anonymous.grantProgrammes(page),
+      allocations: await anonymous.allocations(page),
+      grantAggregates: await anonymous.grantAggregates({ groupBy: ['REGION', 'PROGRAMME', 'YEAR'] }),
       indicators: await anonymous.indicators(page),
       indicator: await anonymous.indicator({ code: 'SIP_MEETINGS', withSeries: true, region: '13', dimensions: [{ name: 'setting', value: 'home_care' }] }),
       observations: await anonymous.observations(page),
@@ -187,6 +189,8 @@ describe('the typed methods against a live server', () => {
     expect(answers.regions.regions.totalCount).toBe(21);
     expect(answers.indicator.indicator?.series?.map((point) => point.value)).toEqual(['101', '100', '81', '86']);
     expect(answers.observationAggregates.observationAggregates.length).toBeGreaterThan(0);
+    expect(answers.allocations.allocations.totalCount).toBe(4);
+    expect(answers.grantAggregates.grantAggregates.map((group) => group.sumSek)).toEqual(['17000000.00', '46000000.00', '51900000.00']);
     expect(answers.search.search.edges.length).toBeGreaterThan(0);
     const node = answers.node.node;
     expect(node?.__typename).toBe('Document');

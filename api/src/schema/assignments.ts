@@ -44,7 +44,8 @@ const AssignmentStatus = databaseEnum('AssignmentStatus', 'How far an assignment
   started: 'Started (startat, påbörjat).',
   ongoing: 'Ongoing (pågående, löpande).',
   completed: 'Completed (genomfört, klart).',
-  not_applicable: 'Not applicable to the reporting body (ej aktuellt), e.g. addressed to another committee.',
+  not_applicable: 'Does not concern the reporting body (berörs ej, ej aktuellt). Before DIRECTED_ELSEWHERE existed this value also covered assignments directed to another body.',
+  directed_elsewhere: 'Directed to another body than the reporting one (riktas till annan beredning): reported on, but not its to carry out.',
   not_handled: 'Not handled (ej behandlat): the reporting body has not dealt with it.',
 });
 
@@ -182,6 +183,8 @@ const AssignmentFilter = builder.inputType('AssignmentFilter', {
     topic: t.string({ description: 'Tagged with this topic: its slug ("governance") or its name, English or Swedish ("central kontaktingång").' }),
     text: t.string({ description: 'Words in the reference, title or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     dueOn: t.field({ type: DateRange, description: 'Due within these dates (assignments without a deadline never match).' }),
+    issuedOn: t.field({ type: DateRange, description: 'Given within these dates (assignments without an issue date never match).' }),
+    meeting: t.globalID({ description: 'Given at this meeting (a Meeting ID), with or without a decision of its own.' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -214,6 +217,8 @@ function assignmentConditions(filter: AssignmentFilterShape | null | undefined) 
     assigneeCondition(filter?.assignee),
     filter?.status?.length ? inArray(a.status, filter.status) : undefined,
     ...dateInRange(a.dueOn, filter?.dueOn),
+    ...dateInRange(a.issuedOn, filter?.issuedOn),
+    referenceIs(a.meetingId, filter?.meeting, 'Meeting', 'meeting'),
     taggedWith('assignment', a.id, filter?.topic),
     wordsInVector(a.searchVector, filter?.text),
   ]);
@@ -225,9 +230,9 @@ function assignmentOrder(order: string | null | undefined): OrderKey[] {
   return referenceOrder;
 }
 
-const assignmentList = filteredList<AssignmentRow, AssignmentFilterShape>({ table: tables.assignments, where: assignmentConditions, order: assignmentOrder });
+export const assignmentList = filteredList<AssignmentRow, AssignmentFilterShape>({ table: tables.assignments, where: assignmentConditions, order: assignmentOrder });
 
-const assignmentListArgs = builder.args((t) => ({
+export const assignmentListArgs = builder.args((t) => ({
   filter: t.field({ type: AssignmentFilter, description: 'Which assignments.' }),
   orderBy: t.field({ type: AssignmentOrder, defaultValue: 'REFERENCE', description: 'In which order.' }),
 }));
@@ -312,6 +317,8 @@ const assignmentFields = {
   assigneeOrganisation: rules.globalId('Organisation').nullish(),
   assigneePerson: rules.globalId('Person').nullish(),
   originDecision: rules.globalId('Decision').nullish(),
+  meeting: rules.globalId('Meeting').nullish(),
+  relatedDecision: rules.globalId('Decision').nullish(),
   origin: rules.text(1000).nullish(),
   region: rules.regionCode.nullish(),
   issuedOn: rules.date.nullish(),
@@ -362,6 +369,8 @@ const CreateAssignmentInput = builder.inputType('CreateAssignmentInput', {
     assigneeOrganisation: t.id({ description: 'The body that got it (Organisation ID).' }),
     assigneePerson: t.id({ description: 'The person who got it (Person ID).' }),
     originDecision: t.id({ description: 'The decision it comes from (Decision ID).' }),
+    meeting: t.id({ description: "The meeting it was given at (Meeting ID); if left out, the origin decision's meeting." }),
+    relatedDecision: t.id({ description: 'A decision the records name as what it follows or brought about (Decision ID).' }),
     origin: t.string({ description: 'The plan or document it comes from, in words ("Verksamhetsplan 2023").' }),
     region: t.string({ description: 'SCB county code of the region ("18").' }),
     issuedOn: t.field({ type: 'Date', description: 'When it was given.' }),
@@ -382,6 +391,8 @@ const AssignmentPatch = builder.inputType('AssignmentPatch', {
     assigneeOrganisation: t.id({ description: 'New assignee body (Organisation ID).' }),
     assigneePerson: t.id({ description: 'New assignee person (Person ID).' }),
     originDecision: t.id({ description: 'New origin decision (Decision ID).' }),
+    meeting: t.id({ description: 'New meeting it was given at (Meeting ID).' }),
+    relatedDecision: t.id({ description: 'New related decision (Decision ID).' }),
     origin: t.string({ description: 'New origin, in words.' }),
     region: t.string({ description: 'New region (SCB county code).' }),
     issuedOn: t.field({ type: 'Date', description: 'New issue date.' }),
@@ -454,7 +465,10 @@ builder.mutationFields((t) => ({
           { entity: 'Organisation', id: input.assigneeOrganisation, path: ['input', 'assigneeOrganisation'] },
           { entity: 'Person', id: input.assigneePerson, path: ['input', 'assigneePerson'] },
           { entity: 'Decision', id: input.originDecision, path: ['input', 'originDecision'] },
+          { entity: 'Meeting', id: input.meeting, path: ['input', 'meeting'] },
+          { entity: 'Decision', id: input.relatedDecision, path: ['input', 'relatedDecision'] },
         ]);
+        const origin = input.originDecision && input.meeting === undefined ? await writer.current<DecisionRow>('Decision', input.originDecision) : null;
         const regionId = await writer.regionId(input.region, ['input', 'region']);
         const assignment = await writer.create<AssignmentRow & { version: number }>('Assignment', {
           reference: input.reference ?? null,
@@ -464,6 +478,8 @@ builder.mutationFields((t) => ({
           assigneeOrganisationId: input.assigneeOrganisation ?? null,
           assigneePersonId: input.assigneePerson ?? null,
           originDecisionId: input.originDecision ?? null,
+          meetingId: input.meeting ?? origin?.meetingId ?? null,
+          relatedDecisionId: input.relatedDecision ?? null,
           origin: input.origin ?? null,
           regionId: regionId ?? null,
           issuedOn: input.issuedOn ?? null,
@@ -502,15 +518,19 @@ builder.mutationFields((t) => ({
           { entity: 'Organisation', id: patch.assigneeOrganisation, path: ['patch', 'assigneeOrganisation'] },
           { entity: 'Person', id: patch.assigneePerson, path: ['patch', 'assigneePerson'] },
           { entity: 'Decision', id: patch.originDecision, path: ['patch', 'originDecision'] },
+          { entity: 'Meeting', id: patch.meeting, path: ['patch', 'meeting'] },
+          { entity: 'Decision', id: patch.relatedDecision, path: ['patch', 'relatedDecision'] },
         ]);
         const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { issuedBy, assigneeOrganisation, assigneePerson, originDecision, region: _region, ...rest } = patch;
+        const { issuedBy, assigneeOrganisation, assigneePerson, originDecision, meeting, relatedDecision, region: _region, ...rest } = patch;
         return writer.update<AssignmentRow & { version: number }>('Assignment', id, args.version, {
           ...rest,
           ...(issuedBy !== undefined ? { issuedById: issuedBy } : {}),
           ...(assigneeOrganisation !== undefined ? { assigneeOrganisationId: assigneeOrganisation } : {}),
           ...(assigneePerson !== undefined ? { assigneePersonId: assigneePerson } : {}),
           ...(originDecision !== undefined ? { originDecisionId: originDecision } : {}),
+          ...(meeting !== undefined ? { meetingId: meeting } : {}),
+          ...(relatedDecision !== undefined ? { relatedDecisionId: relatedDecision } : {}),
           ...(regionId !== undefined ? { regionId } : {}),
         });
       });
@@ -609,6 +629,7 @@ registerExport({
     region: regionParameter,
     issuedBy: { kind: 'id', types: ['Organisation'], description: 'Given by this body (an Organisation ID).' },
     assignee: { kind: 'id', types: ['Organisation', 'Person'], description: 'Given to this body or person (an Organisation or Person ID).' },
+    meeting: { kind: 'id', types: ['Meeting'], description: 'Given at this meeting (a Meeting ID).' },
     status: { kind: 'list', values: tables.assignments.status.enumValues, description: 'With any of these latest statuses, comma-separated.' },
     from: { kind: 'date', argument: 'dueOn', description: 'Due on or after this date (YYYY-MM-DD).' },
     to: { kind: 'date', argument: 'dueOn', description: 'Due on or before this date (YYYY-MM-DD).' },
@@ -620,6 +641,7 @@ registerExport({
     region: values.region ?? null,
     issuedBy: idText(values.issuedBy),
     assignee: values.assignee ?? null,
+    meeting: values.meeting ?? null,
     status: (values.status as AssignmentFilterShape['status']) ?? null,
     dueOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,
@@ -644,6 +666,8 @@ registerExport({
     idColumn('assignee_person', a.assigneePersonId, 'Person'),
     { name: 'assignee_person_name', value: a.assigneePersonId, lookup: { key: tables.people.id, value: tables.people.name } },
     idColumn('origin_decision', a.originDecisionId, 'Decision'),
+    idColumn('meeting', a.meetingId, 'Meeting'),
+    idColumn('related_decision', a.relatedDecisionId, 'Decision'),
     { name: 'origin', value: a.origin },
     { name: 'description', value: a.description },
     ...bookkeepingColumns(a),

@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
-  dateInRange,
+  periodInRange,
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
@@ -22,6 +22,7 @@ import { taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
+import { DatePrecision, precisionProblem } from './dates.ts';
 import { CitationInput } from './provenance.ts';
 import {
   AgendaItem,
@@ -74,7 +75,12 @@ builder.node(Decision, {
     decidedOn: t.expose('decidedOn', {
       type: 'Date',
       nullable: true,
-      description: 'The day of the decision; null when the records do not give it (a decision known only from a report).',
+      description:
+        'The day of the decision, or the first day of its month or year when the records give no more (see `decidedOnPrecision`); null when they give no date at all.',
+    }),
+    decidedOnPrecision: t.expose('decidedOnPrecision', {
+      type: DatePrecision,
+      description: 'How much of `decidedOn` the records give: DAY, or only the MONTH ("december 2022") or the YEAR.',
     }),
     decidedBy: t.field({
       type: Organisation,
@@ -108,10 +114,22 @@ const DecisionFilter = builder.inputType('DecisionFilter', {
   description: 'Narrows a list of decisions. Conditions combine with AND.',
   fields: (t) => ({
     region: t.string({ description: 'The region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
-    organisation: t.id({ ...takesNames, description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).' }),
+    decidedBy: t.id({
+      ...takesNames,
+      description: 'Taken by this body, as the `decidedBy` field says: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).',
+    }),
+    organisation: t.id({
+      ...takesNames,
+      description: 'Taken by this body: its Organisation ID or its name or alias ("Regionstyrelsen"; within `region` when given).',
+      deprecationReason: 'Use `decidedBy`, named like the field it filters on.',
+    }),
     meeting: t.globalID({ description: 'Taken at this meeting (a Meeting ID).' }),
     kind: t.field({ type: [DecisionKind], description: 'Any of these kinds.' }),
-    decidedOn: t.field({ type: DateRange, description: 'Decided within these dates (undated decisions never match).' }),
+    decidedOn: t.field({
+      type: DateRange,
+      description:
+        'Decided within these dates: a decision known only to a month or a year matches when that period overlaps the range (undated decisions never match).',
+    }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("care-pathways") or its name, English or Swedish ("central kontaktingång").' }),
     text: t.string({ description: 'Words in the title or text, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     ...lifecycleFilterFields(t),
@@ -134,10 +152,11 @@ function decisionConditions(filter: DecisionFilterShape | null | undefined) {
   return allOf([
     ...lifecycleConditions(d, filter),
     regionIs(d.regionId, filter?.region),
+    referenceIs(d.decidedById, filter?.decidedBy, 'Organisation', 'decidedBy'),
     referenceIs(d.decidedById, filter?.organisation, 'Organisation', 'organisation'),
     referenceIs(d.meetingId, filter?.meeting, 'Meeting', 'meeting'),
     filter?.kind?.length ? inArray(d.kind, filter.kind) : undefined,
-    ...dateInRange(d.decidedOn, filter?.decidedOn),
+    ...periodInRange(d.decidedOn, d.decidedOnPrecision, filter?.decidedOn),
     taggedWith('decision', d.id, filter?.topic),
     wordsInVector(d.searchVector, filter?.text),
   ]);
@@ -198,6 +217,7 @@ const decisionFields = {
   title: rules.text(500).nullish(),
   text: rules.text(20_000),
   decidedOn: rules.date.nullish(),
+  decidedOnPrecision: z.enum(tables.datePrecision.enumValues).nullish(),
   decidedBy: rules.globalId('Organisation').nullish(),
   meeting: rules.globalId('Meeting').nullish(),
   agendaItem: rules.globalId('AgendaItem').nullish(),
@@ -220,6 +240,10 @@ const RecordDecisionInput = builder.inputType('RecordDecisionInput', {
     title: t.string({ description: 'A short heading, at most 500 characters.' }),
     text: t.string({ required: true, description: 'What was decided, as the records word it (at most 20 000 characters).' }),
     decidedOn: t.field({ type: 'Date', description: "The day of the decision; the meeting's day if left out." }),
+    decidedOnPrecision: t.field({
+      type: DatePrecision,
+      description: 'How much of the date the records give (DAY if left out); MONTH or YEAR need `decidedOn` on the first day of it.',
+    }),
     decidedBy: t.id({ description: "The body that decided (Organisation ID); the meeting's body if left out." }),
     meeting: t.id({ description: "The meeting it was taken at (Meeting ID); the agenda item's meeting if left out." }),
     agendaItem: t.id({ description: 'The agenda item it was taken under (AgendaItem ID); it must belong to the meeting.' }),
@@ -237,6 +261,7 @@ const DecisionPatch = builder.inputType('DecisionPatch', {
     title: t.string({ description: 'New heading.' }),
     text: t.string({ description: 'New wording.' }),
     decidedOn: t.field({ type: 'Date', description: 'New date.' }),
+    decidedOnPrecision: t.field({ type: DatePrecision, description: 'New precision of the date; null sets DAY.' }),
     decidedBy: t.id({ description: 'New deciding body (Organisation ID).' }),
     meeting: t.id({ description: 'New meeting (Meeting ID).' }),
     agendaItem: t.id({ description: 'New agenda item (AgendaItem ID), of the meeting.' }),
@@ -284,11 +309,15 @@ builder.mutationFields((t) => ({
           ? await writer.tx.select().from(tables.meetings).where(eq(tables.meetings.id, meetingId))
           : [];
         const regionId = await writer.regionId(input.region, ['input', 'region']);
+        const decidedOn = input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null);
+        const problem = precisionProblem(decidedOn, input.decidedOnPrecision ?? 'day');
+        if (problem) throw new ValidationError([{ path: ['input', 'decidedOnPrecision'], message: problem }]);
         const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
           kind: input.kind,
           title: input.title ?? null,
           text: input.text,
-          decidedOn: input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null),
+          decidedOn,
+          decidedOnPrecision: input.decidedOnPrecision ?? 'day',
           decidedById: input.decidedBy !== undefined ? input.decidedBy : (meeting?.organisationId ?? null),
           meetingId,
           agendaItemId: input.agendaItem ?? null,
@@ -336,10 +365,16 @@ builder.mutationFields((t) => ({
             ]);
           }
         }
+        const problem = precisionProblem(
+          patch.decidedOn !== undefined ? patch.decidedOn : before.decidedOn,
+          patch.decidedOnPrecision ?? before.decidedOnPrecision,
+        );
+        if (problem) throw new ValidationError([{ path: ['patch', patch.decidedOnPrecision ? 'decidedOnPrecision' : 'decidedOn'], message: problem }]);
         const regionId = await writer.regionId(patch.region, ['patch', 'region']);
         const { decidedBy, meeting, agendaItem, region: _region, ...rest } = patch;
         return writer.update<DecisionRow & { version: number }>('Decision', id, args.version, {
           ...rest,
+          ...(patch.decidedOnPrecision === null ? { decidedOnPrecision: 'day' as const } : {}),
           ...(decidedBy !== undefined ? { decidedById: decidedBy } : {}),
           ...(meeting !== undefined ? { meetingId: meeting } : {}),
           ...(agendaItem !== undefined ? { agendaItemId: agendaItem } : {}),
@@ -409,6 +444,7 @@ registerExport({
       idColumn('id', d.id, 'Decision'),
       { name: 'kind', value: d.kind },
       { name: 'decided_on', value: d.decidedOn },
+      { name: 'decided_on_precision', value: d.decidedOnPrecision },
       { name: 'region', value: d.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
       idColumn('decided_by', d.decidedById, 'Organisation'),
       { name: 'decided_by_name', value: d.decidedById, lookup: { key: tables.organisations.id, value: tables.organisations.name } },

@@ -16,6 +16,7 @@ import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey, paginateTable } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from './errors.ts';
+import { periodBounds, periodStart, programmeInRegion } from './grant-periods.ts';
 import { CitationInput } from './provenance.ts';
 import {
   Allocation,
@@ -30,34 +31,7 @@ import {
   type RegionRow,
 } from './refs.ts';
 
-/**
- * The first day of a period column ("2024" → 2024-01-01, "2024-Q3" → 2024-07-01, "2024-09" →
- * 2024-09-01), so periods of any grain sort and compare by date. NULL for a NULL period.
- */
-function periodStart(column: PgColumn): SQL {
-  return sql`make_date(substr(${column}, 1, 4)::int, case when length(${column}) = 4 then 1
-    when substr(${column}, 6, 1) = 'Q' then (substr(${column}, 7, 1)::int - 1) * 3 + 1
-    else substr(${column}, 6, 2)::int end, 1)`;
-}
-
-/** The first day of a period given as an argument ("2024-Q3" → "2024-07-01"), and of the period after it. */
-function periodBounds(period: string): { start: string; next: string } {
-  const year = Number(period.slice(0, 4));
-  let month = 1;
-  let months = 12;
-  if (period.length > 4 && period[5] === 'Q') {
-    month = (Number(period[6]) - 1) * 3 + 1;
-    months = 3;
-  } else if (period.length > 4) {
-    month = Number(period.slice(5, 7));
-    months = 1;
-  }
-  const day = (y: number, m: number) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`;
-  const after = month - 1 + months;
-  return { start: day(year, month), next: day(year + Math.floor(after / 12), (after % 12) + 1) };
-}
-
-const GrantStatus = databaseEnum('GrantStatus', 'Where a grant stands.', {
+export const GrantStatus = databaseEnum('GrantStatus', 'Where a grant stands.', {
   requested: 'Requested (rekvirerat, ansökt) but not yet decided or paid.',
   awarded: 'Awarded (beviljat) to the recipient.',
   paid: 'Paid out (utbetalt).',
@@ -270,6 +244,7 @@ const GrantProgrammeFilter = builder.inputType('GrantProgrammeFilter', {
   fields: (t) => ({
     text: t.string({ description: 'Words in the name, legal basis or description, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
     topic: t.string({ description: 'Tagged with this topic: its slug ("state-grants") or its name, English or Swedish ("central kontaktingång").' }),
+    region: t.string({ description: 'With a grant to, or an allocation in, this region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
     ...lifecycleFilterFields(t),
   }),
 });
@@ -282,7 +257,7 @@ const GrantProgrammeOrder = builder.enumType('GrantProgrammeOrder', {
   },
 });
 
-const GrantFilter = builder.inputType('GrantFilter', {
+export const GrantFilter = builder.inputType('GrantFilter', {
   description: 'Narrows a list of grants. Conditions combine with AND.',
   fields: (t) => ({
     region: t.string({ description: 'The recipient region: SCB county code ("07") or name ("Örebro", "Region Örebro län"), case and accents ignored.' }),
@@ -314,18 +289,19 @@ const GrantOrder = builder.enumType('GrantOrder', {
 });
 
 type GrantProgrammeFilterShape = typeof GrantProgrammeFilter.$inferInput;
-type GrantFilterShape = typeof GrantFilter.$inferInput;
+export type GrantFilterShape = typeof GrantFilter.$inferInput;
 
 function grantProgrammeConditions(filter: GrantProgrammeFilterShape | null | undefined) {
   const p = tables.grantProgrammes;
   return allOf([
     ...lifecycleConditions(p, filter),
     taggedWith('grant_programme', p.id, filter?.topic),
+    programmeInRegion(p.id, filter?.region),
     textMatches([p.name, p.legalBasis, p.description], filter?.text),
   ]);
 }
 
-function grantConditions(filter: GrantFilterShape | null | undefined) {
+export function grantConditions(filter: GrantFilterShape | null | undefined) {
   const g = tables.grants;
   const start = periodStart(g.period);
   return allOf([

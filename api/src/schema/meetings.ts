@@ -51,7 +51,7 @@ const MeetingKind = databaseEnum('MeetingKind', 'What kind of meeting it was.', 
   other: 'Any other meeting.',
 });
 
-const ParticipantRole = databaseEnum('ParticipantRole', 'How someone took part in a meeting.', {
+export const ParticipantRole = databaseEnum('ParticipantRole', 'How someone took part in a meeting.', {
   chair: 'Chaired the meeting (ordförande).',
   secretary: 'Kept the minutes (sekreterare).',
   present: 'Was present (närvarande).',

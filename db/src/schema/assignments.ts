@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { bookkeeping, id, swedishSearchVector, tsvector } from './columns.ts';
 import { decisions } from './decisions.ts';
+import { meetings } from './meetings.ts';
 import { organisations } from './organisations.ts';
 import { people } from './people.ts';
 import { regions } from './regions.ts';
@@ -12,6 +13,7 @@ export const assignmentStatus = pgEnum('assignment_status', [
   'ongoing',
   'completed',
   'not_applicable',
+  'directed_elsewhere',
   'not_handled',
 ]);
 
@@ -34,6 +36,13 @@ export const assignments = pgTable(
     assigneeOrganisationId: uuid('assignee_organisation_id').references(() => organisations.id),
     assigneePersonId: uuid('assignee_person_id').references(() => people.id),
     originDecisionId: uuid('origin_decision_id').references(() => decisions.id),
+    /** The meeting the assignment was given at, with or without a decision of its own. */
+    meetingId: uuid('meeting_id').references(() => meetings.id),
+    /**
+     * A decision the records name as what the assignment follows or brought about (the pilot it
+     * follows, the plan its work led to), apart from the decision or plan it comes from.
+     */
+    relatedDecisionId: uuid('related_decision_id').references(() => decisions.id),
     /** The plan or document the assignment comes from when no decision is recorded ("Verksamhetsplan 2023"). */
     origin: text('origin'),
     regionId: uuid('region_id').references(() => regions.id),
@@ -49,6 +58,9 @@ export const assignments = pgTable(
     index('assignments_assignee_organisation_idx').on(table.assigneeOrganisationId),
     index('assignments_assignee_person_idx').on(table.assigneePersonId),
     index('assignments_origin_decision_idx').on(table.originDecisionId),
+    index('assignments_meeting_idx').on(table.meetingId),
+    index('assignments_related_decision_idx').on(table.relatedDecisionId),
+    index('assignments_issued_on_idx').on(table.issuedOn),
     index('assignments_region_status_idx').on(table.regionId, table.status),
     index('assignments_updated_at_idx').on(table.updatedAt),
     index('assignments_search_idx').using('gin', table.searchVector),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { date, index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { bookkeeping, id, swedishSearchVector, tsvector } from './columns.ts';
+import { datePrecision } from './enums.ts';
 import { agendaItems, meetings } from './meetings.ts';
 import { organisations } from './organisations.ts';
 import { regions } from './regions.ts';
@@ -19,7 +20,10 @@ export const decisions = pgTable(
     kind: decisionKind('kind').notNull(),
     title: text('title'),
     text: text('text').notNull(),
+    /** The day of the decision, or the first day of its month or year when the source gives no more. */
     decidedOn: date('decided_on'),
+    /** How much of `decided_on` the source gives. */
+    decidedOnPrecision: datePrecision('decided_on_precision').notNull().default('day'),
     decidedById: uuid('decided_by_id').references(() => organisations.id),
     meetingId: uuid('meeting_id').references(() => meetings.id),
     agendaItemId: uuid('agenda_item_id').references(() => agendaItems.id),
@@ -33,6 +37,12 @@ export const decisions = pgTable(
     index('decisions_agenda_item_idx').on(table.agendaItemId),
     index('decisions_region_decided_on_idx').on(table.regionId, table.decidedOn),
     index('decisions_updated_at_idx').on(table.updatedAt),
+    check(
+      'decisions_decided_on_precision_start',
+      sql`${table.decidedOn} IS NULL OR ${table.decidedOnPrecision} = 'day'
+        OR (${table.decidedOnPrecision} = 'month' AND extract(day from ${table.decidedOn}) = 1)
+        OR (${table.decidedOnPrecision} = 'year' AND extract(day from ${table.decidedOn}) = 1 AND extract(month from ${table.decidedOn}) = 1)`,
+    ),
     index('decisions_search_idx').using('gin', table.searchVector),
     index('decisions_trgm_idx').using(
       'gin',

@@ -30,3 +30,9 @@ export const entityType = pgEnum('entity_type', [
 ]);
 
 export type EntityType = (typeof entityType.enumValues)[number];
+
+/**
+ * How much of a date the source gives: the day, only the month ("december 2022") or only the
+ * year. A date known to a month or a year is stored as the first day of that month or year.
+ */
+export const datePrecision = pgEnum('date_precision', ['day', 'month', 'year']);

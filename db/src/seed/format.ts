@@ -11,6 +11,11 @@ import { PERIOD } from '../schema/periods.ts';
 
 const key = z.string().regex(/^[a-z][a-z0-9-]*(:[a-zA-Z0-9._-]+)+$/, 'a key looks like "kind:part[:part]"');
 const isoDate = z.iso.date();
+/** A date as far as the source gives it: a day ("2023-09-07"), a month ("2022-12") or a year ("2022"). */
+const partialDate = z.union([
+  z.iso.date(),
+  z.string().regex(/^[0-9]{4}(-(0[1-9]|1[0-2]))?$/, 'a date is "YYYY-MM-DD", or "YYYY-MM" or "YYYY" when the source gives no more'),
+]);
 const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time is "HH:MM"');
 const regionCode = z.string().regex(/^[0-9]{2}$/, 'a region is its two-digit SCB county code');
 const period = z.string().regex(PERIOD, 'a period is "2018", "2018-Q3" or "2018-05"');
@@ -76,7 +81,7 @@ const decisionFields = {
   kind: z.enum(decisionKinds),
   title: text.nullable().default(null),
   text,
-  decidedOn: isoDate.nullable().default(null),
+  decidedOn: partialDate.nullable().default(null),
   decidedBy: key.nullable().default(null),
   region: regionCode.nullable().default(null),
   topics: topicSlugs,
@@ -134,6 +139,7 @@ export const assignmentStatuses = [
   'ongoing',
   'completed',
   'not_applicable',
+  'directed_elsewhere',
   'not_handled',
 ] as const;
 
@@ -156,6 +162,10 @@ const assignment = z.strictObject({
   assigneeOrganisation: key.nullable().default(null),
   assigneePerson: key.nullable().default(null),
   originDecision: key.nullable().default(null),
+  /** The meeting it was given at; when left out, the meeting of its origin decision. */
+  meeting: key.nullable().default(null),
+  /** A decision the records name as what the assignment follows or brought about. */
+  relatedDecision: key.nullable().default(null),
   origin: text.nullable().default(null),
   region: regionCode.nullable().default(null),
   issuedOn: isoDate.nullable().default(null),

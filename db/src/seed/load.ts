@@ -10,6 +10,14 @@ import { readSeedSet, type SeedDocument, type SeedSet } from './read.ts';
 import { upsertById } from './upsert.ts';
 
 const idOrNull = (key: string | null) => (key === null ? null : idFor(key));
+/** A seed date ("2023-09-07", "2022-12" or "2022") as its first day and its precision. */
+export function datePrecisionOf(value: string | null): { date: string | null; precision: 'day' | 'month' | 'year' } {
+  if (value === null) return { date: null, precision: 'day' };
+  if (value.length === 4) return { date: `${value}-01-01`, precision: 'year' };
+  if (value.length === 7) return { date: `${value}-01`, precision: 'month' };
+  return { date: value, precision: 'day' };
+}
+
 const regionIdOrNull = (code: string | null) => (code === null ? null : idFor(regionKey(code)));
 
 export interface LoadSummary {
@@ -200,7 +208,8 @@ function collect(rows: SeedRows, document: SeedDocument) {
           kind: decision.kind,
           title: decision.title,
           text: decision.text,
-          decidedOn: decision.decidedOn ?? m.heldOn,
+          decidedOn: datePrecisionOf(decision.decidedOn ?? m.heldOn).date,
+          decidedOnPrecision: datePrecisionOf(decision.decidedOn ?? m.heldOn).precision,
           decidedById: idOrNull(decision.decidedBy ?? m.organisation),
           meetingId: idFor(m.key),
           agendaItemId: idFor(item.key),
@@ -217,7 +226,8 @@ function collect(rows: SeedRows, document: SeedDocument) {
       kind: decision.kind,
       title: decision.title,
       text: decision.text,
-      decidedOn: decision.decidedOn,
+      decidedOn: datePrecisionOf(decision.decidedOn).date,
+      decidedOnPrecision: datePrecisionOf(decision.decidedOn).precision,
       decidedById: idOrNull(decision.decidedBy),
       meetingId: idOrNull(decision.meeting),
       agendaItemId: null,
@@ -236,6 +246,9 @@ function collect(rows: SeedRows, document: SeedDocument) {
       assigneeOrganisationId: idOrNull(a.assigneeOrganisation),
       assigneePersonId: idOrNull(a.assigneePerson),
       originDecisionId: idOrNull(a.originDecision),
+      // Filled from the origin decision's meeting once every file is collected (see `load`).
+      meetingId: idOrNull(a.meeting),
+      relatedDecisionId: idOrNull(a.relatedDecision),
       origin: a.origin,
       regionId: regionIdOrNull(a.region),
       issuedOn: a.issuedOn,
@@ -430,6 +443,11 @@ export async function loadSeedData(db: Database, set: SeedSet = readSeedSet()): 
     collect(rows, document);
   }
   const documentIds = new Map(set.documents.map((document) => [document.key, idFor(document.key)]));
+  // An assignment that comes from a decision taken at a meeting was given at that meeting.
+  const decisionMeetings = new Map(rows.decisions.map((decision) => [decision.id, decision.meetingId ?? null]));
+  for (const assignment of rows.assignments) {
+    assignment.meetingId ??= decisionMeetings.get(assignment.originDecisionId ?? '') ?? null;
+  }
 
   await db.transaction(async (tx) => {
     await loadReferenceData(tx, summary);

@@ -206,6 +206,8 @@ export function checkSeedSet({ documents, topics }: SeedSet): string[] {
       expect('organisation', a.assigneeOrganisation, `${a.key}.assigneeOrganisation`);
       expect('person', a.assigneePerson, `${a.key}.assigneePerson`);
       expect('decision', a.originDecision, `${a.key}.originDecision`);
+      expect('meeting', a.meeting, `${a.key}.meeting`);
+      expect('decision', a.relatedDecision, `${a.key}.relatedDecision`);
       region(a.region, a.key);
       tagged(a.topics, a.key);
     }

@@ -70,6 +70,8 @@ describe('naravard ingest draft, a §-numbered protokoll', () => {
     const karl = seed.people.find((p: any) => p.name === 'Karl Öberg').key;
     const report = seed.assignments.find((a: any) => a.dueOn === '2024-10-31');
     expect(report).toMatchObject({ assigneePerson: karl, originDecision: items[1].decisions[0].key, issuedOn: '2024-05-14', status: 'not_started' });
+    // Given at the meeting the minutes record.
+    expect(report.meeting).toBe(seed.meetings[0].key);
   });
 
   it('puts amounts and what is not a decision in review, never in a record', () => {

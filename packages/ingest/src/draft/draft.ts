@@ -157,6 +157,9 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
           assigneeOrganisation: assignee?.kind === 'organisation' ? assignee.key : null,
           assigneePerson: assignee?.kind === 'person' ? assignee.key : null,
           originDecision: origin?.key ?? null,
+          // Given at the meeting; with a decision, the loader also takes the decision's meeting.
+          meeting: meetingKey,
+          relatedDecision: null,
           origin: origin ? null : `${meeting.title} ${meeting.heldOn}, ${item.title}`,
           region,
           issuedOn: meeting.heldOn,

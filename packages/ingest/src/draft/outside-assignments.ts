@@ -80,6 +80,9 @@ export function addOutsideAssignments(context: Context) {
       assigneeOrganisation: assignee?.kind === 'organisation' ? assignee.key : null,
       assigneePerson: assignee?.kind === 'person' ? assignee.key : null,
       originDecision: null,
+      // Stated outside the meeting's notes: not known to be given at it.
+      meeting: null,
+      relatedDecision: null,
       origin: context.documentTitle,
       region,
       issuedOn: null,
