@@ -69,7 +69,6 @@ export function periodInRange(
   return conditions;
 }
 
-
 /**
  * The words of a text filter in one or more text columns, matched as `search` matches them
  * (stemmed, accent-folded, whole words: "Nr 1" does not find "Nr 10", "handlingsplan" finds
