@@ -6,7 +6,10 @@ import type { Principal } from './auth.ts';
 export type { Principal };
 
 export interface Context {
+  /** The database the operation reads from: a read replica for queries, the primary for mutations (read-routing.ts). */
   db: Database;
+  /** The primary: every write and its transaction. */
+  writer: Database;
   principal: Principal;
   /**
    * Per-request DataLoaders, created on first use and keyed by a name, so that every resolver
@@ -15,10 +18,19 @@ export interface Context {
   loader<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V>;
 }
 
-export function createContext({ db, principal = { kind: 'anonymous' } }: { db: Database; principal?: Principal }): Context {
+export function createContext({
+  db,
+  writer = db,
+  principal = { kind: 'anonymous' },
+}: {
+  db: Database;
+  writer?: Database;
+  principal?: Principal;
+}): Context {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     db,
+    writer,
     principal,
     loader<K, V>(name: string, create: () => DataLoader<K, V>) {
       let loader = loaders.get(name) as DataLoader<K, V> | undefined;

@@ -16,3 +16,4 @@ export * from './observation-imports.ts';
 export * from './outage.ts';
 export { checkStatementScope, runInStatementScope, type StatementScope } from './statement-scope.ts';
 export { DataFolderInUseError } from './data-lock.ts';
+export * from './replicas.ts';
