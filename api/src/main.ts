@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { connect, connectReplicas, parseReplicaUrls, prepareDatabase, ReplicaConfigError } from '@naravard/db';
 import { limitsFromEnv } from './config.ts';
-import { createLogger, flushLogs } from './logger.ts';
+import { createLogger } from './logger.ts';
 import { superviseWorkers } from './processes.ts';
 import { createApp } from './server.ts';
 import { stopOnSignals } from './shutdown.ts';
@@ -26,8 +26,8 @@ try {
     );
   }
 } catch (error) {
-  logger.error((error as Error).message);
-  await flushLogs(logger);
+  // On stderr whatever the log level: the service did not start, and this says why.
+  process.stderr.write(`The API cannot start: ${(error as Error).message}\n`);
   process.exit(1);
 }
 

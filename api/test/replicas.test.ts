@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { connect, createApiKey } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPostgresBinaries } from './support/postgres-server.ts';
@@ -338,4 +338,42 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
     api = undefined;
   });
+});
+
+/** Starts the API with `env` and expects it to refuse to start; resolves with its exit code and output. */
+function refusedStart(env: NodeJS.ProcessEnv) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+      cwd: new URL('../..', import.meta.url),
+      env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('exit', (code) => (clearTimeout(timer), resolve({ code, output })));
+  });
+}
+
+// Bad configuration is refused before anything connects, so this runs on either database.
+describe('replica and process configuration', () => {
+  it('refuses a malformed replica URL, naming the variable and the entry, never its password', async () => {
+    const { code, output } = await refusedStart({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      DATABASE_REPLICA_URLS: 'postgres://reader:s3cret-pw@127.0.0.1:5433/db, mysql://reader:other-s3cret@127.0.0.1/db',
+    });
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_REPLICA_URLS, entry 2 of 2 (mysql://reader:***@127.0.0.1/db) has the scheme "mysql:"');
+    expect(output).not.toContain('s3cret');
+  }, 40_000);
+
+  it('refuses replicas and several processes on the embedded database', async () => {
+    const replicas = await refusedStart({ DATABASE_URL: '', DATABASE_REPLICA_URLS: 'postgres://127.0.0.1:5433/db', NARAVARD_DATA_DIR: 'memory://' });
+    expect(replicas.code).toBe(1);
+    expect(replicas.output).toContain('DATABASE_REPLICA_URLS needs DATABASE_URL');
+    const processes = await refusedStart({ DATABASE_URL: '', WEB_CONCURRENCY: '2', NARAVARD_DATA_DIR: 'memory://' });
+    expect(processes.code).toBe(1);
+    expect(processes.output).toContain('WEB_CONCURRENCY=2 needs DATABASE_URL');
+  }, 60_000);
 });
