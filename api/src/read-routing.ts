@@ -170,8 +170,9 @@ export class ReadRouting {
   }
 
   /**
-   * Sends a mutation (its transaction and its answer) to the primary, refuses it with 503 while
-   * the primary is down, notes the client's write, and says in a header who served the request.
+   * Sends a mutation (its transaction and its answer) to the primary (while the primary is down
+   * it fails there like any statement, as 503 DATABASE_UNAVAILABLE), notes the client's write,
+   * and says in a header who served the request.
    */
   plugin(): ApolloServerPlugin<Context> {
     const routing = this;
@@ -182,7 +183,6 @@ export class ReadRouting {
           async didResolveOperation({ operation, contextValue }) {
             const scope = currentRequest();
             if (!operation || operation.operation === 'query') return;
-            if (routing.options.health.unavailable) throw databaseUnavailableError();
             contextValue.db = contextValue.writer;
             if (scope) routing.#routes.set(scope, { reader: routing.options.primary, replica: null });
             wrote = true;
@@ -192,7 +192,7 @@ export class ReadRouting {
             if (routing.options.replicas && scope) {
               response.http.headers.set(SERVED_BY_HEADER, routing.#routes.get(scope)?.replica ? 'replica' : 'primary');
             }
-            if (wrote && scope) await routing.noteWrite(scope.client);
+            if (wrote && scope && routing.options.replicas) await routing.noteWrite(scope.client);
           },
         };
       },
