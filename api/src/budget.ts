@@ -1,10 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerResponse } from 'node:http';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { databaseErrorOf, runInStatementScope, type StatementScope } from '@naravard/db';
+import type { StatementScope } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-/** What one request may still do, and who sent it; available anywhere in the request's work. */
+/**
+ * What one request may still do, and who sent it. It travels explicitly: its statements through
+ * the request's database handle (`Connection.scoped`), the rest as the GraphQL context's `request`.
+ */
 export interface RequestScope {
   /** What the database layer knows of the request: its stop signal and its priority (its cost). */
   statements: StatementScope;
@@ -18,12 +20,8 @@ export interface RequestScope {
   cost?: Record<string, unknown>;
 }
 
-const requests = new AsyncLocalStorage<RequestScope>();
-
-/** The request whose work is running, if any. */
-export function currentRequest(): RequestScope | undefined {
-  return requests.getStore();
-}
+/** The errors requests were stopped with: whatever surfaces from the stop carries one of them. */
+const stopReasons = new WeakSet<object>();
 
 export const TIME_BUDGET_EXCEEDED = 'TIME_BUDGET_EXCEEDED';
 
@@ -52,7 +50,7 @@ export const shuttingDownError = () =>
  */
 export async function runWithBudget<T>(
   options: { budgetMs: number; response: ServerResponse; client: string; track?: (scope: RequestScope) => () => void },
-  work: () => Promise<T>,
+  work: (scope: RequestScope) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
   const scope: RequestScope = {
@@ -60,7 +58,9 @@ export async function runWithBudget<T>(
     signal: controller.signal,
     client: options.client,
     abort: (reason) => {
-      if (!controller.signal.aborted) controller.abort(reason);
+      if (controller.signal.aborted) return;
+      stopReasons.add(reason);
+      controller.abort(reason);
     },
   };
   const timer = setTimeout(() => scope.abort(timeBudgetError(options.budgetMs)), options.budgetMs);
@@ -70,7 +70,7 @@ export async function runWithBudget<T>(
   options.response.once('close', onClose);
   const untrack = options.track?.(scope);
   try {
-    return await runInStatementScope(scope.statements, () => requests.run(scope, work));
+    return await work(scope);
   } finally {
     clearTimeout(timer);
     options.response.off('close', onClose);
@@ -79,21 +79,19 @@ export async function runWithBudget<T>(
 }
 
 /**
- * A request stopped by its budget says why, whichever error the stop caused on the way (the
- * abort reason itself, or PostgreSQL's 57014 for a cancelled statement).
+ * A request stopped by its budget (or by its client leaving, or the server stopping) says why,
+ * whichever error the stop caused on the way: the statements of a stopped request fail with the
+ * stop's reason itself, which the driver, Drizzle or a resolver may have wrapped (as `cause` or
+ * `originalError`).
  */
 export function budgetErrorOf(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | undefined {
-  const scope = currentRequest();
-  if (!scope?.signal.aborted) return undefined;
-  const reason = scope.signal.reason as GraphQLError;
-  // The reason itself, or wrapped by the driver or Drizzle (as `cause`), or the database's cancel.
-  let causedByStop = formatted.extensions?.code === reason.extensions.code;
-  for (let current: unknown = error, depth = 0; current && !causedByStop && depth < 8; depth += 1) {
-    causedByStop = current === reason || databaseErrorOf(current)?.code === '57014';
+  let reason: GraphQLError | undefined;
+  for (let current: unknown = error, depth = 0; current && !reason && depth < 8; depth += 1) {
+    if (typeof current === 'object' && stopReasons.has(current)) reason = current as GraphQLError;
     const next = current as { originalError?: unknown; cause?: unknown };
     current = next.originalError ?? next.cause;
   }
-  if (!causedByStop) return undefined;
+  if (!reason) return undefined;
   return {
     message: reason.message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
@@ -121,12 +119,11 @@ export const budgetPlugin: ApolloServerPlugin = {
  * Runs database work of the request's front (authentication, before GraphQL executes): a stop by
  * the budget surfaces as its own error (503), not as a failure to build the request's context.
  */
-export async function budgeted<T>(work: Promise<T>): Promise<T> {
+export async function budgeted<T>(scope: RequestScope, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const scope = currentRequest();
-    if (scope?.signal.aborted) throw scope.signal.reason;
+    if (scope.signal.aborted) throw scope.signal.reason;
     throw error;
   }
 }

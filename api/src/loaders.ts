@@ -1,6 +1,7 @@
 import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
 import { type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { reusedStatement } from '@naravard/db';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -12,22 +13,12 @@ export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version
 /** A UUID, the form of every record's ID (the part of a global ID after the type name). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface Prepared {
-  execute(values: { ids: string[] }): Promise<unknown[]>;
-}
-
-const preparedByDatabase = new WeakMap<object, Map<string, Prepared>>();
-
 /**
  * A loader's statement, built by Drizzle once per database and shape and then only executed: the
  * IDs are its one placeholder (an array), so neither the SQL text nor its building varies per request.
  */
-function prepared(db: Context['db'], key: string, build: (ids: SQL) => { prepare(name: string): Prepared }): Prepared {
-  let cache = preparedByDatabase.get(db);
-  if (!cache) preparedByDatabase.set(db, (cache = new Map()));
-  let statement = cache.get(key);
-  if (!statement) cache.set(key, (statement = build(sql`${sql.placeholder('ids')}`).prepare(key)));
-  return statement;
+function prepared(db: Context['db'], key: string, build: (db: Context['db'], ids: SQL) => { prepare(name: string): unknown }) {
+  return reusedStatement<unknown[]>(db, key, (base) => build(base, sql`${sql.placeholder('ids')}`).prepare(key) as never);
 }
 
 /** `column = any(<the IDs placeholder>)`. */
@@ -44,8 +35,8 @@ export function rowLoader<Row extends { id: string }>(context: Context, table: E
     () =>
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
-        const statement = prepared(context.db, key, (placeholder) =>
-          context.db.select(choice.columns).from(table as PgTable).where(anyId(table.id, placeholder)),
+        const statement = prepared(context.db, key, (db, placeholder) =>
+          db.select(choice.columns).from(table as PgTable).where(anyId(table.id, placeholder)),
         );
         const rows = uuids.length === 0 ? [] : ((await statement.execute({ ids: uuids })) as Row[]);
         const byId = new Map(rows.map((row) => [row.id, row]));
@@ -101,8 +92,8 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
     key,
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
-        const statement = prepared(context.db, key, (placeholder) =>
-          context.db
+        const statement = prepared(context.db, key, (db, placeholder) =>
+          db
             .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: choice.columns })
             .from(table as PgTable)
             .where(and(anyId(foreignKey, placeholder), isNull(table.deletedAt), where))

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import type { Context } from './context.ts';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import { type DocumentNode, GraphQLError, Kind } from 'graphql';
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { currentRequest } from './budget.ts';
 import type { Logger } from './logger.ts';
 
 export interface ClientLimitOptions {
@@ -180,13 +180,13 @@ export class ClientLimits {
    * and puts the cost spent and left in the answer's `extensions.cost`; the cost is also the
    * request's priority for the database (statement-scope.ts).
    */
-  plugin(): ApolloServerPlugin {
+  plugin(): ApolloServerPlugin<Context> {
     const limits = this;
     return {
       async requestDidStart() {
         return {
-          async didResolveOperation({ document, operation, request, schema }) {
-            const scope = currentRequest();
+          async didResolveOperation({ contextValue, document, operation, request, schema }) {
+            const scope = contextValue.request;
             if (!scope || !operation) return;
             let cost: number;
             try {
@@ -205,8 +205,8 @@ export class ClientLimits {
             if (cost > limits.options.maximumRequestCost || !limits.#cost) return;
             scope.cost = await limits.charge(scope.client, Math.max(1, cost));
           },
-          async willSendResponse({ response }) {
-            const cost = currentRequest()?.cost;
+          async willSendResponse({ contextValue, response }) {
+            const cost = contextValue.request?.cost;
             if (!cost || response.body.kind !== 'single') return;
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
           },

@@ -4,7 +4,7 @@ import { type Connection, isDatabaseUnavailable, type Replica, type ReplicaSet, 
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { Redis } from 'ioredis';
 import { authenticate, type Principal } from './auth.ts';
-import { budgeted, currentRequest, type RequestScope } from './budget.ts';
+import { budgeted, type RequestScope } from './budget.ts';
 import type { Context } from './context.ts';
 import type { Logger } from './logger.ts';
 import { DATABASE_UNAVAILABLE, type DatabaseHealth, databaseUnavailableError, RETRY_AFTER_SECONDS } from './outage.ts';
@@ -52,6 +52,8 @@ const MEMORY_MARKS = 50_000;
 
 export class ReadRouting {
   readonly #routes = new WeakMap<RequestScope, Route>();
+  /** Errors of requests on a replica that went away: the replica's outage, not the primary's. */
+  readonly #replicaOutages = new WeakSet<object>();
   readonly #wrote = new Map<string, number>();
   readonly #redis: Redis | null;
   readonly #prefix: string;
@@ -109,17 +111,17 @@ export class ReadRouting {
    * The caller, looked up on the primary (a key revoked a moment ago is refused at once, and its
    * use is noted); while the primary is down, on the request's replica without noting the use.
    */
-  async authenticate(route: Route, authorization: string | undefined): Promise<Principal> {
+  async authenticate(route: Route, scope: RequestScope, authorization: string | undefined): Promise<Principal> {
     if (authorization === undefined || authorization.trim() === '') return authenticate(this.options.primary.db, authorization);
     if (!this.options.health.unavailable || !route.replica) {
       try {
-        return await this.options.health.guard(budgeted(authenticate(this.options.primary.db, authorization)));
+        return await this.options.health.guard(budgeted(scope, authenticate(this.options.primary.scoped(scope.statements), authorization)));
       } catch (error) {
         if (!route.replica || (error as GraphQLError).extensions?.code !== DATABASE_UNAVAILABLE) throw error;
       }
     }
     try {
-      return await budgeted(authenticate(route.reader.db, authorization, { noteUse: false }));
+      return await budgeted(scope, authenticate(route.reader.scoped(scope.statements), authorization, { noteUse: false }));
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         this.options.replicas?.markDown(route.replica!);
@@ -152,16 +154,14 @@ export class ReadRouting {
   }
 
   /**
-   * An outage of the replica a request read from: that replica is skipped from now on, and the
-   * client gets DATABASE_UNAVAILABLE (503); the primary is not blamed.
+   * An outage of the replica a request read from (its errors were marked by the plugin, which
+   * knows the request): the client gets DATABASE_UNAVAILABLE (503); the primary is not blamed.
    */
   errorOf(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | undefined {
-    const scope = currentRequest();
-    const replica = scope ? this.#routes.get(scope)?.replica : null;
-    if (!replica) return undefined;
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    if (!isDatabaseUnavailable(original)) return undefined;
-    this.options.replicas?.markDown(replica);
+    if (!(error && typeof error === 'object' && this.#replicaOutages.has(error)) && !(original && typeof original === 'object' && this.#replicaOutages.has(original))) {
+      return undefined;
+    }
     return {
       message: databaseUnavailableError().message,
       ...(formatted.path ? { path: formatted.path } : {}),
@@ -181,14 +181,27 @@ export class ReadRouting {
         let wrote = false;
         return {
           async didResolveOperation({ operation, contextValue }) {
-            const scope = currentRequest();
+            const scope = contextValue.request;
             if (!operation || operation.operation === 'query') return;
             contextValue.db = contextValue.writer;
             if (scope) routing.#routes.set(scope, { reader: routing.options.primary, replica: null });
             wrote = true;
           },
-          async willSendResponse({ response }) {
-            const scope = currentRequest();
+          async didEncounterErrors({ contextValue, errors }) {
+            const scope = contextValue.request;
+            const replica = scope ? routing.#routes.get(scope)?.replica : null;
+            if (!replica) return;
+            for (const error of errors) {
+              const original = error.originalError ?? error;
+              if (!isDatabaseUnavailable(original)) continue;
+              // The replica went away under the request: skip it from now on.
+              routing.options.replicas?.markDown(replica);
+              routing.#replicaOutages.add(error);
+              routing.#replicaOutages.add(original);
+            }
+          },
+          async willSendResponse({ contextValue, response }) {
+            const scope = contextValue.request;
             if (routing.options.replicas && scope) {
               response.http.headers.set(SERVED_BY_HEADER, routing.#routes.get(scope)?.replica ? 'replica' : 'primary');
             }

@@ -231,14 +231,15 @@ export async function createApp({
           return () => (running.delete(scope), unwatch());
         },
       },
-      () =>
+      (scope) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
           context: async () =>
             createContext({
-              db: route.reader.db,
-              writer: connection.db,
-              principal: await routing.authenticate(route, request.headers.authorization),
+              db: route.reader.scoped(scope.statements),
+              writer: connection.scoped(scope.statements),
+              principal: await routing.authenticate(route, scope, request.headers.authorization),
+              request: scope,
             }),
         }),
     ).finally(admission.release);

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { removeDataFolder } from '@naravard/db';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
@@ -48,9 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.kill();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(`${dataDir}.lock`, { recursive: true, force: true });
-  rmSync(`${dataDir}.owner.json`, { force: true });
+  removeDataFolder(dataDir);
   await database?.dispose();
 });
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { removeDataFolder } from '@naravard/db';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +25,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   server?.kill();
-  for (const path of [dataDir, `${dataDir}.lock`]) rmSync(path, { recursive: true, force: true });
-  rmSync(`${dataDir}.owner.json`, { force: true });
+  removeDataFolder(dataDir);
 });
 
 describe.runIf(!process.env.DATABASE_URL)('the embedded database folder', () => {

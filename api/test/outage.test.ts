@@ -67,6 +67,19 @@ describe('an unreachable database', () => {
       blackHole.close();
     }
   });
+
+  it('accepting connections and closing them at once (a proxy whose database is gone): the same, within a second', async () => {
+    const slammer: Server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => slammer.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = await apiOn(`postgres://postgres@127.0.0.1:${(slammer.address() as { port: number }).port}/naravard_h10_nowhere`);
+      await expectUnavailable(url);
+      await expectUnavailable(url);
+      await expectNotReady(url);
+    } finally {
+      slammer.close();
+    }
+  });
 });
 
 describe.runIf(process.env.DATABASE_URL)('a database that goes away and comes back', () => {

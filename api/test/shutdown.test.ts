@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, selectRows } from '@naravard/db';
+import { connect, removeDataFolder, selectRows } from '@naravard/db';
 import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -41,9 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server?.kill();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(`${dataDir}.lock`, { recursive: true, force: true });
-  rmSync(`${dataDir}.owner.json`, { force: true });
+  removeDataFolder(dataDir);
   await database?.dispose();
 });
 

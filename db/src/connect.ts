@@ -10,7 +10,15 @@ import postgres from 'postgres';
 import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
-import { cancellableClient, checkStatementScope, yieldingClient } from './statement-scope.ts';
+import {
+  PriorityGate,
+  rebindDatabase,
+  reportingPgliteClient,
+  scopedLogger,
+  scopedPgliteClient,
+  scopedPostgresClient,
+  type StatementScope,
+} from './statement-scope.ts';
 
 export type Schema = typeof schema;
 
@@ -62,7 +70,14 @@ export interface ReadSnapshot {
 const SNAPSHOT_IDLE_TIMEOUT = '10min';
 
 export interface Connection {
+  /** The database, for work that belongs to no request (the CLI, imports, start-up). */
   db: Database;
+  /**
+   * The database for the work of one request: its statements are stopped, and on PostgreSQL
+   * cancelled, when the scope's signal aborts, and on PGlite wait their turn by the scope's
+   * priority. Cheap: made per request.
+   */
+  scoped(scope: StatementScope): Database;
   driver: 'pglite' | 'postgres';
   /**
    * A snapshot for a long read: on PostgreSQL a read-only repeatable-read transaction on a
@@ -86,41 +101,59 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
 /** Turns Drizzle SQL into text and parameters for the drivers' own calls (cursors, array rows). */
 const dialect = new PgDialect();
 
+/**
+ * Longest a health check waits for its connection to open: shorter than the API's readiness check
+ * (600 ms), so a database that cannot be connected to is reported as down, not as slow.
+ */
+const HEALTH_CONNECT_DEADLINE_MS = 500;
+
+/** The answer of `work`, or postgres.js's CONNECT_TIMEOUT error when it takes longer than `ms`. */
+function deadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no connection to the database within ${ms} ms`), { code: 'CONNECT_TIMEOUT' })), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
-  // Drizzle tells its logger of every statement before sending it: a statement of work that was
-  // stopped (its request ran out of time, or its client left) is not sent.
-  const logger = {
-    logQuery: (query: string) => {
-      checkStatementScope();
-      options.onQuery?.(query);
-    },
-  };
+  // Drizzle tells its logger of every statement before sending it: a scoped handle's logger
+  // refuses a statement of work that was stopped (its request ran out of time, or its client left).
+  const onQuery = options.onQuery;
+  const logger = { logQuery: (query: string) => onQuery?.(query) };
 
   if (databaseUrl) {
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const client = preparesRepeatedStatements(
       postgres(databaseUrl, {
         max: options.maxConnections ?? 10,
-        connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+        connect_timeout: connectTimeoutMs / 1000,
         // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
         backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
         onnotice: () => {},
         connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard' },
       }),
     );
-    const db = drizzlePostgres(cancellableClient(client), { schema, logger }) as unknown as Database;
+    const db = drizzlePostgres(client, { schema, ...(onQuery ? { logger } : {}) }) as unknown as Database;
     // Health checks on a connection of their own, so a pool busy with long queries does not look
     // like an outage.
+    let healthConnected = false;
+    let healthConnecting: Promise<void> | null = null;
     const health = postgres(databaseUrl, {
       max: 1,
-      connect_timeout: (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS) / 1000,
+      connect_timeout: connectTimeoutMs / 1000,
       backoff: () => 0.05,
       onnotice: () => {},
+      onclose: () => {
+        healthConnected = false;
+      },
       connection: { application_name: 'naravard-health' },
     });
     return {
       db,
+      scoped: (scope) => rebindDatabase(db, scopedPostgresClient(client, scope), scopedLogger(scope, onQuery)),
       driver: 'postgres',
       async readSnapshot() {
         const reserved = await client.reserve();
@@ -159,7 +192,20 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
         };
       },
       ping: async () => {
-        await health`select 1`;
+        if (healthConnected) {
+          await health`select 1`;
+          return;
+        }
+        // Opening the connection must end within the connect timeout. postgres.js retries at once,
+        // and without end, a connection the server closes before it is ready (a proxy or load
+        // balancer whose database is gone accepts and closes), and its own connect timeout is
+        // restarted with each try: the check would wait as long as its caller lets it.
+        healthConnecting ??= health`select 1`.then(
+          () => {
+            healthConnected = true;
+          },
+        ).finally(() => (healthConnecting = null));
+        await deadline(healthConnecting, Math.min(connectTimeoutMs, HEALTH_CONNECT_DEADLINE_MS));
       },
       // Queries still running after this are cut off: a stop must end (the drain limit already waited).
       close: async () => {
@@ -182,13 +228,13 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     throw error;
   }
   await client.exec(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
-  // Statements are counted where they are sent (after the pause and check before each one).
-  const db = drizzlePglite(yieldingClient(client, options.onQuery), {
-    schema,
-    logger: { logQuery: () => checkStatementScope() },
-  }) as unknown as Database;
+  // Statements are counted where they are sent (for scoped work, after the pause and check before each one).
+  const db = drizzlePglite(reportingPgliteClient(client, onQuery), { schema }) as unknown as Database;
+  const gate = new PriorityGate();
+  const pglite = client;
   return {
     db,
+    scoped: (scope) => rebindDatabase(db, scopedPgliteClient(pglite, scope, gate, onQuery), scopedLogger(scope)),
     driver: 'pglite',
     readSnapshot: async () => ({
       async rows(query) {

@@ -84,3 +84,13 @@ export async function lockDataFolder(dataDir: string): Promise<() => Promise<voi
     await release().catch(() => {});
   };
 }
+
+/**
+ * Deletes an embedded database's data folder with the lock and owner files kept beside it. For a
+ * folder no process has open (a stopped server's, a test's).
+ */
+export function removeDataFolder(dataDir: string): void {
+  const folder = resolve(dataDir);
+  for (const path of [folder, lockDir(folder)]) rmSync(path, { recursive: true, force: true });
+  rmSync(ownerFile(folder), { force: true });
+}

@@ -14,6 +14,6 @@ export * from './api-keys.ts';
 export * from './changes.ts';
 export * from './observation-imports.ts';
 export * from './outage.ts';
-export { checkStatementScope, runInStatementScope, type StatementScope } from './statement-scope.ts';
-export { DataFolderInUseError } from './data-lock.ts';
+export { checkStatementScope, reusedStatement, type StatementScope } from './statement-scope.ts';
+export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
 export * from './replicas.ts';

@@ -1,8 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import type { Sql } from 'postgres';
+import type { Database } from './connect.ts';
 
 /**
  * The unit of work the statements being sent belong to (an API request): when its signal aborts,
  * no further statement of it is sent, and on PostgreSQL the ones running are cancelled.
+ *
+ * A scope is bound to a database handle (`Connection.scoped`), not carried implicitly: on Node 20
+ * an AsyncLocalStorage hooks every promise of the process, and that cost a light request a third
+ * of its CPU. The handle is the request's context's `db`, so every statement a resolver or loader
+ * sends through it belongs to the request.
  */
 export interface StatementScope {
   signal: AbortSignal;
@@ -13,22 +21,30 @@ export interface StatementScope {
   priority?: number;
 }
 
-const scopes = new AsyncLocalStorage<StatementScope>();
-
-/** Runs `work` so that every statement it sends, directly or in a transaction, belongs to `scope`. */
-export function runInStatementScope<T>(scope: StatementScope, work: () => T): T {
-  return scopes.run(scope, work);
+/** The reason a scope was stopped, thrown for a statement it may no longer send. */
+function stopReason(scope: StatementScope): unknown {
+  return scope.signal.reason ?? new Error('The work this statement belongs to was stopped.');
 }
 
 /** Refuses to send a statement for a scope that was stopped; the error is the abort reason. */
-export function checkStatementScope(): void {
-  const scope = scopes.getStore();
-  if (scope?.signal.aborted) throw scope.signal.reason ?? new Error('The work this statement belongs to was stopped.');
+export function checkStatementScope(scope: StatementScope): void {
+  if (scope.signal.aborted) throw stopReason(scope);
 }
 
-interface CancellableQuery {
-  cancel(): unknown;
-  canceller?: ((query: CancellableQuery) => unknown) | null;
+/** A Drizzle logger that checks the scope before each statement is sent, then reports it. */
+export function scopedLogger(scope: StatementScope, onQuery?: (sql: string) => void): Logger {
+  return {
+    logQuery(query: string) {
+      checkStatementScope(scope);
+      onQuery?.(query);
+    },
+  };
+}
+
+/** The parts of a postgres.js query this module uses (see postgres/src/query.js). */
+interface PendingQuery {
+  canceller?: ((query: PendingQuery) => unknown) | null;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -37,7 +53,7 @@ interface CancellableQuery {
  * would end the process as an unhandled rejection; so the canceller is called here and its
  * failure ignored: a cancel that cannot reach the server has nothing to cancel.
  */
-function cancel(query: CancellableQuery) {
+function cancel(query: PendingQuery) {
   const canceller = query.canceller;
   if (typeof canceller !== 'function') return;
   query.canceller = null;
@@ -48,37 +64,40 @@ function cancel(query: CancellableQuery) {
   }
 }
 
-function track<Q extends CancellableQuery>(query: Q): Q {
-  const scope = scopes.getStore();
-  if (scope) {
-    if (scope.signal.aborted) cancel(query);
-    else scope.signal.addEventListener('abort', () => cancel(query), { once: true });
-  }
+/**
+ * Ties a query to its scope: cancelled when the scope stops, and then failing with the scope's
+ * reason (why the request stopped) rather than PostgreSQL's "canceling statement due to user request".
+ */
+function track<Q>(scope: StatementScope, query: Q): Q {
+  const pending = query as unknown as PendingQuery;
+  const reject = pending.reject;
+  pending.reject = (error) => reject(scope.signal.aborted ? stopReason(scope) : error);
+  if (scope.signal.aborted) cancel(pending);
+  else scope.signal.addEventListener('abort', () => cancel(pending), { once: true });
   return query;
 }
 
 type AnyFunction = (...args: any[]) => any;
 
 /**
- * A postgres.js client whose queries (also those in transactions and savepoints) are cancelled
- * when the statement scope they were sent in aborts: a query still queued is dropped, a running
- * one gets PostgreSQL's cancel request.
+ * A postgres.js client whose queries (also those in transactions and savepoints) belong to
+ * `scope`: a query still queued when it stops is dropped, a running one gets PostgreSQL's cancel
+ * request.
  */
-export function cancellableClient<T extends object>(client: T): T {
+export function scopedPostgresClient(client: Sql, scope: StatementScope): Sql {
+  const withScopedTransaction = (open: AnyFunction) => (...args: unknown[]) => {
+    const work = args.pop() as AnyFunction;
+    return open(...args, (tx: Sql) => work(scopedPostgresClient(tx, scope)));
+  };
+  const unsafe = (...args: unknown[]) => track(scope, (client.unsafe as AnyFunction)(...args));
+  const begin = withScopedTransaction(client.begin as AnyFunction);
+  const savepoint = 'savepoint' in client ? withScopedTransaction((client as unknown as { savepoint: AnyFunction }).savepoint) : undefined;
   return new Proxy(client, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      if (property === 'unsafe') {
-        return (...args: unknown[]) => track((value as AnyFunction).apply(target, args) as CancellableQuery);
-      }
-      if (property === 'begin' || property === 'savepoint') {
-        return (...args: unknown[]) => {
-          const work = args.pop() as AnyFunction;
-          return (value as AnyFunction).apply(target, [...args, (tx: object) => work(cancellableClient(tx))]);
-        };
-      }
-      return value;
+    get(target, property) {
+      if (property === 'unsafe') return unsafe;
+      if (property === 'begin') return begin;
+      if (property === 'savepoint' && savepoint) return savepoint;
+      return Reflect.get(target, property) as unknown;
     },
   });
 }
@@ -92,7 +111,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * (its socket not even read) could never get in between; dispatching from `setImmediate` lets the
  * event loop take in new requests, timers (time budgets) and closed sockets before each choice.
  */
-class PriorityGate {
+export class PriorityGate {
   #busy = false;
   #scheduled = false;
   readonly #waiting: { priority: number; enter: () => void }[] = [];
@@ -126,43 +145,127 @@ class PriorityGate {
 }
 
 /**
- * A PGlite client that schedules statements of work in a statement scope (API requests): before
- * each, the event loop turns once, and the statement waits its turn at a gate that lets the
- * statements of cheaper requests through first. PGlite runs one statement at a time and answers
- * through promises alone, so without this a request's chain of statements would run without a
- * pause (no timer, such as the time budget, and no socket event, such as a client leaving or a
- * new request, could come in between) and a heavy request would hold up every light one. Then the
- * scope is checked, so a stopped request sends no further statement. Statements inside a
- * transaction skip the gate: the transaction holds PGlite already. `onStatement` hears of each
- * statement actually sent.
+ * A PGlite client whose statements belong to `scope`: before each, the event loop turns once, and
+ * the statement waits its turn at a gate that lets the statements of cheaper requests through
+ * first. PGlite runs one statement at a time and answers through promises alone, so without this a
+ * request's chain of statements would run without a pause (no timer, such as the time budget, and
+ * no socket event, such as a client leaving or a new request, could come in between) and a heavy
+ * request would hold up every light one. Then the scope is checked, so a stopped request sends no
+ * further statement. Statements inside a transaction skip the gate: the transaction holds PGlite
+ * already. `onStatement` hears of each statement actually sent.
  */
-export function yieldingClient<T extends object>(client: T, onStatement?: (sql: string) => void, gate: PriorityGate | null = new PriorityGate()): T {
+export function scopedPgliteClient(
+  client: PGlite,
+  scope: StatementScope,
+  gate: PriorityGate | null,
+  onStatement?: (sql: string) => void,
+): PGlite {
+  const send = (method: AnyFunction) => async (...args: unknown[]) => {
+    if (gate) await gate.enter(scope.priority ?? 0);
+    else await nextTurn();
+    try {
+      checkStatementScope(scope);
+      if (typeof args[0] === 'string') onStatement?.(args[0]);
+      return await method.apply(client, args);
+    } finally {
+      gate?.leave();
+    }
+  };
+  const query = send(client.query);
+  const exec = send(client.exec);
+  const transaction = (work: AnyFunction) =>
+    client.transaction((tx) => work(scopedPgliteClient(tx as unknown as PGlite, scope, null, onStatement)));
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') return query;
+      if (property === 'exec') return exec;
+      if (property === 'transaction') return transaction;
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? (...args: unknown[]) => (value as AnyFunction).apply(target, args) : value;
+    },
+  });
+}
+
+/** A PGlite client that reports each statement it sends (statements outside any scope). */
+export function reportingPgliteClient(client: PGlite, onStatement?: (sql: string) => void): PGlite {
+  if (!onStatement) return client;
   return new Proxy(client, {
     get(target, property) {
       const value = Reflect.get(target, property) as unknown;
       if (typeof value !== 'function') return value;
       if (property === 'query' || property === 'exec') {
-        return async (...args: unknown[]) => {
-          const scope = scopes.getStore();
-          if (!scope) {
-            if (typeof args[0] === 'string') onStatement?.(args[0]);
-            return (value as AnyFunction).apply(target, args);
-          }
-          if (gate) await gate.enter(scope.priority ?? 0);
-          else await nextTurn();
-          try {
-            checkStatementScope();
-            if (typeof args[0] === 'string') onStatement?.(args[0]);
-            return await (value as AnyFunction).apply(target, args);
-          } finally {
-            gate?.leave();
-          }
+        return (...args: unknown[]) => {
+          if (typeof args[0] === 'string') onStatement(args[0]);
+          return (value as AnyFunction).apply(target, args);
         };
       }
       if (property === 'transaction') {
-        return (work: AnyFunction) => (value as AnyFunction).call(target, (tx: object) => work(yieldingClient(tx, onStatement, null)));
+        return (work: AnyFunction) => (value as AnyFunction).call(target, (tx: PGlite) => work(reportingPgliteClient(tx, onStatement)));
       }
       return (...args: unknown[]) => (value as AnyFunction).apply(target, args);
     },
   });
+}
+
+/**
+ * Drizzle's session and statement internals this module rebinds (drizzle-orm 0.45,
+ * pg-core/session.js and its postgres-js and pglite drivers): a session sends through `client` and
+ * tells `logger` of each statement; transactions open sessions with `options`; a prepared query
+ * keeps the `client` and `logger` of the session that prepared it.
+ */
+interface SessionInternals {
+  client: unknown;
+  logger: Logger;
+  options: { logger?: Logger };
+}
+interface DatabaseInternals {
+  session: SessionInternals;
+  _: { session: SessionInternals };
+}
+
+const BASE = Symbol('naravard.baseDatabase');
+
+/**
+ * A handle on `base` whose statements go through `client` and `logger` (the scope's): the same
+ * Drizzle database, dialect and schema, with a session of its own. Cheap (two objects), so one is
+ * made per request. Drizzle's relational `db.query` builders keep the base session: the platform
+ * does not use them.
+ */
+export function rebindDatabase(base: Database, client: unknown, logger: Logger): Database {
+  const internals = base as unknown as DatabaseInternals;
+  const session: SessionInternals = Object.create(internals.session);
+  session.client = client;
+  session.logger = logger;
+  session.options = { ...internals.session.options, logger };
+  const db = Object.create(base) as DatabaseInternals & { [BASE]: Database };
+  db.session = session;
+  db._ = { ...internals._, session };
+  db[BASE] = base;
+  return db as unknown as Database;
+}
+
+interface PreparedStatement<Result> {
+  execute(values: Record<string, unknown>): Promise<Result>;
+}
+
+const preparedByBase = new WeakMap<object, Map<string, PreparedStatement<unknown>>>();
+
+/**
+ * A statement built by Drizzle once per database and `key`, then only executed: for statements
+ * sent by every request (loaders by ID), whose building would otherwise cost more than their
+ * execution. The statement runs through `db`'s session, so a request-scoped handle's statements
+ * belong to its request.
+ */
+export function reusedStatement<Result>(db: Database, key: string, build: (db: Database) => PreparedStatement<Result>): PreparedStatement<Result> {
+  const base = (db as unknown as { [BASE]?: Database })[BASE] ?? db;
+  let cache = preparedByBase.get(base);
+  if (!cache) preparedByBase.set(base, (cache = new Map()));
+  let statement = cache.get(key) as PreparedStatement<Result> | undefined;
+  if (!statement) cache.set(key, (statement = build(base)));
+  if (base === db) return statement;
+  const session = (db as unknown as DatabaseInternals).session;
+  const bound = Object.create(statement) as PreparedStatement<Result> & { client: unknown; logger: Logger };
+  bound.client = session.client;
+  bound.logger = session.logger;
+  return bound;
 }

@@ -14,20 +14,14 @@
  * database's. Parameters are sampled through the API itself.
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
-import { fixed, load, median, peakRssMb, post, startApi, stopServers, type Target } from './read/servers.ts';
+import { fixed, load, median, peakRssMb, post, readBenchOptions, startApi, stopServers, type Target } from './read/servers.ts';
 import { BENCH_INDICATOR_PREFIX, RARE_WORDS } from './scale.ts';
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '2' },
-    duration: { type: 'string', default: '4' },
-    connections: { type: 'string', default: '16,64' },
-    queries: { type: 'string', default: 'Q1,Q2,Q3,Q4,Q5,Q6,Q6c,mix' },
-    baseline: { type: 'string' },
-  },
-});
+const values = readBenchOptions(
+  'NARAVARD_DATA_DIR=.naravard/bench pnpm bench:read:embedded [--rounds 2] [--duration 4] [--connections 16,64] [--queries Q1,…,mix] [--baseline <checkout>]',
+  { rounds: '2', duration: '4' },
+);
 if (process.env.DATABASE_URL) {
   console.error('bench:read:embedded measures the embedded database: unset DATABASE_URL (bench:read measures PostgreSQL)');
   process.exit(2);

@@ -20,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import postgres from 'postgres';
 import {
   CLOCK_TICKS,
@@ -31,6 +31,7 @@ import {
   median,
   peakRssMb,
   post,
+  readBenchOptions,
   requestBody,
   startApi,
   stopServers,
@@ -41,16 +42,11 @@ import { startStatementCounter } from './read/statement-counter.ts';
 import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
 import { BENCH_INDICATOR_PREFIX, RARE_WORDS } from './scale.ts';
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '3' },
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '16,64' },
-    queries: { type: 'string', default: 'Q1,Q2,Q3,Q4,Q5,Q6,Q6c,mix' },
-    smoke: { type: 'boolean', default: false },
-    baseline: { type: 'string' },
-  },
-});
+const values = readBenchOptions(
+  'DATABASE_URL=postgres://…/naravard_bench pnpm bench:read [--rounds 3] [--duration 5] [--connections 16,64] [--queries Q1,…,mix] [--baseline <checkout>] [--smoke]',
+  { rounds: '3', duration: '5' },
+  { smoke: true },
+);
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('bench:read needs DATABASE_URL: the database `pnpm bench:data` filled');

@@ -6,8 +6,37 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { QueryDefinition, Samples } from './queries.ts';
+
+/**
+ * The command line both read benchmarks take; `usage` is printed for `--help` (exit 0) and for an
+ * unknown option (exit 2).
+ */
+export function readBenchOptions(usage: string, defaults: { rounds: string; duration: string }, extra: { smoke?: boolean } = {}) {
+  try {
+    const { values } = parseArgs({
+      options: {
+        rounds: { type: 'string', default: defaults.rounds },
+        duration: { type: 'string', default: defaults.duration },
+        connections: { type: 'string', default: '16,64' },
+        queries: { type: 'string', default: 'Q1,Q2,Q3,Q4,Q5,Q6,Q6c,mix' },
+        baseline: { type: 'string' },
+        help: { type: 'boolean', default: false },
+        ...(extra.smoke ? { smoke: { type: 'boolean' as const, default: false } } : {}),
+      },
+    });
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    return values as typeof values & { smoke?: boolean };
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
 
 export interface Target {
   name: 'api' | 'floor' | 'baseline';
