@@ -2,7 +2,7 @@ import { checkQuote, idFor, type SeedCitation, type SeedFile, tables } from '@na
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { ValidationError } from './errors.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
 import { ENTITIES } from './schema/entities.ts';
 import type { EntityName, Writer } from './writes.ts';
 
@@ -21,10 +21,6 @@ const idOrNull = (key: string | null) => (key === null ? null : idFor(key));
  */
 export async function applyDraft(writer: Writer, seed: SeedFile, text: string): Promise<ApplySummary> {
   const summary: ApplySummary = { created: 0, updated: 0, unchanged: 0 };
-  const unsupported = (['audits', 'memberships'] as const).filter((field) => seed[field].length > 0);
-  if (unsupported.length > 0) {
-    throw new ValidationError(unsupported.map((field) => ({ path: ['draft', field], message: `a draft cannot load ${field} yet: move them to a seed file` })));
-  }
   const document = { key: seed.document.key, text, lines: text.split('\n') };
   const problems: { path: (string | number)[]; message: string }[] = [];
   const checkCitations = (path: (string | number)[], key: string, cite: SeedCitation[]) =>
@@ -34,6 +30,15 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
     });
   seed.organisations.forEach((o, i) => checkCitations(['organisations', i], o.key, o.cite));
   seed.people.forEach((p, i) => checkCitations(['people', i], p.key, p.cite));
+  seed.memberships.forEach((m, i) => checkCitations(['memberships', i], m.key, m.cite));
+  seed.audits.forEach((a, i) => {
+    checkCitations(['audits', i], a.key, a.cite);
+    a.recommendations.forEach((r, j) => checkCitations(['audits', i, 'recommendations', j], r.key, r.cite));
+    a.responses.forEach((response, j) => {
+      checkCitations(['audits', i, 'responses', j], response.key, response.cite);
+      response.parts.forEach((part, k) => checkCitations(['audits', i, 'responses', j, 'parts', k], part.key, part.cite));
+    });
+  });
   seed.meetings.forEach((m, i) => {
     checkCitations(['meetings', i], m.key, m.cite);
     m.participants.forEach((p, j) => checkCitations(['meetings', i, 'participants', j], p.key, p.cite));
@@ -106,6 +111,59 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
     registryNumber: d.registryNumber, origin: d.origin, textSha256: createHash('sha256').update(text).digest('hex'), text,
   });
 
+  /** A key the record refers to must name a live record, from the draft or already stored. */
+  const requireKeys = async (references: { entity: EntityName; key: string | null; path: (string | number)[] }[]) => {
+    for (const { entity, key, path } of references) {
+      try {
+        await writer.requireLive([{ entity, id: idOrNull(key), path }]);
+      } catch (error) {
+        if (error instanceof NotFoundError) throw new ValidationError([{ path, message: `${key} names no ${entity} in the draft or the database` }]);
+        throw error;
+      }
+    }
+  };
+
+  for (const [i, m] of seed.memberships.entries()) {
+    await requireKeys([
+      { entity: 'Person', key: m.person, path: ['memberships', i, 'person'] },
+      { entity: 'Organisation', key: m.organisation, path: ['memberships', i, 'organisation'] },
+    ]);
+    await upsert('Membership', m.key, {
+      personId: idFor(m.person), organisationId: idFor(m.organisation), title: m.title, startedOn: m.startedOn, endedOn: m.endedOn,
+    }, m.cite, ['memberships', i]);
+  }
+  for (const [i, a] of seed.audits.entries()) {
+    const at = ['audits', i];
+    await requireKeys([
+      { entity: 'Organisation', key: a.auditor, path: [...at, 'auditor'] },
+      { entity: 'Organisation', key: a.audited, path: [...at, 'audited'] },
+      ...a.responses.flatMap((r, j) => [
+        { entity: 'Organisation' as const, key: r.respondent, path: [...at, 'responses', j, 'respondent'] },
+        { entity: 'Person' as const, key: r.caseOfficer, path: [...at, 'responses', j, 'caseOfficer'] },
+        { entity: 'Person' as const, key: r.signatory, path: [...at, 'responses', j, 'signatory'] },
+      ]),
+    ]);
+    await upsert('Audit', a.key, {
+      title: a.title, auditorId: idOrNull(a.auditor), auditedId: idOrNull(a.audited), regionId: await region(a.region, [...at, 'region']), reportedOn: a.reportedOn, summary: a.summary,
+    }, a.cite, at);
+    for (const [j, r] of a.recommendations.entries()) {
+      await upsert('Recommendation', r.key, { auditId: idFor(a.key), ordinal: r.ordinal, text: r.text }, r.cite, [...at, 'recommendations', j]);
+    }
+    for (const [j, response] of a.responses.entries()) {
+      // A response stands in the draft's document: that is where its citations point.
+      await upsert('AuditResponse', response.key, {
+        auditId: idFor(a.key), respondentId: idOrNull(response.respondent), respondedOn: response.respondedOn, documentId,
+        caseOfficerId: idOrNull(response.caseOfficer), signatoryId: idOrNull(response.signatory), summary: response.summary,
+      }, response.cite, [...at, 'responses', j]);
+      for (const [k, part] of response.parts.entries()) {
+        await requireKeys([{ entity: 'Recommendation', key: part.recommendation, path: [...at, 'responses', j, 'parts', k, 'recommendation'] }]);
+        await upsert('RecommendationResponse', part.key, {
+          auditResponseId: idFor(response.key), recommendationId: idFor(part.recommendation), actionsTaken: part.actionsTaken,
+          plannedActions: part.plannedActions, timeline: part.timeline, otherComments: part.otherComments,
+        }, part.cite, [...at, 'responses', j, 'parts', k]);
+      }
+    }
+  }
   for (const [i, m] of seed.meetings.entries()) {
     const at = ['meetings', i];
     const regionId = await region(m.region, [...at, 'region']);

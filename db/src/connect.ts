@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
@@ -90,6 +87,31 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Opens the PostgreSQL client, refusing a malformed connection string without echoing it. */
+function openPostgres(driver: typeof postgres, databaseUrl: string, options: postgres.Options<{}>) {
+  checkDatabaseUrl(databaseUrl);
+  try {
+    return driver(databaseUrl, options);
+  } catch {
+    // The driver's own error (an invalid URL) carries the whole string: leave it out.
+    throw new DatabaseUrlError('is not a valid URL');
+  }
+}
+
+/**
+ * PGlite and its Drizzle driver, loaded only for the embedded database: on PostgreSQL, and in
+ * commands that open no database, their start-up cost is not paid.
+ */
+async function loadEmbedded() {
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { drizzle }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+    import('drizzle-orm/pglite'),
+  ]);
+  return { PGlite, pg_trgm, unaccent, drizzle };
+}
+
 export const DEFAULT_DATA_DIR = '.naravard/data';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
@@ -126,8 +148,10 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
 
   if (databaseUrl) {
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // The PostgreSQL driver is loaded only for PostgreSQL, as PGlite only for the embedded database.
+    const [{ default: driver }, { drizzle: drizzlePostgres }] = await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')]);
     const client = preparesRepeatedStatements(
-      postgres(databaseUrl, {
+      openPostgres(driver, databaseUrl, {
         max: options.maxConnections ?? 10,
         connect_timeout: connectTimeoutMs / 1000,
         // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
@@ -141,7 +165,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     // like an outage.
     let healthConnected = false;
     let healthConnecting: Promise<void> | null = null;
-    const health = postgres(databaseUrl, {
+    const health = openPostgres(driver, databaseUrl, {
       max: 1,
       connect_timeout: connectTimeoutMs / 1000,
       backoff: () => 0.05,
@@ -221,8 +245,11 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     unlock = await lockDataFolder(dataDir);
   }
   let client: PGlite;
+  let drizzlePglite: typeof import('drizzle-orm/pglite').drizzle;
   try {
-    client = await PGlite.create(dataDir, { extensions: { unaccent, pg_trgm } });
+    const embedded = await loadEmbedded();
+    drizzlePglite = embedded.drizzle;
+    client = await embedded.PGlite.create(dataDir, { extensions: { unaccent: embedded.unaccent, pg_trgm: embedded.pg_trgm } });
   } catch (error) {
     await unlock();
     throw error;

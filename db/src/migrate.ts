@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Connection } from './connect.ts';
 
@@ -10,9 +8,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.m
 /** Applies the committed migrations that have not run yet. Running it again changes nothing. */
 export async function migrate(connection: Connection): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  // Each driver's migrator is loaded only when used (the PGlite one loads PGlite).
   if (connection.driver === 'pglite') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(connection.db as unknown as PgliteDatabase, config);
   } else {
+    const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
     await migratePostgres(connection.db as unknown as PostgresJsDatabase, config);
   }
 }

@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { registerIngestCommands } from './commands/ingest.ts';
 import { registerImportCommands } from './commands/import.ts';
 import { registerKeyCommands } from './commands/keys.ts';
+import { DatabaseUrlError } from '@naravard/db/database-url';
+import { StartupError } from '../startup.ts';
 import { UsageError } from './support.ts';
 
 const program = new Command('naravard')
@@ -28,6 +30,10 @@ try {
   } else if (error instanceof UsageError) {
     console.error(`naravard: ${error.message}`);
     process.exitCode = 2;
+  } else if (error instanceof StartupError || error instanceof DatabaseUrlError) {
+    // The database cannot be used (unreachable, refused, a malformed DATABASE_URL): one line, no secret.
+    console.error(`naravard: ${error.message}`);
+    process.exitCode = 1;
   } else {
     console.error(error);
     process.exitCode = 1;

@@ -1,4 +1,5 @@
-import type { Connection } from '@naravard/db';
+import type { Connection } from '@naravard/db/connection';
+import { checkDatabase } from '../startup.ts';
 
 /** A mistake in how a command was called: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -9,7 +10,7 @@ export class UsageError extends Error {}
  * and mistyped commands answer at once.
  */
 export async function withDatabase<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-  const { connect, migrate, DataFolderInUseError } = await import('@naravard/db');
+  const { connect, migrate, DataFolderInUseError } = await import('@naravard/db/connection');
   let connection: Connection;
   try {
     connection = await connect();
@@ -27,6 +28,8 @@ export async function withDatabase<T>(work: (connection: Connection) => Promise<
     throw error;
   }
   try {
+    // PostgreSQL that cannot be reached or refuses the login: one line, before anything is migrated.
+    await checkDatabase(() => connection.ping(), process.env.DATABASE_URL);
     await migrate(connection);
     return await work(connection);
   } finally {

@@ -58,6 +58,8 @@ const ParticipantRole = databaseEnum('ParticipantRole', 'How someone took part i
   absent: 'Was expected but absent (frånvarande).',
   presenter: 'Presented an item.',
   guest: 'Attended as a guest.',
+  adjuster: 'Attended and checks the minutes (justerare).',
+  substitute: 'Attended as a substitute member (ersättare).',
 });
 
 /** The number of the agenda item a decision was taken at (NULL when it names none). */

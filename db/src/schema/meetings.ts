@@ -32,6 +32,8 @@ export const participantRole = pgEnum('participant_role', [
   'absent',
   'presenter',
   'guest',
+  'adjuster',
+  'substitute',
 ]);
 
 /** A meeting (möte, sammanträde, dialogmöte) of a body. */

@@ -97,7 +97,7 @@ const agendaItem = z.strictObject({
   cite,
 });
 
-export const participantRoles = ['chair', 'secretary', 'present', 'absent', 'presenter', 'guest'] as const;
+export const participantRoles = ['chair', 'secretary', 'present', 'absent', 'presenter', 'guest', 'adjuster', 'substitute'] as const;
 
 const participant = z
   .strictObject({

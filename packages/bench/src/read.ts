@@ -239,7 +239,7 @@ try {
           `| ${workload.name} ${workload.description} | ${connections} | ${target} | ${fixed(rate)} (${fixed(Math.min(...rates))}–${fixed(Math.max(...rates))}) | ` +
             `${fixed(median(list.map((m) => m.p50)), 1)} | ${fixed(median(list.map((m) => m.p99)), 1)} | ${list.reduce((sum, m) => sum + m.errors, 0)} | ` +
             `${fixed(median(list.map((m) => m.serverCpuPer1000)), 2)} | ${fixed(median(list.map((m) => m.databaseCpuPer1000)), 2)} | ` +
-            `${fixed(statements.get(`${workload.name}|${target}`) ?? Number.NaN, 2)} | ${target === 'floor' ? '' : fixed(ratio, 2)} |`,
+            `${fixed(statements.get(`${workload.name}|${target}`) ?? Number.NaN, 2)} | ${target === 'floor' ? '' : Number.isNaN(ratio) ? '–' : fixed(ratio, 2)} |`,
         );
       }
     }

@@ -4,9 +4,10 @@ import { type Category, type DocumentScore, evaluateSeedDocuments } from '../src
 /**
  * The eval as a test: drafting the four seed documents must keep its precision and recall.
  * Goals: 0.9 on items and decisions and 0.8 on participants and assignments for the two meeting
- * documents, no false records for the other two. Where Halland's letter is still below a goal
- * (records it states outside the notes of the meeting, which go to review), the floor is what is
- * reached today, so a regression fails.
+ * documents, no false records for the other two. One figure is below its goal and held at what is
+ * reached, so a regression fails: Halland's decisions, where the letter reports a municipality's
+ * change ("… kommer från och med januari 2019 inte att finnas kvar") in words that state no
+ * decision, so it goes unread rather than guessed.
  */
 const results = evaluateSeedDocuments();
 const byKey = (key: string): DocumentScore => {
@@ -15,18 +16,19 @@ const byKey = (key: string): DocumentScore => {
   return found;
 };
 
+const GOALS = {
+  items: { precision: 0.9, recall: 0.9 },
+  decisions: { precision: 0.9, recall: 0.9 },
+  participants: { precision: 0.8, recall: 0.8 },
+  assignments: { precision: 0.8, recall: 0.8 },
+};
+
 const FLOORS: Record<string, Partial<Record<Category, { precision: number; recall: number }>>> = {
-  'doc:kronoberg-sg-2023-03-28': {
-    items: { precision: 0.9, recall: 0.9 },
-    decisions: { precision: 0.9, recall: 0.9 },
-    participants: { precision: 0.8, recall: 0.8 },
-    assignments: { precision: 0.8, recall: 0.8 },
-  },
+  'doc:kronoberg-sg-2023-03-28': GOALS,
   'doc:halland-infobrev-2018-v39': {
-    items: { precision: 0.9, recall: 0.9 },
-    decisions: { precision: 0.9, recall: 0.6 },
-    participants: { precision: 0.8, recall: 0.75 },
-    assignments: { precision: 0.8, recall: 0.45 },
+    ...GOALS,
+    decisions: { precision: 0.9, recall: 0.8 },
+    amounts: { precision: 1, recall: 1 },
   },
 };
 

@@ -1217,6 +1217,8 @@ export type ParticipantInput = {
 export type ParticipantRole =
   /** Was expected but absent (frånvarande). */
   | 'ABSENT'
+  /** Attended and checks the minutes (justerare). */
+  | 'ADJUSTER'
   /** Chaired the meeting (ordförande). */
   | 'CHAIR'
   /** Attended as a guest. */
@@ -1226,7 +1228,9 @@ export type ParticipantRole =
   /** Presented an item. */
   | 'PRESENTER'
   /** Kept the minutes (sekreterare). */
-  | 'SECRETARY';
+  | 'SECRETARY'
+  /** Attended as a substitute member (ersättare). */
+  | 'SUBSTITUTE';
 
 /** The length of a reporting period. */
 export type PeriodGrain =

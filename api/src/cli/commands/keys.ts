@@ -11,7 +11,7 @@ export function registerKeyCommands(program: Command) {
     .requiredOption('--name <name>', 'a name to recognise the key by')
     .requiredOption('--scope <scope...>', 'write, admin (or both)')
     .action(async (options: { name: string; scope: string[] }) => {
-      const { createApiKey, tables } = await import('@naravard/db');
+      const { createApiKey, tables } = await import('@naravard/db/connection');
       const { eq } = await import('drizzle-orm');
       const name = options.name.trim();
       if (!name) throw new UsageError('keys create needs --name');
@@ -29,7 +29,7 @@ export function registerKeyCommands(program: Command) {
     .command('list')
     .description('list keys (never their secrets)')
     .action(async () => {
-      const { publicApiKey, tables } = await import('@naravard/db');
+      const { publicApiKey, tables } = await import('@naravard/db/connection');
       const { desc } = await import('drizzle-orm');
       await withDatabase(async ({ db }) => {
         const rows = await db.select().from(tables.apiKeys).orderBy(desc(tables.apiKeys.createdAt));
@@ -45,7 +45,7 @@ export function registerKeyCommands(program: Command) {
     .description('revoke a key')
     .requiredOption('--name <name>', 'the key to revoke')
     .action(async (options: { name: string }) => {
-      const { revokeApiKey, tables } = await import('@naravard/db');
+      const { revokeApiKey, tables } = await import('@naravard/db/connection');
       const { eq } = await import('drizzle-orm');
       const name = options.name.trim();
       await withDatabase(async ({ db }) => {

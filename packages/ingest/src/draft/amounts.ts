@@ -21,6 +21,10 @@ export interface FoundAmount {
   lines: [number, number];
   text: string;
   sek: string;
+  /** The amount as written ("12,4 miljoner kronor"). */
+  written: string;
+  /** How many amounts the sentence states. */
+  inSentence: number;
 }
 
 /** Every amount in SEK the text states, with the lines of its sentence (amounts may run over a line break). */
@@ -28,9 +32,10 @@ export function findAmounts(lines: Lines): FoundAmount[] {
   const found: FoundAmount[] = [];
   for (const paragraph of lines.paragraphs()) {
     for (const sentence of sentencesOf(lines, paragraph)) {
-      for (const match of sentence.text.matchAll(AMOUNT)) {
+      const matches = [...sentence.text.matchAll(AMOUNT)];
+      for (const match of matches) {
         const sek = toSek(match[1]!, match[2]!);
-        if (sek !== null) found.push({ lines: [sentence.span.first, sentence.span.last], text: sentence.text, sek });
+        if (sek !== null) found.push({ lines: [sentence.span.first, sentence.span.last], text: sentence.text, sek, written: match[0], inSentence: matches.length });
       }
     }
   }

@@ -10,6 +10,8 @@ export interface DraftedAssignment {
   span: Span;
   /** The sentence, as written. The assignee is resolved later, among the attendees and known records. */
   sentence: string;
+  /** Read from a named person's action ("Karin förmedlar detta"), not from words that hand out work. */
+  action?: true;
 }
 
 const WHO = String.raw`([A-ZÅÄÖa-zåäö][\wåäöÅÄÖéÉ.\- ]{1,70}?)`;
@@ -58,7 +60,7 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
       if (matched) continue;
       const action = ACTION.exec(text);
       if (action) {
-        found.push({ assignee: action[1]!, task: tidyTask(text), dueOn: dueOf(text), span: sentence.span, sentence: text });
+        found.push({ assignee: action[1]!, task: tidyTask(text), dueOn: dueOf(text), span: sentence.span, sentence: text, action: true });
       }
     }
   }

@@ -2,7 +2,7 @@ import type { ReviewNote } from '@naravard/db';
 import { readPersonLine, splitPeople } from './names.ts';
 import type { Lines, Span } from './text.ts';
 
-export type Role = 'chair' | 'secretary' | 'present' | 'absent' | 'presenter' | 'guest';
+export type Role = 'chair' | 'secretary' | 'present' | 'absent' | 'presenter' | 'guest' | 'adjuster' | 'substitute';
 
 /** An attendee label, the role the platform records and, when the label says more, a title. */
 interface Label {
@@ -14,12 +14,12 @@ interface Label {
 }
 
 const LABELS: [RegExp, Label][] = [
-  [/^(?:närvarande\s+)?ersättare|^tjänstgörande\s+ersättare/i, { role: 'present', title: 'Ersättare', note: 'substitute (ersättare) recorded as present with the title "Ersättare"' }],
+  [/^(?:närvarande\s+|tjänstgörande\s+)?ersättare$/i, { role: 'substitute', title: null, note: null }],
   [/^(?:närvarande|närvarande ledamöter|ledamöter|beslutande|deltagare|deltagande)$/i, { role: 'present', title: null, note: null }],
   [/^frånvarande(?:\s+ledamöter)?$/i, { role: 'absent', title: null, note: null }],
   [/^ordförande$/i, { role: 'chair', title: null, note: null }],
   [/^(?:sekreterare|protokollförare|antecknare|vid protokollet)$/i, { role: 'secretary', title: null, note: null }],
-  [/^(?:justerare|justerande|justeras av)$/i, { role: 'present', title: 'Justerare', note: 'adjuster (justerare) recorded as present with the title "Justerare"' }],
+  [/^(?:justerare|justerande|justeras av|protokollsjusterare)$/i, { role: 'adjuster', title: null, note: null }],
   [/^(?:övriga närvarande|övriga deltagare|tjänstemän|tjänstepersoner|övriga)$/i, { role: 'guest', title: null, note: null }],
   [/^(?:föredragande|föredragande tjänsteperson)$/i, { role: 'presenter', title: null, note: null }],
 ];

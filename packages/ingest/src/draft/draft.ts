@@ -1,4 +1,5 @@
 import { type ReviewNote, type SeedFile, seedFileSchema } from '@naravard/db';
+import { readActors } from './actors.ts';
 import { findAgenda } from './agenda.ts';
 import { findAmounts } from './amounts.ts';
 import { readAssignments } from './assignments.ts';
@@ -8,10 +9,12 @@ import { readDecisions } from './decisions.ts';
 import { checkRegion, documentKind, regionShortName, registryNumber } from './document.ts';
 import { draftObservations } from './draft-observations.ts';
 import { IngestError } from './errors.ts';
+import { draftFunds } from './funds.ts';
 import { matchKnown, NO_KNOWN_ENTITIES } from './known.ts';
 import { findMeeting } from './meeting.ts';
 import type { Draft, DraftOptions, DraftSource } from './model.ts';
-import { slug } from './names.ts';
+import { foldName, slug } from './names.ts';
+import { addOutsideAssignments } from './outside-assignments.ts';
 import { Records } from './records.ts';
 import { readReportedDecisions } from './reported.ts';
 import { addChairPresence, reviewOutside, reviewUnreadable } from './review.ts';
@@ -59,6 +62,8 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
 
   // The lines of the meeting's record: from its heading to the end of its last item.
   let record: Span | null = null;
+  const itemBodies: Span[] = [];
+  const attendeeRecords: { key: string; name: string; title: string | null }[] = [];
   if (meeting) {
     const agenda = findAgenda(lines, meeting.section, meeting.heading.last);
     record = { first: meeting.section.first, last: agenda.length > 0 ? agenda[agenda.length - 1]!.body.last : meeting.section.last };
@@ -73,6 +78,14 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
       }
     }
     addChairPresence(lines, meeting.section, attendees);
+    // Those the notes say spoke or volunteered at an item attended, unless listed already.
+    for (const item of agenda) {
+      for (const actor of readActors(lines, item.body)) {
+        const name = recognise(actor.name) ?? actor.name;
+        if (attendees.some((attendee) => foldName(attendee.name) === foldName(name))) continue;
+        attendees.push({ name, ...(name !== actor.name ? { written: actor.name } : {}), title: null, role: 'present', cite: [actor.span] });
+      }
+    }
     const meetingKey = `meeting:${short}`;
     const draftedMeeting: Meeting = {
       key: meetingKey,
@@ -103,6 +116,8 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
     }
 
     const usedKeys = new Set<string>();
+    itemBodies.push(...agenda.map((item) => item.body));
+    attendeeRecords.push(...participantsByName.values());
     for (const item of agenda) {
       const itemKey = `item:${short}:${item.ordinal}`;
       const decisions = readDecisions(lines, item.body, review);
@@ -167,16 +182,16 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
     let key = `decision:${short}:reported-${slug(decision.text).slice(0, 40).replace(/-+$/, '')}`;
     while (seed.decisions.some((d) => d.key === key)) key = `${key}-2`;
     seed.decisions.push({
-      key, kind: 'decision', title: null, text: decision.text, decidedOn: decision.decidedOn, decidedBy: body ? records.organisation(body.name, decision.span) : null,
+      key, kind: decision.kind, title: null, text: decision.text, decidedOn: decision.decidedOn, decidedBy: body ? records.organisation(body.name, decision.span) : null,
       meeting: null, region, topics: [], cite: [lines.cite(decision.span)],
     });
     if (!body) review.push({ lines: [decision.span.first, decision.span.last], text: decision.text, why: `decided by "${decision.body}" (as written): link the body when reviewing` });
   }
-  reviewOutside(lines, (span) => outside(span) && !reported.some((d) => d.span.first <= span.last && span.first <= d.span.last), review);
+  addOutsideAssignments({ lines, seed, records, review, short, region, documentTitle, itemBodies, attendees: attendeeRecords });
+  const drafted = [...reported.map((d) => d.span), ...seed.assignments.flatMap((a) => a.cite.map((c) => ({ first: c.lines[0], last: c.lines[1] })))];
+  reviewOutside(lines, (span) => outside(span) && !drafted.some((d) => d.first <= span.last && span.first <= d.last), review);
   draftObservations(lines, seed, short, region, date, options.observations ?? false, review);
-  for (const amount of findAmounts(lines)) {
-    review.push({ lines: amount.lines, text: amount.text, why: `amount read as ${amount.sek} SEK; whose grant or allocation it is, and for which period, needs a reader` });
-  }
+  draftFunds(lines, findAmounts(lines), seed, short, region, review);
 
   seed.organisations.push(...records.organisations.values());
   seed.people.push(...records.people.values());

@@ -43,6 +43,7 @@ const NOT_NAMES = new Set(
     'sekreterare', 'närvarande', 'frånvarande', 'justerare', 'ersättare', 'ledamöter', 'plats', 'datum', 'tid', 'punkt',
     'mötet', 'nästa', 'se', 'för', 'vid', 'om', 'den', 'det', 'de', 'vi', 'man', 'hälso', 'kommun', 'kommunen', 'förslag',
     'frågor', 'svar', 'utifrån', 'under', 'inom', 'genom', 'efter', 'beslutande', 'tjänstemän', 'övriga', 'deltagare',
+    'enligt', 'även', 'dessutom', 'därefter', 'sedan', 'också', 'när', 'då', 'till', 'från', 'med', 'av',
     'närsjukvård', 'vårdcentral', 'vårdcentralen', 'protokoll', 'sammanträde', 'anteckningar', 'minnesanteckningar',
   ].map((word) => word.toLowerCase()),
 );

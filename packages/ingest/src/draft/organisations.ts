@@ -3,7 +3,7 @@ type OrganisationKind =
   | 'health_centre' | 'municipality' | 'national_body' | 'working_group' | 'auditor' | 'other';
 
 /** Words that make a name a body rather than a person. */
-export const BODY_WORD = /(nämnd|beredning|styrgrupp|ledningsgrupp|arbetsgrupp|grupp|förvaltning|organisation|enhet|råd\b|forum|kansli|avdelning|utskott|styrelse|fullmäktige|vårdcentral|klinik|region\b|kommun\b|funktion|team)/i;
+export const BODY_WORD = /(nämnd|beredning|styrgrupp|ledningsgrupp|arbetsgrupp|grupp|förvaltning|organisation|enhet|råd\b|forum|kansli|avdelning|utskott|styrelse|fullmäktige|vårdcentral|klinik|region\b|kommun\b|funktion|team|område\b)/i;
 
 /** The kind of a body by the word its name is built on; "other" when no word says it. */
 export function organisationKind(name: string): OrganisationKind {
@@ -13,7 +13,7 @@ export function organisationKind(name: string): OrganisationKind {
   if (/nämnd|styrelse/i.test(name)) return 'board';
   if (/förvaltning/i.test(name)) return 'administration';
   if (/vårdcentral/i.test(name)) return 'health_centre';
-  if (/klinik/i.test(name)) return 'operational_area';
+  if (/klinik|område\b/i.test(name)) return 'operational_area';
   return 'other';
 }
 

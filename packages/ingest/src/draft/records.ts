@@ -73,6 +73,11 @@ export class Records {
     if (byTitle.length === 1) return { kind: 'person', key: byTitle[0]!.key };
     const knownPerson = matchKnown(who, this.known.people, this.region);
     if (knownPerson) return { kind: 'person', key: this.person(knownPerson.name, assignment.span) };
+    // "förvaltningarna", "kommunerna": several bodies, not one the record can point to.
+    if (/^[a-zåäö]+(?:arna|erna|orna)$/u.test(who)) {
+      review.push({ lines: at, text: assignment.sentence, why: `the assignee "${who}" names several bodies, not one: left empty` });
+      return null;
+    }
     if (BODY_WORD.test(who) || /^[A-ZÅÄÖ][a-zåäö]+(en|et|na)$/.test(who)) {
       return { kind: 'organisation', key: this.organisation(who, assignment.span) };
     }

@@ -120,3 +120,20 @@ export function isGarbled(line: string): boolean {
   // Tables of figures are mostly digits; damaged text is mostly neither letters nor digits.
   return share(/\p{L}/gu) < 0.5 && share(/[0-9]/g) < 0.5;
 }
+
+/**
+ * Text taken from PDFs often has a blank line between the lines of one paragraph: a paragraph
+ * that opens in lower case after one that does not end a sentence (nor is a heading) continues it.
+ */
+export function joinContinuations(lines: Lines, paragraphs: Span[], isHeading: (line: string) => boolean = () => false): Span[] {
+  const joined: Span[] = [];
+  for (const paragraph of paragraphs) {
+    const previous = joined[joined.length - 1];
+    if (previous && /^\s*[a-zåäö]/u.test(lines.at(paragraph.first)) && !/[.!?:]\s*$/.test(lines.at(previous.last)) && !isHeading(lines.at(previous.last))) {
+      previous.last = paragraph.last;
+    } else {
+      joined.push({ first: paragraph.first, last: paragraph.last });
+    }
+  }
+  return joined;
+}
