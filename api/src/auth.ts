@@ -17,11 +17,15 @@ function unauthenticated(message: string): GraphQLError {
  * anonymous reader. A header that is not a bearer key, or a key that is unknown or revoked, is
  * refused outright (401), so a client never mistakes a broken key for public access.
  */
-export async function authenticate(db: Database, authorization: string | undefined): Promise<Principal> {
+export async function authenticate(
+  db: Database,
+  authorization: string | undefined,
+  options: { noteUse?: boolean } = {},
+): Promise<Principal> {
   if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw unauthenticated('The Authorization header must be "Bearer <API key>".');
-  const key = await findApiKey(db, match[1]!);
+  const key = await findApiKey(db, match[1]!, options);
   if (!key) throw unauthenticated('The API key is not valid: it is unknown, malformed or revoked.');
   return { kind: 'apiKey', apiKeyId: key.id, name: key.name, scopes: key.scopes };
 }

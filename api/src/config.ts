@@ -17,8 +17,14 @@ export interface RuntimeLimits {
   redisUrl: string | undefined;
   /** DATABASE_CONNECT_TIMEOUT_MS: longest wait for a new connection to PostgreSQL. */
   databaseConnectTimeoutMs: number;
-  /** Prefix of the limits' keys in Redis (not from the environment: lets tests share one Redis). */
-  redisKeyPrefix?: string;
+  /** REDIS_KEY_PREFIX: prefix of the keys in Redis (several deployments, or tests, may share one Redis). */
+  redisKeyPrefix?: string | undefined;
+  /** REPLICA_MAX_LAG_MS: a read replica further behind the primary than this is skipped. */
+  replicaMaxLagMs: number;
+  /** READ_YOUR_WRITES_MS: how long after a write a client's reads go to the primary. */
+  readYourWritesMs: number;
+  /** WEB_CONCURRENCY: how many API processes `pnpm start` runs (node:cluster); 1 runs the API in the process itself. */
+  webConcurrency: number;
 }
 
 export const DEFAULT_LIMITS: RuntimeLimits = {
@@ -29,6 +35,9 @@ export const DEFAULT_LIMITS: RuntimeLimits = {
   concurrencyLimit: 4,
   redisUrl: undefined,
   databaseConnectTimeoutMs: 700,
+  replicaMaxLagMs: 5_000,
+  readYourWritesMs: 6_000,
+  webConcurrency: 1,
 };
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, { zero = false } = {}): number {
@@ -44,7 +53,14 @@ const positiveInteger = (env: NodeJS.ProcessEnv, name: string, fallback: number)
 
 /** The limits from the environment; a variable that is set but malformed stops the start with its name. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeLimits {
+  const replicaMaxLagMs = positiveInteger(env, 'REPLICA_MAX_LAG_MS', DEFAULT_LIMITS.replicaMaxLagMs);
   return {
+    replicaMaxLagMs,
+    // A replica in use is at most the lag limit behind, as of its last check (every 500 ms): a
+    // window a second longer than the limit covers it.
+    readYourWritesMs: positiveInteger(env, 'READ_YOUR_WRITES_MS', replicaMaxLagMs + 1_000),
+    webConcurrency: positiveInteger(env, 'WEB_CONCURRENCY', DEFAULT_LIMITS.webConcurrency),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX?.trim() || undefined,
     shutdownTimeoutMs: positiveInteger(env, 'SHUTDOWN_TIMEOUT_MS', DEFAULT_LIMITS.shutdownTimeoutMs),
     requestTimeBudgetMs: positiveInteger(env, 'REQUEST_TIME_BUDGET_MS', DEFAULT_LIMITS.requestTimeBudgetMs),
     rateLimitCost: wholeNumber(env, 'RATE_LIMIT_COST', DEFAULT_LIMITS.rateLimitCost, { zero: true }),

@@ -7,8 +7,13 @@ import type { RequestScope } from './budget.ts';
 export type { Principal };
 
 export interface Context {
-  /** The database; over HTTP, the request's own handle, whose statements stop with the request. */
+  /**
+   * The database the operation reads from: a read replica for queries, the primary for mutations
+   * (read-routing.ts). Over HTTP, the request's own handle, whose statements stop with the request.
+   */
   db: Database;
+  /** The primary: every write and its transaction. */
+  writer: Database;
   principal: Principal;
   /** The HTTP request's budget, client and cost; absent for work outside a request (tests, scripts). */
   request?: RequestScope;
@@ -21,16 +26,19 @@ export interface Context {
 
 export function createContext({
   db,
+  writer = db,
   principal = { kind: 'anonymous' },
   request,
 }: {
   db: Database;
+  writer?: Database;
   principal?: Principal;
   request?: RequestScope;
 }): Context {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     db,
+    writer,
     principal,
     ...(request ? { request } : {}),
     loader<K, V>(name: string, create: () => DataLoader<K, V>) {

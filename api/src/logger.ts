@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { pino } from 'pino';
 
 /**
@@ -8,7 +9,8 @@ import { pino } from 'pino';
  */
 export const createLogger = () =>
   pino(
-    { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'naravard-api' } },
+    // Each of several API processes (WEB_CONCURRENCY) says which it is.
+    { level: process.env.LOG_LEVEL ?? 'info', base: { service: 'naravard-api', ...(cluster.isWorker ? { pid: process.pid } : {}) } },
     pino.destination({ dest: 1, sync: false }),
   );
 

@@ -8,9 +8,8 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Connection } from '@naravard/db';
-import { authenticate } from './auth.ts';
-import { budgeted, budgetErrorOf, budgetPlugin, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
+import type { Connection, ReplicaSet } from '@naravard/db';
+import { budgetErrorOf, budgetPlugin, type RequestScope, runWithBudget, shuttingDownError } from './budget.ts';
 import { DEFAULT_LIMITS, type RuntimeLimits } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { formatErrorFor } from './errors.ts';
@@ -23,6 +22,7 @@ import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts'
 import type { Logger } from './logger.ts';
 import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from './outage.ts';
 import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
+import { ReadRouting } from './read-routing.ts';
 import { schema } from './schema/index.ts';
 
 /** Largest request body accepted; GraphQL documents and bulk upserts fit well inside. */
@@ -105,8 +105,11 @@ export async function createApp({
   compiledExecution = true,
   cors = corsPolicyFromEnv(),
   limits: limitOptions = {},
+  replicas = null,
 }: {
   connection: Connection;
+  /** Read replicas of the primary (DATABASE_REPLICA_URLS): reads go there, see read-routing.ts. */
+  replicas?: ReplicaSet | null;
   logger: Logger;
   /** Runs queries compiled by graphql-jit (see executor.ts); false runs them all with graphql-js. */
   compiledExecution?: boolean;
@@ -121,10 +124,22 @@ export async function createApp({
     connection.ping,
     logger,
     () => {
-      for (const scope of running) scope.abort(databaseUnavailableError());
+      for (const scope of running) if (routing.usesPrimary(scope)) scope.abort(databaseUnavailableError());
     },
     connection.driver === 'postgres',
   );
+  const routing = new ReadRouting({
+    primary: connection,
+    replicas,
+    health,
+    logger,
+    readYourWritesMs: limits.readYourWritesMs,
+    redisUrl: limits.redisUrl,
+    keyPrefix: limits.redisKeyPrefix,
+  });
+  routing.onReplicaDown((replica) => {
+    for (const scope of running) if (routing.usesReplica(scope, replica)) scope.abort(databaseUnavailableError());
+  });
   const clientLimits = new ClientLimits(
     { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
     logger,
@@ -145,6 +160,7 @@ export async function createApp({
     formatError: (formatted, error) =>
       limitErrorOf(formatted) ??
       budgetErrorOf(formatted, error) ??
+      routing.errorOf(formatted, error) ??
       health.errorOf(formatted, error) ??
       formatErrorFor(logger)(formatted, error),
     // Only what the API uses: the cache-control plugin alone would hook every field of every
@@ -153,6 +169,7 @@ export async function createApp({
       inputChecks,
       clientLimits.plugin(),
       health.plugin(),
+      routing.plugin(),
       budgetPlugin,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
@@ -194,13 +211,14 @@ export async function createApp({
       // Apollo checks the content type again; it is application/json here, without parameters it does not know.
       headers.set('content-type', 'application/json');
     }
-    if (health.unavailable) return sendJson(response, unavailableResponse.status, unavailableResponse.body, unavailableResponse.headers);
+    if (!routing.readable) return sendJson(response, unavailableResponse.status, unavailableResponse.body, unavailableResponse.headers);
     const client = clientOf(request);
     const admission = await clientLimits.admit(client);
     if (!('release' in admission)) {
       const refusal = refusalResponse(admission);
       return sendJson(response, refusal.status, refusal.body, refusal.headers);
     }
+    const route = await routing.route(client, request.headers);
     const result = await runWithBudget(
       {
         budgetMs: limits.requestTimeBudgetMs,
@@ -208,6 +226,7 @@ export async function createApp({
         client,
         track: (scope) => {
           running.add(scope);
+          routing.bind(scope, route);
           const unwatch = health.watch(scope.signal);
           return () => (running.delete(scope), unwatch());
         },
@@ -215,14 +234,13 @@ export async function createApp({
       (scope) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-          context: async () => {
-            const db = connection.scoped(scope.statements);
-            return createContext({
-              db,
-              principal: await health.guard(budgeted(scope, authenticate(db, request.headers.authorization))),
+          context: async () =>
+            createContext({
+              db: route.reader.scoped(scope.statements),
+              writer: connection.scoped(scope.statements),
+              principal: await routing.authenticate(route, scope, request.headers.authorization),
               request: scope,
-            });
-          },
+            }),
         }),
     ).finally(admission.release);
     for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -242,12 +260,12 @@ export async function createApp({
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') {
       if (stopping) return sendJson(response, 503, { status: 'stopping' });
-      if (await health.ready()) return sendJson(response, 200, { status: 'ready', database: connection.driver });
-      return sendJson(response, 503, { status: 'database unavailable' }, unavailableResponse.headers);
+      const readiness = routing.readiness(connection.driver, await health.ready());
+      return sendJson(response, readiness.status, readiness.body, readiness.headers);
     }
     if (isExplorerRequest(request, url)) return serveExplorer(request, response, url);
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
-    if (url.pathname === '/export' || url.pathname.startsWith('/export/')) return handleExport(connection, request, response, url);
+    if (url.pathname === '/export' || url.pathname.startsWith('/export/')) return handleExport(routing.exportConnection(), request, response, url);
     return sendJson(response, 404, { error: `Nothing at ${url.pathname}. GraphQL is at /graphql.` });
   }
 
@@ -311,6 +329,7 @@ export async function createApp({
       health.stop();
       await apollo.stop();
       await clientLimits.close();
+      await routing.close();
       await connection.close();
     },
   };

@@ -30,7 +30,7 @@ type Row = Record<string, unknown> & { id: string; version: number; deletedAt: D
  */
 export async function write<T>(context: Context, work: (writer: Writer) => Promise<T>): Promise<T> {
   try {
-    return await context.db.transaction((tx) => work(new Writer(tx, actorOf(context.principal))));
+    return await context.writer.transaction((tx) => work(new Writer(tx, actorOf(context.principal))));
   } catch (error) {
     throw translateDatabaseError(error);
   }

@@ -52,8 +52,11 @@ export function publicApiKey(record: ApiKeyRow) {
   return visible;
 }
 
-/** The live key a secret belongs to, or null (unknown, malformed or revoked). Notes its use, at most once a minute. */
-export async function findApiKey(db: Database, key: string): Promise<ApiKeyRow | null> {
+/**
+ * The live key a secret belongs to, or null (unknown, malformed or revoked). Notes its use, at
+ * most once a minute, unless `noteUse` is false (a lookup on a read replica, which takes no writes).
+ */
+export async function findApiKey(db: Database, key: string, { noteUse = true }: { noteUse?: boolean } = {}): Promise<ApiKeyRow | null> {
   if (!looksLikeApiKey(key)) return null;
   const [record] = await db
     .select()
@@ -61,7 +64,7 @@ export async function findApiKey(db: Database, key: string): Promise<ApiKeyRow |
     .where(and(eq(apiKeys.secretHash, hashApiKey(key)), isNull(apiKeys.revokedAt), isNull(apiKeys.deletedAt)));
   if (!record) return null;
   // Writing the time on every request would make each authenticated request a write; once a minute is enough.
-  if (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (noteUse && (!record.lastUsedAt || Date.now() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
     await db
       .update(apiKeys)
       .set({ lastUsedAt: sql`now()` })

@@ -16,4 +16,5 @@ export * from './observation-imports.ts';
 export * from './outage.ts';
 export { checkStatementScope, reusedStatement, type StatementScope } from './statement-scope.ts';
 export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
+export * from './replicas.ts';
 export { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';

@@ -16,7 +16,16 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** First backoff between retries in ms (doubles each time, with jitter). Default 250. */
   retryDelayMs?: number;
+  /**
+   * For this long after one of its writes, the client's reads ask to be served by the primary
+   * database (header `X-Naravard-Read-Primary: 1`), so they see the write even where reads go to
+   * read replicas that may lag behind. Default 10,000 ms; 0 turns it off.
+   */
+  readYourWritesMs?: number;
 }
+
+/** The header that asks the API to serve a read from the primary database. */
+export const READ_PRIMARY_HEADER = 'x-naravard-read-primary';
 
 /** Writes that give the same result however often they run, and so may be retried. */
 const IDEMPOTENT_MUTATIONS = new Set(['upsertObservations']);
@@ -85,6 +94,9 @@ export function createClient(options: ClientOptions): Client {
   const retries = options.retries ?? 3;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retryDelayMs = options.retryDelayMs ?? 250;
+  const readYourWritesMs = options.readYourWritesMs ?? 10_000;
+  /** Until when reads ask for the primary (after this client's last write). */
+  let readPrimaryUntil = 0;
 
   async function request<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables?: Variables): Promise<Result> {
     const { query, operation } = describe(document);
@@ -95,6 +107,10 @@ export function createClient(options: ClientOptions): Client {
       accept: 'application/graphql-response+json, application/json',
     };
     if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const isWrite = operation.operation === 'mutation';
+    if (!isWrite && Date.now() < readPrimaryUntil) headers[READ_PRIMARY_HEADER] = '1';
+    // A write whose answer is lost may still have happened: from its start on, reads ask for the primary.
+    if (isWrite && readYourWritesMs > 0) readPrimaryUntil = Date.now() + readYourWritesMs;
     const body = JSON.stringify({ query, variables: variables ?? {}, operationName: name });
 
     for (let attempt = 0; ; attempt += 1) {

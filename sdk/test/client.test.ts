@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../api/test/support/server.ts';
-import { createClient, NetworkError, RegionsDocument, RequestError } from '../src/index.ts';
+import { callers } from '../../api/test/support/auth.ts';
+import { createClient, NetworkError, READ_PRIMARY_HEADER, RegionsDocument, RequestError } from '../src/index.ts';
 
 let server: TestServer;
 
@@ -44,6 +45,24 @@ describe('createClient', () => {
     const { region } = await client.region({ code: '13' });
     expect(region?.name).toBe('Region Halland');
     expect(calls).toBe(3);
+  });
+
+  it('after its own write, asks for reads from the primary for the read-your-writes window', async () => {
+    const key = (await callers(server)).write.authorization.replace('Bearer ', '');
+    const sent: (string | null)[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      sent.push(new Headers(init?.headers).get(READ_PRIMARY_HEADER));
+      return fetch(input, init);
+    };
+    const client = createClient({ url: `${server.url}/graphql`, apiKey: key, fetch: recording, readYourWritesMs: 400 });
+    await client.regions({ first: 1 });
+    const { createTopic } = await client.createTopic({ input: { slug: 'sdk-read-your-writes', name: 'SDK read-your-writes' } });
+    expect(createTopic.__typename).toBe('Topic');
+    await client.regions({ first: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await client.regions({ first: 1 });
+    // Before the write: no header; the write itself: none; the read right after: asks; past the window: no more.
+    expect(sent).toEqual([null, null, '1', null]);
   });
 
   it('gives up after the retries, with a NetworkError', async () => {

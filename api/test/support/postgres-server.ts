@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 
-const BIN = '/usr/lib/postgresql/15/bin';
+export const BIN = '/usr/lib/postgresql/15/bin';
 
 /** Whether this machine has the PostgreSQL 15 binaries a test can run its own server with. */
 export const hasPostgresBinaries = existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'pg_ctl'));
@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
  * Runs a PostgreSQL binary as the `postgres` user when this process is root (initdb refuses root).
  * Asynchronously: the test's clients keep running meanwhile.
  */
-function run(binary: string, args: string[], options: { allowFailure?: boolean } = {}) {
+export function run(binary: string, args: string[], options: { allowFailure?: boolean } = {}) {
   const asRoot = process.getuid?.() === 0;
   const command = asRoot ? 'runuser' : join(BIN, binary);
   const fullArgs = asRoot ? ['-u', 'postgres', '--', join(BIN, binary), ...args] : args;
