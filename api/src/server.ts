@@ -234,13 +234,16 @@ export async function createApp({
       (scope) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-          context: async () =>
-            createContext({
-              db: route.reader.scoped(scope.statements),
-              writer: connection.scoped(scope.statements),
+          context: async () => {
+            const db = route.reader.scoped(scope.statements);
+            return createContext({
+              db,
+              // Without replicas (or for a request routed to the primary) one handle serves both.
+              writer: route.reader === connection ? db : connection.scoped(scope.statements),
               principal: await routing.authenticate(route, scope, request.headers.authorization),
               request: scope,
-            }),
+            });
+          },
         }),
     ).finally(admission.release);
     for (const [name, value] of result.headers) response.setHeader(name, value);
