@@ -35,6 +35,8 @@ export interface StagedObservation {
   regionCode?: string | null;
   municipalityCode?: string | null;
   organisationId?: string | null;
+  /** Kolada's id of an organisational unit, an organisation with that `kolada_ou_id`. */
+  koladaOuId?: string | null;
   period: string;
   /** A decimal as text; null only when `deleted`. */
   value: string | null;
@@ -54,7 +56,7 @@ export interface MergeCounts {
 export class StagedRowError extends Error {
   constructor(
     readonly position: number,
-    readonly field: 'indicator' | 'region' | 'municipality' | 'organisation' | 'identity',
+    readonly field: 'indicator' | 'region' | 'municipality' | 'organisation' | 'unit' | 'identity',
     readonly problem: string,
     readonly otherPosition?: number,
   ) {
@@ -93,7 +95,7 @@ export async function failImportRun(db: Database, id: string, error: string, opt
 }
 
 const STAGING_COLUMNS =
-  'import_id, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted';
+  'import_id, position, indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, value, dimensions, deleted';
 
 /** A field for COPY … (FORMAT csv): unquoted empty is NULL, anything else quoted when it must be. */
 function csvField(value: string | null | undefined): string {
@@ -109,7 +111,7 @@ function csvField(value: string | null | undefined): string {
 export function stagingCopyLine(importId: string, row: StagedObservation): string {
   return `${importId},${row.position},${csvField(row.indicatorCode)},${csvField(row.regionCode)},${csvField(row.municipalityCode)},${csvField(
     row.organisationId,
-  )},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
+  )},${csvField(row.koladaOuId)},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
 }
 
 /** Stages lines made by `stagingCopyLine` with one COPY. */
@@ -247,10 +249,18 @@ async function checkStaged(tx: Transaction, importId: string) {
     (row) => `no organisation has the ID ${row.code}`,
   );
   await firstBad(
+    'unit',
+    sql`select s.position, s.kolada_ou_id as code from observation_staging s
+        where s.import_id = ${importId}::uuid and s.kolada_ou_id is not null
+          and not exists (select 1 from organisations u where u.kolada_ou_id = s.kolada_ou_id and u.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no organisation is the Kolada unit "${row.code}"`,
+  );
+  await firstBad(
     'identity',
     sql`select min(position) as position, max(position) as other from observation_staging
         where import_id = ${importId}::uuid
-        group by indicator_code, region_code, municipality_code, organisation_id, period, dimensions
+        group by indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, dimensions
         having count(*) > 1 order by 1 limit 1`,
     (row) => `the same observation (indicator, subject, period and dimensions) is given at ${row.position} and again at ${row.other}`,
   );
@@ -264,7 +274,11 @@ async function checkStaged(tx: Transaction, importId: string) {
 const resolvedStaged = (importId: string) => sql`
   select s.position, i.id as indicator_id,
     (select r.id from regions r where r.code = s.region_code and r.deleted_at is null) as region_id,
-    coalesce(s.organisation_id, (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)) as organisation_id,
+    coalesce(
+      s.organisation_id,
+      (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null),
+      (select u.id from organisations u where u.kolada_ou_id = s.kolada_ou_id and u.deleted_at is null)
+    ) as organisation_id,
     s.period, s.value, s.dimensions, s.deleted
   from observation_staging s
   join indicators i on i.code = s.indicator_code and i.deleted_at is null
@@ -403,6 +417,7 @@ export async function stageWithCheckpoint(db: Database, importId: string, rows: 
           region_code: row.regionCode ?? null,
           municipality_code: row.municipalityCode ?? null,
           organisation_id: row.organisationId ?? null,
+          kolada_ou_id: row.koladaOuId ?? null,
           period: row.period,
           value: row.value,
           dimensions: row.dimensions,
@@ -411,9 +426,9 @@ export async function stageWithCheckpoint(db: Database, importId: string, rows: 
       );
       await tx.execute(sql`
         insert into observation_staging (${sql.raw(STAGING_COLUMNS)})
-        select ${importId}::uuid, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted
+        select ${importId}::uuid, position, indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, value, dimensions, deleted
         from jsonb_to_recordset(${json}::jsonb) as r(position bigint, indicator_code text, region_code text, municipality_code text,
-          organisation_id uuid, period text, value numeric, dimensions jsonb, deleted boolean)`);
+          organisation_id uuid, kolada_ou_id text, period text, value numeric, dimensions jsonb, deleted boolean)`);
     }
     await tx.update(imports).set({ checkpoint, rowsRead }).where(eq(imports.id, importId));
   });
