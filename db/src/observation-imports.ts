@@ -152,31 +152,20 @@ export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, ta
 }
 
 /**
- * The set-based merge of observations, as the CTEs `previous`, `written` and `logged` that follow
- * a relation `input` (indicator_id, region_id, organisation_id, period, value, dimensions): the
- * stored rows the input matches, before the change; one INSERT … ON CONFLICT that inserts new rows
- * and updates only those whose value differs or that were deleted (they come back live), in the
- * identity's order so concurrent merges lock rows alike; and one change-log row, with before and
- * after, for every row inserted or updated. `written` has a column `inserted`. Used by imports and
- * by `upsertObservations`.
+ * The set-based merge of observations, as the CTEs `written` and `logged` that follow a relation
+ * `input` (indicator_id, region_id, organisation_id, period, value, dimensions): one INSERT … ON
+ * CONFLICT that inserts new rows and updates only those whose value differs or that were deleted
+ * (they come back live), in the identity's order so concurrent merges lock rows alike; and one
+ * change-log row, with before and after, for every row inserted or updated. `written` has a column
+ * `inserted`. Used by imports and by `upsertObservations`.
  */
 export function observationMerge(input: string, actor: string, apiKeyId: string | null): SQL {
   const i = sql.raw(input);
-  // The stored row of each input row, found through the identity key, one probe per row (a
-  // lateral join): left to itself the planner joined on "no organisation" instead, reading every
-  // region-level observation of the table for each batch.
-  return sql`previous as (
-      select o.* from ${i} i cross join lateral (
-        select * from observations o
-        where o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
-          and o.period = i.period and o.dimensions = i.dimensions
-        union all
-        select * from observations o
-        where o.indicator_id = i.indicator_id and o.region_id is null and o.organisation_id = i.organisation_id
-          and o.period = i.period and o.dimensions = i.dimensions
-      ) o
-    ),
-    written as (
+  // The before image of an updated row is read by its primary key: every part of one statement
+  // sees the table as it was before the statement, so `observations` still holds the old
+  // version there. New rows have none and cost no lookup (a probe by the identity key for every
+  // input row, new ones included, took more time than the insert itself).
+  return sql`written as (
       insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
       select indicator_id, region_id, organisation_id, period, value, dimensions from ${i}
       order by indicator_id, region_id, organisation_id, period, dimensions
@@ -189,8 +178,9 @@ export function observationMerge(input: string, actor: string, apiKeyId: string 
       insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
       select ${actor}::text, ${apiKeyId}::uuid,
         (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
-        case when w.inserted then null else ${observationLogJson('p')} end, ${observationLogJson('w')}
-      from written w left join previous p on p.id = w.id
+        case when w.inserted then null else (select ${observationLogJson('p')} from observations p where p.id = w.id) end,
+        ${observationLogJson('w')}
+      from written w
       order by w.period, w.id
     )`;
 }
