@@ -134,6 +134,18 @@ describe('naravard import kolada --units', () => {
     expect(await storedValues()).toHaveLength(7);
   });
 
+  it('refuses a unit of a region the platform does not have, naming both, and writes nothing', async () => {
+    kolada.units = [...kolada.units, { id: 'V45E009900001', title: 'Vårdcentralen Okänd', municipality: '0099' }];
+    const before = await cli.inspect(contentChecksum);
+    const result = await cli.run([
+      'import', 'kolada', '--kpi', 'U79110', '--regions', '99', '--units', '--years', '2023', '--base-url', kolada.url, '--retries', '1',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Kolada unit V45E009900001 belongs to the region with county code 99, which the platform does not have/);
+    expect(await cli.inspect(contentChecksum)).toBe(before);
+    expect(await storedUnits()).toHaveLength(4);
+  });
+
   it('GraphQL over HTTP lists the unit with its parent municipality and its observations', async () => {
     const [unit] = await cli.inspect(({ db }) => selectRows<{ id: string }>(db, sql`select id from organisations where kolada_ou_id = 'V45E078000001'`));
     const body = await cli.inspect(async (connection) => {
