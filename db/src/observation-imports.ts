@@ -35,6 +35,8 @@ export interface StagedObservation {
   regionCode?: string | null;
   municipalityCode?: string | null;
   organisationId?: string | null;
+  /** Kolada's id of an organisational unit, an organisation with that `kolada_ou_id`. */
+  koladaOuId?: string | null;
   period: string;
   /** A decimal as text; null only when `deleted`. */
   value: string | null;
@@ -54,7 +56,7 @@ export interface MergeCounts {
 export class StagedRowError extends Error {
   constructor(
     readonly position: number,
-    readonly field: 'indicator' | 'region' | 'municipality' | 'organisation' | 'identity',
+    readonly field: 'indicator' | 'region' | 'municipality' | 'organisation' | 'unit' | 'identity',
     readonly problem: string,
     readonly otherPosition?: number,
   ) {
@@ -93,7 +95,7 @@ export async function failImportRun(db: Database, id: string, error: string, opt
 }
 
 const STAGING_COLUMNS =
-  'import_id, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted';
+  'import_id, position, indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, value, dimensions, deleted';
 
 /** A field for COPY … (FORMAT csv): unquoted empty is NULL, anything else quoted when it must be. */
 function csvField(value: string | null | undefined): string {
@@ -109,7 +111,7 @@ function csvField(value: string | null | undefined): string {
 export function stagingCopyLine(importId: string, row: StagedObservation): string {
   return `${importId},${row.position},${csvField(row.indicatorCode)},${csvField(row.regionCode)},${csvField(row.municipalityCode)},${csvField(
     row.organisationId,
-  )},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
+  )},${csvField(row.koladaOuId)},${csvField(row.period)},${csvField(row.value)},${csvField(JSON.stringify(row.dimensions))},${row.deleted ? 't' : 'f'}\n`;
 }
 
 /** Stages lines made by `stagingCopyLine` with one COPY. */
@@ -150,31 +152,20 @@ export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, ta
 }
 
 /**
- * The set-based merge of observations, as the CTEs `previous`, `written` and `logged` that follow
- * a relation `input` (indicator_id, region_id, organisation_id, period, value, dimensions): the
- * stored rows the input matches, before the change; one INSERT … ON CONFLICT that inserts new rows
- * and updates only those whose value differs or that were deleted (they come back live), in the
- * identity's order so concurrent merges lock rows alike; and one change-log row, with before and
- * after, for every row inserted or updated. `written` has a column `inserted`. Used by imports and
- * by `upsertObservations`.
+ * The set-based merge of observations, as the CTEs `written` and `logged` that follow a relation
+ * `input` (indicator_id, region_id, organisation_id, period, value, dimensions): one INSERT … ON
+ * CONFLICT that inserts new rows and updates only those whose value differs or that were deleted
+ * (they come back live), in the identity's order so concurrent merges lock rows alike; and one
+ * change-log row, with before and after, for every row inserted or updated. `written` has a column
+ * `inserted`. Used by imports and by `upsertObservations`.
  */
 export function observationMerge(input: string, actor: string, apiKeyId: string | null): SQL {
   const i = sql.raw(input);
-  // The stored row of each input row, found through the identity key, one probe per row (a
-  // lateral join): left to itself the planner joined on "no organisation" instead, reading every
-  // region-level observation of the table for each batch.
-  return sql`previous as (
-      select o.* from ${i} i cross join lateral (
-        select * from observations o
-        where o.indicator_id = i.indicator_id and o.region_id = i.region_id and o.organisation_id is null
-          and o.period = i.period and o.dimensions = i.dimensions
-        union all
-        select * from observations o
-        where o.indicator_id = i.indicator_id and o.region_id is null and o.organisation_id = i.organisation_id
-          and o.period = i.period and o.dimensions = i.dimensions
-      ) o
-    ),
-    written as (
+  // The before image of an updated row is read by its primary key: every part of one statement
+  // sees the table as it was before the statement, so `observations` still holds the old
+  // version there. New rows have none and cost no lookup (a probe by the identity key for every
+  // input row, new ones included, took more time than the insert itself).
+  return sql`written as (
       insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
       select indicator_id, region_id, organisation_id, period, value, dimensions from ${i}
       order by indicator_id, region_id, organisation_id, period, dimensions
@@ -187,8 +178,9 @@ export function observationMerge(input: string, actor: string, apiKeyId: string 
       insert into change_log (actor, api_key_id, operation, entity_type, entity_id, before, after)
       select ${actor}::text, ${apiKeyId}::uuid,
         (case when w.inserted then 'create' else 'update' end)::change_operation, 'observation'::entity_type, w.id,
-        case when w.inserted then null else ${observationLogJson('p')} end, ${observationLogJson('w')}
-      from written w left join previous p on p.id = w.id
+        case when w.inserted then null else (select ${observationLogJson('p')} from observations p where p.id = w.id) end,
+        ${observationLogJson('w')}
+      from written w
       order by w.period, w.id
     )`;
 }
@@ -247,10 +239,18 @@ async function checkStaged(tx: Transaction, importId: string) {
     (row) => `no organisation has the ID ${row.code}`,
   );
   await firstBad(
+    'unit',
+    sql`select s.position, s.kolada_ou_id as code from observation_staging s
+        where s.import_id = ${importId}::uuid and s.kolada_ou_id is not null
+          and not exists (select 1 from organisations u where u.kolada_ou_id = s.kolada_ou_id and u.deleted_at is null)
+        order by s.position limit 1`,
+    (row) => `no organisation is the Kolada unit "${row.code}"`,
+  );
+  await firstBad(
     'identity',
     sql`select min(position) as position, max(position) as other from observation_staging
         where import_id = ${importId}::uuid
-        group by indicator_code, region_code, municipality_code, organisation_id, period, dimensions
+        group by indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, dimensions
         having count(*) > 1 order by 1 limit 1`,
     (row) => `the same observation (indicator, subject, period and dimensions) is given at ${row.position} and again at ${row.other}`,
   );
@@ -264,7 +264,11 @@ async function checkStaged(tx: Transaction, importId: string) {
 const resolvedStaged = (importId: string) => sql`
   select s.position, i.id as indicator_id,
     (select r.id from regions r where r.code = s.region_code and r.deleted_at is null) as region_id,
-    coalesce(s.organisation_id, (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)) as organisation_id,
+    coalesce(
+      s.organisation_id,
+      (select m.id from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null),
+      (select u.id from organisations u where u.kolada_ou_id = s.kolada_ou_id and u.deleted_at is null)
+    ) as organisation_id,
     s.period, s.value, s.dimensions, s.deleted
   from observation_staging s
   join indicators i on i.code = s.indicator_code and i.deleted_at is null
@@ -403,6 +407,7 @@ export async function stageWithCheckpoint(db: Database, importId: string, rows: 
           region_code: row.regionCode ?? null,
           municipality_code: row.municipalityCode ?? null,
           organisation_id: row.organisationId ?? null,
+          kolada_ou_id: row.koladaOuId ?? null,
           period: row.period,
           value: row.value,
           dimensions: row.dimensions,
@@ -411,9 +416,9 @@ export async function stageWithCheckpoint(db: Database, importId: string, rows: 
       );
       await tx.execute(sql`
         insert into observation_staging (${sql.raw(STAGING_COLUMNS)})
-        select ${importId}::uuid, position, indicator_code, region_code, municipality_code, organisation_id, period, value, dimensions, deleted
+        select ${importId}::uuid, position, indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, value, dimensions, deleted
         from jsonb_to_recordset(${json}::jsonb) as r(position bigint, indicator_code text, region_code text, municipality_code text,
-          organisation_id uuid, period text, value numeric, dimensions jsonb, deleted boolean)`);
+          organisation_id uuid, kolada_ou_id text, period text, value numeric, dimensions jsonb, deleted boolean)`);
     }
     await tx.update(imports).set({ checkpoint, rowsRead }).where(eq(imports.id, importId));
   });

@@ -62,6 +62,8 @@ export const observationStaging = pgTable(
     regionCode: text('region_code'),
     municipalityCode: text('municipality_code'),
     organisationId: uuid('organisation_id'),
+    /** Kolada's id of an organisational unit, resolved to its organisation at the merge. */
+    koladaOuId: text('kolada_ou_id'),
     period: text('period').notNull(),
     /** Null only for a tombstone. */
     value: numeric('value'),

@@ -54,6 +54,8 @@ export const organisations = pgTable(
     organisationNumber: text('organisation_number'),
     /** SCB municipality code (kommunkod), for organisations of kind municipality. */
     municipalityCode: text('municipality_code'),
+    /** Kolada's id of an organisational unit ("V45E078000001"), for units imported from Kolada. */
+    koladaOuId: text('kolada_ou_id'),
     description: text('description'),
     ...bookkeeping(),
   },
@@ -65,6 +67,7 @@ export const organisations = pgTable(
     index('organisations_name_trgm_idx').using('gin', sql`naravard_unaccent(lower(${table.name})) gin_trgm_ops`),
     uniqueIndex('organisations_municipality_code_key').on(table.municipalityCode),
     uniqueIndex('organisations_organisation_number_key').on(table.organisationNumber),
+    uniqueIndex('organisations_kolada_ou_id_key').on(table.koladaOuId),
     check('organisations_municipality_code_format', sql`${table.municipalityCode} ~ '^[0-9]{4}$'`),
     check(
       'organisations_municipality_has_code',

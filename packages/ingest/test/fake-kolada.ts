@@ -52,11 +52,67 @@ export const ROWS: FakeRow[] = [
   { kpi: 'N71000', period: 2023, municipality: '1380', values: [v('T', null)] },
 ];
 
+/** A KPI with values of organisational units (health centres). */
+export const UNIT_KPI = {
+  id: 'U79110',
+  title: 'Patienter som fått besök på vårdcentral inom 3 dagar, andel (%)',
+  description: 'Andel patienter med besök inom tre dagar, per vårdcentral.',
+  operating_area: 'Hälso- och sjukvård',
+  is_divided_by_gender: true,
+  municipality_type: 'K',
+  has_ou_data: true,
+  publication_date: '2024-03-01',
+};
+
+export interface FakeUnit {
+  id: string;
+  title: string;
+  municipality: string;
+}
+
+/** Kolada's organisational units: two in Växjö (0780), one in Halmstad (1380), one of Region Halland, one elsewhere. */
+export const UNITS: FakeUnit[] = [
+  { id: 'V45E078000001', title: 'Vårdcentralen Centrum Växjö', municipality: '0780' },
+  { id: 'V45E078000002', title: 'Hälsocentralen Teleborg', municipality: '0780' },
+  { id: 'V45E138000001', title: 'Vårdcentral Halmstad Söder', municipality: '1380' },
+  { id: 'V45E001300001', title: 'Barnmorskemottagningen Halland', municipality: '0013' },
+  { id: 'V45E148000001', title: 'Vårdcentralen Majorna', municipality: '1480' },
+];
+
+export interface FakeUnitRow {
+  kpi: string;
+  period: number;
+  ou: string;
+  values: { gender: string; value: number | null; status: string }[];
+}
+
+/** Values of the units: several pages (3 rows a page), a missing value and gender rows. */
+export const UNIT_ROWS: FakeUnitRow[] = [
+  { kpi: 'U79110', period: 2022, ou: 'V45E078000001', values: [v('T', 81.5), v('K', 83), v('M', 80)] },
+  { kpi: 'U79110', period: 2023, ou: 'V45E078000001', values: [v('T', 84.25)] },
+  { kpi: 'U79110', period: 2022, ou: 'V45E078000002', values: [v('T', 77)] },
+  { kpi: 'U79110', period: 2023, ou: 'V45E078000002', values: [v('T', null)] },
+  { kpi: 'U79110', period: 2023, ou: 'V45E138000001', values: [v('T', 69.5)] },
+  { kpi: 'U79110', period: 2023, ou: 'V45E001300001', values: [v('T', 90)] },
+  { kpi: 'U79110', period: 2023, ou: 'V45E148000001', values: [v('T', 12)] },
+];
+
+/** Answers a list with `page`/`next_url` paging, `pageSize` values a page. */
+function paged<T>(url: URL, values: T[], pageSize: number) {
+  const page = Number(url.searchParams.get('page') ?? '1');
+  const next = new URL(url);
+  next.searchParams.set('page', String(page + 1));
+  const slice = values.slice((page - 1) * pageSize, page * pageSize);
+  return { count: slice.length, values: slice, next_url: page * pageSize < values.length ? next.toString() : null };
+}
+
 export interface FakeKolada {
   url: string;
   /** Every path and query asked for, in order. */
   requests: string[];
   rows: FakeRow[];
+  units: FakeUnit[];
+  unitRows: FakeUnitRow[];
   /** Rows returned only when `from_date` is given: what changed since. */
   changedRows: FakeRow[];
   /** Answer 429 (Retry-After: 1) to this many data requests first. */
@@ -72,6 +128,8 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
   const state = {
     requests: [] as string[],
     rows: ROWS,
+    units: UNITS,
+    unitRows: UNIT_ROWS,
     changedRows: [] as FakeRow[],
     tooManyRequests: 0,
     failFromPage: null as number | null,
@@ -90,7 +148,7 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
     if (parts[1] === 'kpi') {
       const ids = parts[2]?.split(',');
       const title = url.searchParams.get('title')?.toLowerCase();
-      const values = KPIS.filter((kpi) => (ids ? ids.includes(kpi.id) : title ? title.split(' ').some((word) => kpi.title.toLowerCase().includes(word)) : true));
+      const values = [...KPIS, UNIT_KPI].filter((kpi) => (ids ? ids.includes(kpi.id) : title ? title.split(' ').some((word) => kpi.title.toLowerCase().includes(word)) : true));
       return send(200, { count: values.length, values, next_url: null });
     }
     if (parts[1] === 'data' && parts[2] === 'kpi' && parts[4] === 'municipality') {
@@ -116,6 +174,20 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
       const next = new URL(url);
       next.searchParams.set('page', String(page + 1));
       return send(200, { count: values.length, values, next_url: page * pageSize < matching.length ? next.toString() : null });
+    }
+    // The units of some municipalities (`?municipality=0780,0013`), or all of them.
+    if (parts[1] === 'ou' && !parts[2]) {
+      const subjects = url.searchParams.get('municipality')?.split(',');
+      return send(200, paged(url, state.units.filter((unit) => !subjects || subjects.includes(unit.municipality)), pageSize));
+    }
+    // Values of units. Unlike /v3/data, it answers every row even with from_date: more than
+    // Kolada would send, so a second run meets every value again.
+    if (parts[1] === 'oudata' && parts[2] === 'kpi' && parts[4] === 'ou') {
+      const kpis = parts[3]!.split(',');
+      const units = parts[5]!.split(',');
+      const years = parts[6] === 'year' ? parts[7]!.split(',').map(Number) : undefined;
+      const matching = state.unitRows.filter((row) => kpis.includes(row.kpi) && units.includes(row.ou) && (!years || years.includes(row.period)));
+      return send(200, paged(url, matching, pageSize));
     }
     return send(404, { error: 'not found' });
   });

@@ -48,13 +48,14 @@ export function registerImportCommands(program: Command) {
     .requiredOption('--kpi <ids|words>', 'KPI ids ("N79050,N71000") or words of their titles ("fast läkarkontakt")')
     .option('--regions <all|codes>', 'regions: "all" or county codes ("13,07")')
     .option('--municipalities <all|codes>', 'municipalities: "all" or kommunkoder ("0780,1380")')
+    .option('--units', 'also the organisational units (health centres …) of those municipalities and regions, and their values')
     .option('--years <range|list>', 'years: "2015-2024" or "2019,2020" (default: every year)')
     .option('--since <date>', 'only what changed since YYYY-MM-DD (default: since the last successful run with the same options)')
     .option('--base-url <url>', 'the Kolada API', 'https://api.kolada.se')
     .option('--retries <n>', 'retries of a request Kolada answers with 429 or 5xx', (value) => Number.parseInt(value, 10), 5)
     .option('--dry-run', 'fetch, check and count everything, write nothing')
     .action(
-      async (options: { kpi: string; regions?: string; municipalities?: string; years?: string; since?: string; baseUrl: string; retries: number; dryRun?: boolean }) => {
+      async (options: { kpi: string; regions?: string; municipalities?: string; units?: boolean; years?: string; since?: string; baseUrl: string; retries: number; dryRun?: boolean }) => {
         const { ImportInterrupted, importKolada, KoladaError, KoladaUsageError, progressFor } = await import('@naravard/ingest');
         if (!Number.isInteger(options.retries) || options.retries < 0) throw new UsageError('--retries needs a whole number, 0 or more');
         await withDatabase(async (connection) => {
@@ -63,6 +64,7 @@ export function registerImportCommands(program: Command) {
               kpi: options.kpi,
               regions: options.regions,
               municipalities: options.municipalities,
+              units: options.units ?? false,
               years: options.years,
               since: options.since,
               dryRun: options.dryRun ?? false,
@@ -79,6 +81,7 @@ export function registerImportCommands(program: Command) {
             printSummary(summary, [
               `${summary.dryRun ? 'Dry run of a' : 'A'} Kolada import${summary.resumed ? ' (resumed)' : ''}${summary.fromDate ? `, changes since ${summary.fromDate}` : ''}: ${summary.pages} pages, ${summary.rows} rows. Källa: Kolada.`,
               `Indicators: ${summary.indicators.created} created, ${summary.indicators.changed} changed, ${summary.indicators.unchanged} unchanged.`,
+              ...(options.units ? [`Organisational units: ${summary.units.created} created, ${summary.units.changed} changed, ${summary.units.unchanged} unchanged.`] : []),
               `Observations: ${summary.created} created, ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.deleted} deleted.`,
               `Skipped: ${summary.skippedMissing} missing values, ${summary.skippedCountry} values of the whole country.`,
               `Import ${summary.importId}.`,

@@ -17,6 +17,7 @@ import { sql } from 'drizzle-orm';
 import { ImportInterrupted } from '../interrupted.ts';
 import { type Progress, silentProgress } from '../progress.ts';
 import { type KoladaClientOptions, type KoladaDataRow, KoladaClient, KoladaError, type KoladaKpi, type KoladaPage } from './client.ts';
+import { fetchUnits, type KoladaOu, type UnitCounts, upsertUnits } from './units.ts';
 
 /*
  * Kolada → indicators and observations. Källa: Kolada.
@@ -26,6 +27,9 @@ import { type KoladaClientOptions, type KoladaDataRow, KoladaClient, KoladaError
  *   municipality (kommunkod) one of the municipality's organisation (db/reference). The whole
  *   country ("0000") has no subject in the platform (an observation is of a region or an
  *   organisation) and is skipped, counted as such.
+ * - With --units, the organisational units of those municipalities and regions (/v3/ou) become
+ *   organisations matched by their Kolada id (see units.ts), and their values
+ *   (/v3/oudata/kpi/…/ou/…) observations of the unit, after the values of the areas.
  * - Gender T is the total (no dimension); K and M are `gender: women | men`.
  * - A missing value (`value: null`, status such as "Missing") is not stored: an observation is a
  *   value, and a missing one is counted as skipped. Rows flagged `isdeleted` tombstone their
@@ -49,6 +53,8 @@ export interface KoladaImportOptions {
   regions?: string | undefined;
   /** "all" or kommunkoder ("0780,1380"). */
   municipalities?: string | undefined;
+  /** Also the values of the organisational units of those municipalities and regions. */
+  units?: boolean | undefined;
   /** "2015-2024" or "2019,2020". */
   years?: string | undefined;
   /** Only what changed since this date (YYYY-MM-DD); default: the start of the last successful run with the same parameters. */
@@ -72,6 +78,8 @@ export interface KoladaImportSummary extends MergeCounts {
   skippedMissing: number;
   skippedCountry: number;
   indicators: { created: number; changed: number; unchanged: number };
+  /** Organisational units (with --units): their organisations created, changed, unchanged. */
+  units: UnitCounts;
 }
 
 /** A mistake in the options, before anything is fetched or recorded. */
@@ -198,12 +206,15 @@ interface Checkpoint {
   position: number;
   skippedMissing: number;
   skippedCountry: number;
+  /** With --units: the units of the run, fetched once, so a resumed run asks for the same pages. */
+  units?: KoladaOu[];
 }
 
 /** A Kolada data row as staged observations, with what was skipped. */
 function stagedOf(row: KoladaDataRow, next: () => number, skipped: { missing: number; country: number }): StagedObservation[] {
   const subject = row.municipality ?? '';
-  if (subject === '0000') {
+  const unit = row.ou ?? null;
+  if (!unit && subject === '0000') {
     skipped.country += row.values.length;
     return [];
   }
@@ -219,8 +230,9 @@ function stagedOf(row: KoladaDataRow, next: () => number, skipped: { missing: nu
     staged.push({
       position: next(),
       indicatorCode: row.kpi,
-      regionCode: isRegion ? subject.slice(2) : null,
-      municipalityCode: isRegion ? null : subject,
+      regionCode: unit || !isRegion ? null : subject.slice(2),
+      municipalityCode: unit || isRegion ? null : subject,
+      koladaOuId: unit,
       period: String(row.period),
       value: deleted ? null : String(value.value),
       dimensions: gender ? { gender } : {},
@@ -240,7 +252,14 @@ export async function importKolada(connection: Connection, options: KoladaImport
   const kpiIds = kpis.map((kpi) => kpi.id).sort();
 
   // The same parameters, the same JSON: how a run finds the one to resume and the last success.
-  const parameters = { baseUrl: client.baseUrl, kpis: kpiIds, subjects, years: years ?? null, dryRun: options.dryRun ?? false };
+  const parameters = {
+    baseUrl: client.baseUrl,
+    kpis: kpiIds,
+    subjects,
+    years: years ?? null,
+    dryRun: options.dryRun ?? false,
+    ...(options.units ? { units: true } : {}),
+  };
   const requests: string[] = [];
   for (const kpiBatch of chunks(kpiIds, IDS_PER_REQUEST)) {
     for (const subjectBatch of chunks(subjects, IDS_PER_REQUEST)) {
@@ -265,12 +284,20 @@ export async function importKolada(connection: Connection, options: KoladaImport
     });
     checkpoint = { request: 0, nextUrl: null, fromDate, pages: 0, position: 0, skippedMissing: 0, skippedCountry: 0 };
   }
+  const yearPath = years ? `/year/${years.join(',')}` : '';
 
   const skipped = { missing: checkpoint.skippedMissing, country: checkpoint.skippedCountry };
   let position = checkpoint.position;
   let rows = run.rowsRead;
   const query = `per_page=${PER_PAGE}${checkpoint.fromDate ? `&from_date=${checkpoint.fromDate}` : ''}`;
   try {
+    if (options.units) {
+      if (!checkpoint.units) checkpoint = { ...checkpoint, units: await fetchUnits(client, subjects, IDS_PER_REQUEST) };
+      const unitIds = checkpoint.units!.map((unit) => unit.id);
+      for (const kpiBatch of chunks(kpiIds, IDS_PER_REQUEST)) {
+        for (const unitBatch of chunks(unitIds, IDS_PER_REQUEST)) requests.push(`/v3/oudata/kpi/${kpiBatch.join(',')}/ou/${unitBatch.join(',')}${yearPath}`);
+      }
+    }
     for (let request = checkpoint.request; request < requests.length; request++) {
       const start = request === checkpoint.request && checkpoint.nextUrl ? checkpoint.nextUrl : `${requests[request]}?${query}`;
       for await (const { page } of client.pages<KoladaDataRow>(start)) {
@@ -292,9 +319,14 @@ export async function importKolada(connection: Connection, options: KoladaImport
     if (options.signal?.aborted) throw new ImportInterrupted();
     progress.update({ stage: 'merging', done: checkpoint.pages, total: checkpoint.pages, unit: 'pages', rows });
     let indicators = { created: 0, changed: 0, unchanged: 0 };
+    let units: UnitCounts = { created: 0, changed: 0, unchanged: 0 };
     const counts = await mergeStagedObservations(connection.db, run, {
       rowsRead: rows,
-      prepare: async (tx) => (indicators = await upsertIndicators(tx, kpis, client.baseUrl, options.actor)),
+      prepare: async (tx) => {
+        indicators = await upsertIndicators(tx, kpis, client.baseUrl, options.actor);
+        units = await upsertUnits(tx, checkpoint.units ?? [], options.actor);
+        return indicators;
+      },
     });
     progress.stop();
     return {
@@ -308,6 +340,7 @@ export async function importKolada(connection: Connection, options: KoladaImport
       skippedMissing: skipped.missing,
       skippedCountry: skipped.country,
       indicators,
+      units,
       ...counts,
     };
   } catch (error) {
