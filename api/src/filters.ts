@@ -48,7 +48,16 @@ export function dateInRange(column: PgColumn, range: { from?: string | null; to?
  * syntax ("quoted phrase", `or`, -word); every word must be in the text, as a whole word.
  */
 export function wordsQuery(text: string): SQL {
-  return sql`websearch_to_tsquery('swedish', naravard_unaccent(${text}::text))`;
+  return sql`websearch_to_tsquery('swedish', naravard_unaccent(${withoutLoneDashes(text)}::text))`;
+}
+
+/**
+ * The text with dashes that stand alone (a title's separator: "Mötesanteckningar - Styrgrupp")
+ * taken out: `websearch_to_tsquery` would read them as excluding the next word, which only a dash
+ * against its word ("-styrgrupp") means.
+ */
+export function withoutLoneDashes(text: string): string {
+  return text.replace(/(^|\s)[-–—]+(?=\s|$)/g, '$1');
 }
 
 /**

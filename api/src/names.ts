@@ -134,6 +134,7 @@ interface TopicCandidate {
   name: string;
   swedish_name: string | null;
   score: number;
+  deleted: boolean;
 }
 
 /** The slug of the topic a filter names, by slug or by name (English or Swedish). */
@@ -157,7 +158,9 @@ export async function topicSlugOf(context: Context, value: string | null | undef
                     greatest(similarity(replace(${t.slug}, '-', ' '), ${wanted}::text),
                       similarity(${foldedSql(t.name)}, ${wanted}::text),
                       coalesce(similarity(${foldedSql(t.swedishName)}, ${wanted}::text), 0))::float8 as score
-                  from ${t} where ${t.deletedAt} is null order by score desc, ${t.slug}`,
+                    , ${t.deletedAt} is not null as deleted
+                  from ${t} where ${t.deletedAt} is null or replace(${t.slug}, '-', ' ') = ${wanted}::text
+                  order by score desc, ${t.slug}`,
                 ),
               ),
             ),
@@ -165,12 +168,16 @@ export async function topicSlugOf(context: Context, value: string | null | undef
         ),
     )
     .load(folded);
+  // A deleted topic's slug still names it (lists then hold none of its records, as before it was
+  // deleted they held its tags): incremental refreshes filtered by it keep working.
   const match = candidates.find(
     (topic) =>
-      topic.slug === text || [foldWords(topic.slug), foldWords(topic.name), foldWords(topic.swedish_name ?? '')].includes(folded),
+      topic.slug === text ||
+      (!topic.deleted && [foldWords(topic.slug), foldWords(topic.name), foldWords(topic.swedish_name ?? '')].includes(folded)),
   );
   if (match) return match.slug;
   const closest = candidates
+    .filter((topic) => !topic.deleted)
     .slice(0, 3)
     .map((topic) => `${quoted(topic.slug)} (${topic.swedish_name ? `${topic.swedish_name}, ` : ''}${topic.name})`);
   throw new BadInputError(`"${argument}": no topic has the slug or name ${quoted(text)}.${suggestionText(closest)}`, argument);

@@ -199,7 +199,7 @@ describe('decidedBy filter', () => {
     expect(byOld.decisions.totalCount).toBe(byNew.decisions.totalCount);
     expect(nodes(byNew.decisions).every((node: any) => node.decidedBy.id === NAMNDEN)).toBe(true);
     const response = await test.server.graphql(`query ($o: ID!) { decisions(first: 5, filter: { decidedBy: $o }) { totalCount } }`, { o: KRONOBERG_MEETING });
-    expect(response.errors?.[0]?.message).toBe('"decidedBy" must be an ID of type Organisation, got an ID of type Meeting');
+    expect(response.errors?.[0]?.message).toBe('"filter.decidedBy" must be an ID of type Organisation, got an ID of type Meeting (or give the organisation\'s name)');
   });
 });
 

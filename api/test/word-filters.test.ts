@@ -52,6 +52,18 @@ describe('text filters', () => {
     expect(texts.some((text) => /handlingsplanen i patientsäkerhet/i.test(text))).toBe(true);
   });
 
+  it('a dash standing alone in a title is a separator, not an exclusion; against a word it excludes', async () => {
+    const title = 'Mötesanteckningar - Styrgrupp Nära vård';
+    const result = await data(`{
+      titled: documents(first: 100, filter: { text: "${title}" }) { edges { node { title } } }
+      excluding: documents(first: 100, filter: { text: "Mötesanteckningar -Styrgrupp" }) { edges { node { title } } }
+      search(query: "${title}", types: [DOCUMENT], first: 10) { edges { node { record { ... on Document { title } } } } }
+    }`);
+    expect(result.titled.edges.map((edge: any) => edge.node.title)).toContain(title);
+    expect(result.excluding.edges.map((edge: any) => edge.node.title)).not.toContain(title);
+    expect(result.search.edges.map((edge: any) => edge.node.record.title)).toContain(title);
+  });
+
   it('accents and case are ignored, inflections match, and every word must be there', async () => {
     const folded = await data(`{ decisions(first: 100, filter: { text: "HANDLINGSPLAN PATIENTSAKERHET" }) { totalCount } }`);
     const accented = await data(`{ decisions(first: 100, filter: { text: "handlingsplanerna patientsäkerheten" }) { totalCount } }`);

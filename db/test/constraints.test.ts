@@ -103,6 +103,9 @@ const uniqueCases: Record<string, (f: Fixture) => SQL> = {
     sql`insert into organisations (kind, name, municipality_code) values ('municipality', 'X', ${f.municipality.municipalityCode})`,
   organisations_organisation_number_key: (f) =>
     sql`insert into organisations (kind, name, organisation_number) values ('board', 'X', ${f.board.organisationNumber})`,
+  // Two units with one Kolada id, in one statement (the fixture has no unit).
+  organisations_kolada_ou_id_key: () =>
+    sql`insert into organisations (kind, name, kolada_ou_id) values ('other', 'X', 'V99E0001'), ('other', 'Y', 'V99E0001')`,
   agenda_items_meeting_ordinal_key: (f) =>
     sql`insert into agenda_items (meeting_id, ordinal, title) values (${f.meeting.id}, 1, 'Dubblett')`,
   recommendations_audit_ordinal_key: (f) =>

@@ -7,7 +7,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { regionCodeOf, regionIs } from '../filters.ts';
+import { regionCodeOf, regionIs, withoutLoneDashes } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { selectedFields } from '../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
@@ -231,7 +231,8 @@ export function splitQuery(query: string): { wanted: string; excluded: string } 
 }
 
 /** The query's pieces, each one SQL expression over bound text. */
-function queryExpressions(query: string) {
+function queryExpressions(text: string) {
+  const query = withoutLoneDashes(text);
   const { wanted, excluded } = splitQuery(query);
   return {
     /** Stemmed, accent-folded full-text query, with its operators. */
