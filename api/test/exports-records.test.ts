@@ -102,7 +102,7 @@ describe('assignments', () => {
   });
 
   it('writes Örebro’s assignment Nr 9 with its issuer and assignee', async () => {
-    const rows = await csv('/export/assignments.csv?region=18&text=Tullhus');
+    const rows = await csv('/export/assignments.csv?region=18&text=Tullhusarbetet');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       reference: 'Nr 9',
