@@ -233,7 +233,7 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
       expect(lagging.status).toBe(200);
       expect(lagging.body.replicas[0].lagMs).toBeGreaterThan(MAX_LAG_MS);
       // Each process checks the replica on its own (every 500 ms): the other one follows within a check.
-      await waitFor('reads of the other client from the primary', async () => (await readsServedBy(4, bearer(otherKey))) === 'primary', 2_000);
+      await waitFor('reads of the other client from the primary', async () => (await readsServedBy(4, bearer(otherKey))) === 'primary', 5_000);
       for (let index = 0; index < 4; index += 1) {
         expect(await readTopic(bearer(otherKey))).toEqual({ status: 200, servedBy: 'primary', name: 'Replica test v2', code: undefined });
       }
@@ -241,7 +241,7 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
       await queryOnce(standby, 'select pg_wal_replay_resume()');
     }
     await waitFor('the replica in use again', async () => (await readyz()).body.replicas[0].state === 'ok');
-    await waitFor('reads from the replica in both processes', async () => (await readsServedBy(4, bearer(otherKey))) === 'replica', 2_000);
+    await waitFor('reads from the replica in both processes', async () => (await readsServedBy(4, bearer(otherKey))) === 'replica', 5_000);
     expect(await readTopic(bearer(otherKey))).toEqual({ status: 200, servedBy: 'replica', name: 'Replica test v2', code: undefined });
     // The writer's window is over: it reads the replica again.
     expect(await readTopic(bearer(writerKey))).toMatchObject({ servedBy: 'replica', name: 'Replica test v2' });
@@ -249,26 +249,31 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
 
   it('keeps serving reads and writes from the primary while the replica is stopped, and uses it again once back', async () => {
     await pair!.standby.stop('immediate');
-    const statuses: number[] = [];
-    // Reads are answered (a read that met the replica as it went down may get 503, never 500).
-    const served = await waitFor('reads served by the primary', async () => {
-      const read = await readTopic();
-      statuses.push(read.status);
-      return read.status === 200 && read.servedBy === 'primary' && read;
-    }, 5_000);
-    expect(served.name).toBe('Replica test v2');
-    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
-    for (let index = 0; index < 5; index += 1) expect(await readTopic()).toMatchObject({ status: 200, servedBy: 'primary' });
-    const ready = await readyz();
-    expect(ready.status).toBe(200);
-    expect(ready.body.replicas[0]).toMatchObject({ state: 'down', lagMs: null });
-    const renamed = await post(api!.url, RENAME, { id: topicId, version, name: 'Replica test v3' }, bearer(writerKey));
-    expect(renamed.body.data.updateTopic).toMatchObject({ name: 'Replica test v3' });
-    version += 1;
-
-    await pair!.standby.start();
+    try {
+      const statuses: number[] = [];
+      // Reads are answered (a read that met the replica as it went down may get 503, never 500).
+      const served = await waitFor('reads served by the primary', async () => {
+        const read = await readTopic();
+        statuses.push(read.status);
+        return read.status === 200 && read.servedBy === 'primary' && read;
+      }, 5_000);
+      expect(served.name).toBe('Replica test v2');
+      expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+      // Each process finds the replica down on its own check: the other one follows within one.
+      await waitFor('reads from the primary in both processes', async () => (await readsServedBy(6)) === 'primary', 5_000);
+      for (let index = 0; index < 5; index += 1) expect(await readTopic()).toMatchObject({ status: 200, servedBy: 'primary' });
+      const ready = await readyz();
+      expect(ready.status).toBe(200);
+      expect(ready.body.replicas[0]).toMatchObject({ state: 'down', lagMs: null });
+      const renamed = await post(api!.url, RENAME, { id: topicId, version, name: 'Replica test v3' }, bearer(writerKey));
+      expect(renamed.body.data.updateTopic).toMatchObject({ name: 'Replica test v3' });
+      version += 1;
+    } finally {
+      // Started again even when an expectation failed, so the next cases find it.
+      await pair!.standby.start();
+    }
     await waitFor('the replica in use again', async () => (await readyz()).body.replicas[0].state === 'ok', 30_000);
-    await waitFor('reads from the replica in both processes', async () => (await readsServedBy(4)) === 'replica', 2_000);
+    await waitFor('reads from the replica in both processes', async () => (await readsServedBy(4)) === 'replica', 5_000);
     // It caught up with the write made while it was down.
     expect(await readTopic()).toEqual({ status: 200, servedBy: 'replica', name: 'Replica test v3', code: undefined });
   });
