@@ -1083,11 +1083,13 @@ async function requireFreeCode(writer: Writer, code: string | undefined, path: (
 /** Most rows one upsertObservations call takes. */
 const MAX_UPSERT_ROWS = 10_000;
 /**
- * Rows per INSERT statement. Each row sends 5 parameters, so a statement carries about 10,000:
- * far under PostgreSQL's limit of 65,535 parameters per statement, and small enough to keep each
- * statement well inside the statement timeout on PGlite.
+ * Rows per merge statement. PGlite cannot cancel a statement, and while one runs no timer fires:
+ * a stop (the request's time budget, the server's drain limit) takes effect only between
+ * statements, so each must be short. At 250 rows a statement takes a few tens of milliseconds on
+ * PGlite (2,000 took seconds on a loaded machine and pushed a shutdown past its limit); the
+ * extra statements cost PostgreSQL little, as the merge is set-based within each.
  */
-const ROWS_PER_STATEMENT = 2_000;
+const ROWS_PER_STATEMENT = 250;
 const PARAMETERS_PER_ROW = 5;
 const MAX_PARAMETERS = 65_535;
 if (ROWS_PER_STATEMENT * PARAMETERS_PER_ROW + 16 > MAX_PARAMETERS) throw new Error('ROWS_PER_STATEMENT is too large');
