@@ -9,7 +9,7 @@ import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
 import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
 import { type FieldIssue, ValidationError } from '../errors.ts';
-import { allOf, takesNames, idText, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, textMatches } from '../filters.ts';
+import { allOf, takesNames, idText, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, wordsInVector } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
@@ -29,6 +29,7 @@ import {
   type OrganisationRow,
   Region,
   type RegionRow,
+  Searchable,
 } from './refs.ts';
 
 export const GrantStatus = databaseEnum('GrantStatus', 'Where a grant stands.', {
@@ -76,7 +77,7 @@ function programmeAllocations(context: Context, programmeId: string) {
 }
 
 builder.node(GrantProgramme, {
-  ...taggedEntityNode<GrantProgrammeRow>(tables.grantProgrammes),
+  ...taggedEntityNode<GrantProgrammeRow>(tables.grantProgrammes, [Searchable]),
   description:
     'A grant programme (statsbidrag, satsning): the state grant for nära vård, Patientmiljarden, the mental-health grant, or a regional fund passed on to health centres.',
   fields: (t) => ({
@@ -116,7 +117,7 @@ builder.node(GrantProgramme, {
 });
 
 builder.node(Grant, {
-  ...entityNode<GrantRow>(tables.grants),
+  ...entityNode<GrantRow>(tables.grants, [Searchable]),
   description: 'An amount granted (bidrag) under a programme to a region or an organisation for a period.',
   fields: (t) => ({
     programme: t.field({
@@ -297,7 +298,7 @@ function grantProgrammeConditions(filter: GrantProgrammeFilterShape | null | und
     ...lifecycleConditions(p, filter),
     taggedWith('grant_programme', p.id, filter?.topic),
     programmeInRegion(p.id, filter?.region),
-    textMatches([p.name, p.legalBasis, p.description], filter?.text),
+    wordsInVector(p.searchVector, filter?.text),
   ]);
 }
 

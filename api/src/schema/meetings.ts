@@ -14,7 +14,7 @@ import {
   referenceIs,
   idText, regionIs, takesNames,
   taggedWith,
-  textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { selectionOf } from '../selection.ts';
@@ -86,7 +86,7 @@ const decisionsOfMeeting = decisionsOf(tables.decisions.meetingId);
 const decisionsOfAgendaItem = decisionsOf(tables.decisions.agendaItemId);
 
 builder.node(Meeting, {
-  ...taggedEntityNode<MeetingRow>(tables.meetings),
+  ...taggedEntityNode<MeetingRow>(tables.meetings, [Searchable]),
   description: 'A meeting (möte, sammanträde, dialogmöte) of a body, with its participants, agenda items and decisions.',
   fields: (t) => ({
     title: t.exposeString('title', { description: 'What the minutes call the meeting.' }),
@@ -235,7 +235,7 @@ function meetingConditions(filter: MeetingFilterShape | null | undefined) {
     filter?.kind?.length ? inArray(m.kind, filter.kind) : undefined,
     ...dateInRange(m.heldOn, filter?.heldOn),
     taggedWith('meeting', m.id, filter?.topic),
-    textMatches([m.title, m.place], filter?.text),
+    wordsInVector(m.searchVector, filter?.text),
   ]);
 }
 
