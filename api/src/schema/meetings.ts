@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
-import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
+import { bookkeepingColumns, idColumn, lifecycleFilter, lifecycleParameters, organisationParameter, regionParameter, registerExport, topicParameter } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -12,7 +12,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  idText, regionIs, takesNames,
+  regionIs, takesNames,
   taggedWith,
   wordsInVector,
 } from '../filters.ts';
@@ -734,23 +734,22 @@ registerExport({
   references: [tables.organisations],
   parameters: {
     region: regionParameter,
-    organisation: { kind: 'id', types: ['Organisation'], description: 'The body that met (an Organisation ID).' },
+    organisation: organisationParameter('The body that met'),
     kind: { kind: 'list', values: tables.meetings.kind.enumValues, description: 'Any of these kinds, comma-separated.' },
     from: { kind: 'date', argument: 'heldOn', description: 'Held on or after this date (YYYY-MM-DD).' },
     to: { kind: 'date', argument: 'heldOn', description: 'Held on or before this date (YYYY-MM-DD).' },
-    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    topic: topicParameter,
     text: { kind: 'string', description: 'Words in the title or place, accents and case ignored.' },
     ...lifecycleParameters,
   },
   filter: (values): MeetingFilterShape => ({
     region: values.region ?? null,
-    organisation: idText(values.organisation),
+    organisation: values.organisation ?? null,
     kind: (values.kind as MeetingFilterShape['kind']) ?? null,
     heldOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,
     text: values.text ?? null,
-    updatedSince: values.updatedSince ?? null,
-    includeDeleted: values.includeDeleted ?? null,
+    ...lifecycleFilter(values),
   }),
   where: meetingConditions,
   keys: [tables.meetings.id],
