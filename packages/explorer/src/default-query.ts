@@ -11,9 +11,10 @@ export const DEFAULT_QUERY = `# Nära vård data platform: the governance of
 # completes; the docs are on the left.
 
 query FirstLook {
-  # A region's meetings: who attended (one entry
+  # A region's meetings: their decisions and the
+  # passages they rest on, who attended (one entry
   # per person, with every role), the assignments
-  # given there, and the passages decisions cite.
+  # given there.
   region(code: "07") {
     name
     meetings(first: 3) {
@@ -22,16 +23,16 @@ query FirstLook {
         node {
           title
           heldOn
-          attendees { person { name } roles }
-          assignments(first: 5) {
-            edges { node { title status } }
-          }
           decisions {
             title
             citations {
               quote
               document { title }
             }
+          }
+          attendees { person { name } roles }
+          assignments(first: 5) {
+            edges { node { title status } }
           }
         }
       }
