@@ -44,7 +44,7 @@ describe('the Searchable interface', () => {
     }
   });
 
-  it('asks for title on the interface across all five kinds', async () => {
+  it('asks for title on the interface across every kind', async () => {
     const result = await data(`{
       search(query: "vårdcentral", first: 100) { edges { node { type record { __typename ... on Searchable { title snippet citation } } } } }
     }`);
