@@ -1,4 +1,5 @@
 import { findDate } from './dates.ts';
+import { BODY_WORD } from './organisations.ts';
 import { type Lines, type Span, sentencesOf } from './text.ts';
 
 export interface DraftedAssignment {
@@ -12,6 +13,8 @@ export interface DraftedAssignment {
   sentence: string;
   /** Read from a named person's action ("Karin förmedlar detta"), not from words that hand out work. */
   action?: true;
+  /** Why the assignee is left empty, for the reviewer, when the sentence does not say whose the work is. */
+  unnamed?: string;
 }
 
 const WHO = String.raw`([A-ZÅÄÖa-zåäö][\wåäöÅÄÖéÉ.\- ]{1,70}?)`;
@@ -25,7 +28,11 @@ const PATTERNS: { pattern: RegExp; who: number; what: number | null }[] = [
   { pattern: new RegExp(String.raw`\b[Uu]ppdrag\s+till\s+${WHO}\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\b[Bb]eställning(?:en)?\s+till\s+${WHO}\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`${WHO}\s+ombesörjer\b`, 'u'), who: 1, what: null },
+  // A standing assignment: "Vårdcentralerna har i uppdrag att …", "X har fått i uppdrag att …".
+  { pattern: new RegExp(String.raw`${WHO}\s+har\s+(?:sedan\s+tidigare\s+|därför\s+|också\s+|även\s+)?(?:fått\s+)?i\s+uppdrag\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
 ];
+/** "Uppdraget är att …", "Gruppens uppdrag är att …": whose, the passage's heading or the genitive says. */
+const ITS_TASK = new RegExp(String.raw`^(?:[-–•*o]\s+)?(?:(?:[Uu]ppdraget|(?:[Dd]ess|[Dd]eras)\s+uppdrag)|(\p{L}[\p{L}-]*?)s\s+uppdrag)\s+är\s+att\s+${WHAT}`, 'u');
 /** A named person who reports back or passes something on: "Karin förmedlar detta", "Ola stämmer av och återkopplar". */
 const ACTION = /(?:^|[.;]\s+|\s)([A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?)\s+(förmedlar|återkommer|återkopplar|stämmer av|kontaktar|bokar in|tar fram|sammanställer|skickar ut|ombesörjer)\b/u;
 
@@ -58,6 +65,21 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
         break;
       }
       if (matched) continue;
+      const its = ITS_TASK.exec(text);
+      if (its) {
+        const genitive = its[1] && BODY_WORD.test(its[1]) ? its[1] : null;
+        const heading = genitive ?? headingAbove(lines, paragraph.first);
+        const named = heading !== null && BODY_WORD.test(heading);
+        found.push({
+          assignee: named ? heading : null,
+          task: tidyTask(its[2]!),
+          dueOn: dueOf(text),
+          span: sentence.span,
+          sentence: text,
+          ...(named ? {} : { unnamed: heading === null ? 'states an assignment without saying whose: the assignee is left empty' : `states an assignment under the heading "${heading}", which is not read as a body: the assignee is left empty` }),
+        });
+        continue;
+      }
       const action = ACTION.exec(text);
       if (action) {
         found.push({ assignee: action[1]!, task: tidyTask(text), dueOn: dueOf(text), span: sentence.span, sentence: text, action: true });
@@ -84,3 +106,39 @@ function taskBefore(sentence: string): string {
   return before.trim() === sentence.trim() ? sentence : before;
 }
 
+
+/**
+ * The heading of the passage a line stands in: the nearest paragraph above that is not a list of
+ * points, when it is a heading (a short line or two, no sentence), or the line that opens the list
+ * the line is in. Its number ("3.", "§ 4", "Punkt 2:") is left out.
+ */
+export function headingAbove(lines: Lines, line: number): string | null {
+  const point = (n: number) => /^\s*[-–•*o]\s/u.test(lines.at(n));
+  let n = line - 1;
+  while (n >= 1 && line - n <= 60) {
+    if (lines.isBlank(n)) {
+      n--;
+      continue;
+    }
+    let first = n;
+    while (first > 1 && !lines.isBlank(first - 1)) first--;
+    if (point(first)) {
+      n = first - 1;
+      continue;
+    }
+    let last = n;
+    for (let m = first + 1; m <= n; m++) {
+      if (point(m)) {
+        last = first;
+        break;
+      }
+    }
+    const heading = lines
+      .textOf({ first, last })
+      .replace(/^(?:§\s*\d+[a-z]?|punkt\s+\d+|\d+(?:\.\d+)*)[.:)]?\s+/iu, '')
+      .replace(/\s*:$/, '');
+    if (/[.;,!?]$/.test(heading) || heading.split(/\s+/).length > 10 || !/^\p{Lu}/u.test(heading)) return null;
+    return heading;
+  }
+  return null;
+}

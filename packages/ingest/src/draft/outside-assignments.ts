@@ -61,9 +61,15 @@ export function addOutsideAssignments(context: Context) {
       if (!same.cite.some((c) => c.lines[0] === citation.lines[0])) same.cite.push(citation);
       continue;
     }
+    // "§ 5 Uppdragsdirektiv för arbetsgruppen": an item's own heading is read with the item.
+    if (assignment.bodyOnly && itemBodies.some((body) => lines.nextFilled(assignment.span.last) === body.first)) continue;
     // "Rapporten ska lämnas i maj": a subject that is neither a person's name nor a body's is no assignee.
     const who = assignment.assignee;
-    const readable = who === null || !('subject' in assignment) || BODY_WORD.test(who) || personNameAt(who) === who;
+    if (assignment.bodyOnly && who !== null && !BODY_WORD.test(who) && records.namedBody(who, assignment.span) === null) {
+      review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `describes an assignment of "${who}", which is not read as a body: draft it by hand if it belongs in the data set` });
+      continue;
+    }
+    const readable = who === null || !assignment.subject || BODY_WORD.test(who) || personNameAt(who) === who;
     if (!readable) review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `the assignee "${who}" is not read as a person or a body: left empty` });
     const assignee = readable ? records.assignee(assignment, context.attendees, review) : null;
     const issuedBy = assignment.issuer && BODY_WORD.test(assignment.issuer) ? records.organisation(assignment.issuer, assignment.span) : null;

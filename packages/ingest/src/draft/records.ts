@@ -59,11 +59,24 @@ export class Records {
     return key;
   }
 
+  /** A body this draft names already (its name or an alias, as folded), or a known one: its key. */
+  namedBody(name: string, span: Span): string | null {
+    const folded = foldName(name);
+    for (const organisation of this.organisations.values()) {
+      if ([organisation.name, ...organisation.aliases].some((spelling) => foldName(spelling) === folded)) return organisation.key;
+    }
+    const match = matchKnown(name, this.known.organisations, this.region, { body: true });
+    return match ? this.organisation(match.name, span) : null;
+  }
+
   /** Who an assignment names, among the attendees (full name, first name, title), known records, or as a new body. */
   assignee(assignment: DraftedAssignment, attendees: { key: string; name: string; title: string | null }[], review: ReviewNote[]): { kind: 'person' | 'organisation'; key: string } | null {
     const who = assignment.assignee;
     const at: [number, number] = [assignment.span.first, assignment.span.last];
-    if (!who) return null;
+    if (!who) {
+      if (assignment.unnamed) review.push({ lines: at, text: assignment.sentence, why: assignment.unnamed });
+      return null;
+    }
     const folded = foldName(who);
     const byName = attendees.filter((attendee) => foldName(attendee.name) === folded);
     if (byName.length === 1) return { kind: 'person', key: byName[0]!.key };
@@ -71,6 +84,8 @@ export class Records {
     if (byFirstName.length === 1 && !folded.includes(' ')) return { kind: 'person', key: byFirstName[0]!.key };
     const byTitle = attendees.filter((attendee) => attendee.title && sameTitle(attendee.title, who));
     if (byTitle.length === 1) return { kind: 'person', key: byTitle[0]!.key };
+    const body = this.namedBody(who, assignment.span);
+    if (body) return { kind: 'organisation', key: body };
     const knownPerson = matchKnown(who, this.known.people, this.region);
     if (knownPerson) return { kind: 'person', key: this.person(knownPerson.name, assignment.span) };
     // "förvaltningarna", "kommunerna": several bodies, not one the record can point to.

@@ -14,7 +14,12 @@ export interface StatedAssignment extends DraftedAssignment {
   issuer: string | null;
   /** The assignee is the subject of a point in a list: only a person's name or a body's counts. */
   subject?: true;
+  /** Named by the title of the assignment's description: only a body counts, else it is left for review. */
+  bodyOnly?: true;
 }
+
+/** "Uppdragsbeskrivning och förfrågningsunderlag Vårdval Halland närsjukvård 2019", "Uppdragsdirektiv för Arbetsgruppen": whose assignment the description is. */
+const DESCRIPTION = /^(?:uppdragsbeskrivning|uppdragsdirektiv)(?:en|et)?(?:\s+(?:och|samt)\s+[\p{L}-]+)?\s+(?:för\s+|till\s+|inom\s+)?(?!(?:och|samt|för|till|inom)\s)(\p{L}[\p{L}\p{N}&\s-]*?)(?:\s+20[0-9]{2}(?:\s*[-–/]\s*(?:20)?[0-9]{2})?)?\s*:?$/iu;
 
 const tidy = (value: string) => value.replace(/\s+/g, ' ').replace(BULLET, '').trim().replace(/[.,;:]+$/, '');
 const capitalise = (value: string) => value.charAt(0).toUpperCase() + value.slice(1);
@@ -28,6 +33,13 @@ const capitalise = (value: string) => value.charAt(0).toUpperCase() + value.slic
 export function readStatedAssignments(lines: Lines, span: Span = { first: 1, last: lines.count }): StatedAssignment[] {
   const found: StatedAssignment[] = [];
   const paragraphs = joinContinuations(lines, splitAtHeadings(lines, lines.paragraphs(span)), (line) => HEADING.test(line));
+  // A title of its own (a line or a few, no sentence) that names a description of someone's assignment.
+  for (const paragraph of lines.paragraphs(span)) {
+    const title = tidy(paragraph.text);
+    const description = paragraph.last - paragraph.first < 3 && title.split(/\s+/).length <= 12 && !/[.;!?]$/.test(paragraph.text.trim()) ? DESCRIPTION.exec(title) : null;
+    if (!description) continue;
+    found.push({ assignee: description[1]!.trim(), issuer: null, task: shorten(title), dueOn: null, span: { first: paragraph.first, last: paragraph.last }, sentence: title, bodyOnly: true });
+  }
   for (const [index, paragraph] of paragraphs.entries()) {
     const heading = HEADING.exec(lines.at(paragraph.first));
     if (heading && !/\satt\s/i.test(heading[2]!)) {
