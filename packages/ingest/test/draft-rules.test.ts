@@ -7,7 +7,9 @@ import { type CliDatabase, citations, createCliDatabase, FIXTURES, folded, narav
 /**
  * Drafting rules for minutes in general, each on a text of our own through the command line:
  * who acted at the meeting attended it; assignments and approvals that a letter or the slides
- * after the notes state; amounts drafted as grants and allocations only when the text says so.
+ * after the notes state; amounts drafted as grants and allocations only when the text says so;
+ * changes stated as settled from a date, and assignments named by "Uppdraget är att", "har i
+ * uppdrag att", a requested supplement or the title of an assignment's description.
  */
 let database: CliDatabase;
 let work: string;
@@ -116,5 +118,82 @@ describe('naravard ingest draft, a protokoll with a substitute, an adjuster and 
     expect(why(20)).toMatch(/148 SEK; /);
     expect(seed.grants).toHaveLength(1);
     expect(seed.allocations).toHaveLength(1);
+  });
+});
+
+describe('naravard ingest draft, a §-numbered protokoll: changes from a date, standing assignments and a requested supplement', () => {
+  let seed: any;
+  const name = (key: string | null) => (key === null ? null : (seed.people.find((p: any) => p.key === key) ?? seed.organisations.find((o: any) => o.key === key))?.name);
+  const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
+  beforeAll(async () => {
+    seed = await draft('protokoll-forandringar', ['--region', '24']);
+  });
+
+  it('drafts the decision the meeting states, and leaves a change from a date it only reports for review', () => {
+    expect(seed.meetings[0].agendaItems.map((item: any) => [item.ordinal, item.decisions.map((d: any) => [d.kind, d.cite.map((c: any) => c.lines)])])).toEqual([
+      [41, []],
+      [42, [['decision', [[20, 20]]]]],
+      [43, []],
+      [44, [['approval', [[29, 29]]]]],
+      [45, []],
+    ]);
+    expect(seed.decisions).toEqual([]);
+    expect(why(18)).toContain('states a change in effect from a date without saying the meeting decided it');
+  });
+
+  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, and a requested supplement without an assignee', () => {
+    const decision44 = seed.meetings[0].agendaItems[3].decisions[0].key;
+    expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.originDecision, a.dueOn, a.cite.map((c: any) => c.lines)])).toEqual([
+      ['Samordningsfunktion för utskrivning', null, null, [[24, 24]]],
+      ['Arbetsgruppen för mobila team', null, '2025-02-28', [[25, 25]]],
+      [null, decision44, null, [[29, 29]]],
+    ]);
+    expect(seed.assignments.map((a: any) => a.title)).toEqual([
+      'Samordna planeringen inför utskrivning från slutenvården',
+      'Ta fram en plan för hembesök senast 2025-02-28',
+      'Komplettera med kostnadsberäkningen inför nästa sammanträde',
+    ]);
+    expect(why(29)).toContain('asks for a supplement without saying who is to make it');
+  });
+});
+
+describe('naravard ingest draft, a newsletter: a change stated as settled, and assignments by heading and description', () => {
+  let seed: any;
+  const name = (key: string | null) => (key === null ? null : (seed.people.find((p: any) => p.key === key) ?? seed.organisations.find((o: any) => o.key === key))?.name);
+  const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
+  beforeAll(async () => {
+    seed = await draft('nyhetsbrev-forandringar', ['--region', '20']);
+  });
+
+  it('drafts a change from a date stated as settled as a decision whose body and date of deciding are left open, not a proposed one', () => {
+    expect(seed.meetings).toEqual([]);
+    expect(seed.decisions.map((d: any) => [d.kind, d.decidedBy, d.decidedOn, d.meeting, d.cite.map((c: any) => c.lines)])).toEqual([['decision', null, null, null, [[5, 5]]]]);
+    expect(seed.decisions[0].text).toBe('Från och med den 1 januari 2025 upphör telefonrådgivningen på kvällstid vid vårdcentralerna.');
+    expect(why(5)).toContain('without naming who decided it');
+    expect(why(7)).toContain('proposed or uncertain');
+  });
+
+  it('drafts the assignments a heading or a description names, with an assignee only where a body is named', () => {
+    expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.meeting, a.cite.map((c: any) => c.lines)])).toEqual([
+      ['Mobila teamet', null, [[13, 14]]],
+      [null, null, [[20, 20]]],
+      ['Arbetsgruppen för psykisk hälsa', null, [[22, 23]]],
+      [null, null, [[31, 31]]],
+    ]);
+    expect(seed.assignments.map((a: any) => a.title)).toEqual([
+      'Stödja hemsjukvården med läkarbesök i hemmet',
+      'Ta fram en handlingsplan för digitala vårdbesök',
+      'Uppdragsdirektiv för Arbetsgruppen för psykisk hälsa 2025',
+      'Erbjuda hälsosamtal till alla 40-åringar',
+    ]);
+    expect(why(20)).toContain('under the heading "Digital vård", which is not read as a body');
+    expect(why(29)).toContain('"Närhälsan Dalarna", which is not read as a body');
+    expect(why(31)).toContain('"Vårdcentralerna" names several bodies');
+    expect(seed.organisations.map((o: any) => o.name).sort()).toEqual(['Arbetsgruppen för psykisk hälsa', 'Mobila teamet']);
+  });
+
+  it('drafts nothing from a consequence without a change, a title naming no one, or "är att betrakta som"', () => {
+    const cited = [...seed.decisions, ...seed.assignments].flatMap((record: any) => record.cite.map((c: any) => c.lines[0]));
+    for (const line of [7, 9, 16, 27, 33]) expect(cited, `line ${line}`).not.toContain(line);
   });
 });

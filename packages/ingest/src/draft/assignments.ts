@@ -31,10 +31,12 @@ const PATTERNS: { pattern: RegExp; who: number; what: number | null }[] = [
   // A standing assignment: "Vårdcentralerna har i uppdrag att …", "X har fått i uppdrag att …".
   { pattern: new RegExp(String.raw`${WHO}\s+har\s+(?:sedan\s+tidigare\s+|därför\s+|också\s+|även\s+)?(?:fått\s+)?i\s+uppdrag\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
 ];
-/** "Uppdraget är att …", "Gruppens uppdrag är att …": whose, the passage's heading or the genitive says. */
-const ITS_TASK = new RegExp(String.raw`^(?:[-–•*o]\s+)?(?:(?:[Uu]ppdraget|(?:[Dd]ess|[Dd]eras)\s+uppdrag)|(\p{L}[\p{L}-]*?)s\s+uppdrag)\s+är\s+att\s+${WHAT}`, 'u');
+/** "Uppdraget är att …", "Gruppens uppdrag är att …": whose, the passage's heading or the genitive says ("är att betrakta som" is no task). */
+const ITS_TASK = new RegExp(String.raw`^(?:[-–•*o]\s+)?(?:(?:[Uu]ppdraget|(?:[Dd]ess|[Dd]eras)\s+uppdrag)|(\p{L}[\p{L}-]*?)s\s+uppdrag)\s+är\s+att\s+(?!(?:betrakta|se|anse|räkna|likna|jämföra|jämställa)\s)${WHAT}`, 'u');
+/** "Styrgruppen önskar dock komplettering av …", "nämnden begär en komplettering med …": work asked for, by whom not said. */
+const SUPPLEMENT = new RegExp(String.raw`(?<!\p{L})(?:önskar|begär|efterfrågar|efterfrågas|begärs|önskas)\s+(?:dock\s+|även\s+|också\s+)?(?:en\s+)?komplettering(?:ar)?\s+(?:av|med|kring|gällande|om)\s+${WHAT}`, 'iu');
 /** A named person who reports back or passes something on: "Karin förmedlar detta", "Ola stämmer av och återkopplar". */
-const ACTION = /(?:^|[.;]\s+|\s)([A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?)\s+(förmedlar|återkommer|återkopplar|stämmer av|kontaktar|bokar in|tar fram|sammanställer|skickar ut|ombesörjer)\b/u;
+const ACTION = /(?:^|[.;]\s+|\s)([A-ZÅÄÖ][a-zåäöé]+(?:\s[A-ZÅÄÖ][a-zåäöé]+)?)\s+(förmedlar|återkommer|återkopplar|stämmer av|kontaktar|bokar in|tar fram|sammanställer|skickar ut|ombesörjer|ansvarar för att)\b/u;
 
 /** The last clause of "Ordförande vill att … och Magnus Frithiof": who the assignment names. */
 function cleanWho(value: string): string {
@@ -78,6 +80,11 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
           sentence: text,
           ...(named ? {} : { unnamed: heading === null ? 'states an assignment without saying whose: the assignee is left empty' : `states an assignment under the heading "${heading}", which is not read as a body: the assignee is left empty` }),
         });
+        continue;
+      }
+      const supplement = SUPPLEMENT.exec(text);
+      if (supplement) {
+        found.push({ assignee: null, task: tidyTask(`Komplettera med ${supplement[1]!.trim()}`), dueOn: dueOf(text), span: sentence.span, sentence: text, unnamed: 'asks for a supplement without saying who is to make it: the assignee is left empty' });
         continue;
       }
       const action = ACTION.exec(text);

@@ -89,7 +89,7 @@ export class Records {
     const knownPerson = matchKnown(who, this.known.people, this.region);
     if (knownPerson) return { kind: 'person', key: this.person(knownPerson.name, assignment.span) };
     // "förvaltningarna", "kommunerna": several bodies, not one the record can point to.
-    if (/^[a-zåäö]+(?:arna|erna|orna)$/u.test(who)) {
+    if (/^[a-zåäö]+(?:arna|erna|orna)$/iu.test(who)) {
       review.push({ lines: at, text: assignment.sentence, why: `the assignee "${who}" names several bodies, not one: left empty` });
       return null;
     }
