@@ -141,17 +141,19 @@ describe('naravard ingest draft, a §-numbered protokoll: changes from a date, s
     expect(why(18)).toContain('states a change in effect from a date without saying the meeting decided it');
   });
 
-  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, and a requested supplement without an assignee', () => {
+  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, a requested supplement without an assignee, and who "ansvarar för att"', () => {
     const decision44 = seed.meetings[0].agendaItems[3].decisions[0].key;
     expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.originDecision, a.dueOn, a.cite.map((c: any) => c.lines)])).toEqual([
       ['Samordningsfunktion för utskrivning', null, null, [[24, 24]]],
       ['Arbetsgruppen för mobila team', null, '2025-02-28', [[25, 25]]],
       [null, decision44, null, [[29, 29]]],
+      ['Maria Sundberg', null, '2024-11-27', [[35, 35]]],
     ]);
     expect(seed.assignments.map((a: any) => a.title)).toEqual([
       'Samordna planeringen inför utskrivning från slutenvården',
       'Ta fram en plan för hembesök senast 2025-02-28',
       'Komplettera med kostnadsberäkningen inför nästa sammanträde',
+      'Maria ansvarar för att protokollet justeras senast 2024-11-27',
     ]);
     expect(why(29)).toContain('asks for a supplement without saying who is to make it');
   });
@@ -195,5 +197,27 @@ describe('naravard ingest draft, a newsletter: a change stated as settled, and a
   it('drafts nothing from a consequence without a change, a title naming no one, or "är att betrakta som"', () => {
     const cited = [...seed.decisions, ...seed.assignments].flatMap((record: any) => record.cite.map((c: any) => c.lines[0]));
     for (const line of [7, 9, 16, 27, 33]) expect(cited, `line ${line}`).not.toContain(line);
+  });
+});
+
+describe('naravard ingest draft, informal notes in points: one point, one sentence', () => {
+  let seed: any;
+  const name = (key: string | null) => (key === null ? null : (seed.people.find((p: any) => p.key === key) ?? seed.organisations.find((o: any) => o.key === key))?.name);
+  beforeAll(async () => {
+    seed = await draft('anteckningar-mobila-team', ['--region', '12']);
+  });
+
+  it('reads each point of a list as its own sentence: who is responsible, who reports back, and the assignment under the item a body names', () => {
+    expect(seed.assignments.map((a: any) => [name(a.assigneePerson ?? a.assigneeOrganisation), a.cite.map((c: any) => c.lines), a.title])).toEqual([
+      ['Sara Berg', [[11, 11]], 'Sara ansvarar för att uppdatera rutinen före nästa möte'],
+      ['Omar Haddad', [[12, 12]], 'Omar återkommer med statistik över hembesöken'],
+      ['Mobila teamet', [[15, 15]], 'Ge läkarstöd till hemsjukvården dygnet runt'],
+    ]);
+  });
+
+  it('drafts no decision from a change the notes report as decided elsewhere, and leaves it for review', () => {
+    expect(seed.meetings[0].agendaItems.flatMap((item: any) => item.decisions)).toEqual([]);
+    expect(seed.decisions).toEqual([]);
+    expect(seed.review.some((note: any) => note.lines[0] <= 10 && 10 <= note.lines[1])).toBe(true);
   });
 });

@@ -102,7 +102,7 @@ function dueOf(text: string): string | null {
 }
 
 const tidyTask = (value: string) => {
-  const text = value.replace(/\s+/g, ' ').trim().replace(/[.,;:)]+$/, '');
+  const text = value.replace(/\s+/g, ' ').trim().replace(/^[•\-–*o]\s+/u, '').replace(/[.,;:)]+$/, '');
   const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
   return capitalised.length > 160 ? `${capitalised.slice(0, 157)}…` : capitalised;
 };
