@@ -136,24 +136,27 @@ describe('naravard ingest draft, a §-numbered protokoll: changes from a date, s
       [43, []],
       [44, [['approval', [[29, 29]]]]],
       [45, []],
+      [46, [['decision', [[39, 39]]]]],
     ]);
     expect(seed.decisions).toEqual([]);
     expect(why(18)).toContain('states a change in effect from a date without saying the meeting decided it');
   });
 
-  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, a requested supplement without an assignee, and who "ansvarar för att"', () => {
+  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, a requested supplement without an assignee, who "ansvarar för att", and whom a decision gives an assignment ("ge X i uppdrag att")', () => {
     const decision44 = seed.meetings[0].agendaItems[3].decisions[0].key;
     expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.originDecision, a.dueOn, a.cite.map((c: any) => c.lines)])).toEqual([
       ['Samordningsfunktion för utskrivning', null, null, [[24, 24]]],
       ['Arbetsgruppen för mobila team', null, '2025-02-28', [[25, 25]]],
       [null, decision44, null, [[29, 29]]],
       ['Maria Sundberg', null, '2024-11-27', [[35, 35]]],
+      ['Hälso- och sjukvårdsförvaltningen', seed.meetings[0].agendaItems[5].decisions[0].key, '2025-04-30', [[39, 39]]],
     ]);
     expect(seed.assignments.map((a: any) => a.title)).toEqual([
       'Samordna planeringen inför utskrivning från slutenvården',
       'Ta fram en plan för hembesök senast 2025-02-28',
       'Komplettera med kostnadsberäkningen inför nästa sammanträde',
       'Maria ansvarar för att protokollet justeras senast 2024-11-27',
+      'Redovisa väntetiderna senast 2025-04-30',
     ]);
     expect(why(29)).toContain('asks for a supplement without saying who is to make it');
   });
@@ -219,5 +222,33 @@ describe('naravard ingest draft, informal notes in points: one point, one senten
     expect(seed.meetings[0].agendaItems.flatMap((item: any) => item.decisions)).toEqual([]);
     expect(seed.decisions).toEqual([]);
     expect(seed.review.some((note: any) => note.lines[0] <= 10 && 10 <= note.lines[1])).toBe(true);
+  });
+});
+
+describe('naravard ingest draft, a plan that lists assignments under "X får i uppdrag:"', () => {
+  let seed: any;
+  const name = (key: string | null) => (key === null ? null : (seed.people.find((p: any) => p.key === key) ?? seed.organisations.find((o: any) => o.key === key))?.name);
+  const why = (line: number) => seed.review.filter((note: any) => note.lines[0] === line).map((note: any) => note.why).join(' ');
+  beforeAll(async () => {
+    seed = await draft('verksamhetsplan-uppdrag', ['--region', '03']);
+  });
+
+  it('drafts each point of the list as an assignment of the body that leads into it: numbered points past the text between them, points of a list while they follow one another', () => {
+    expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.dueOn, a.cite.map((c: any) => c.lines), a.title])).toEqual([
+      ['Hälso- och sjukvårdsförvaltningen', '2025-06-30', [[9, 9]], 'Införa digitala vårdmöten på alla vårdcentraler senast 2025-06-30'],
+      ['Hälso- och sjukvårdsförvaltningen', null, [[13, 13]], 'Utreda behovet av en närakut i Enköping'],
+      ['Hälso- och sjukvårdsnämndens beredning för barn och unga', null, [[23, 23]], 'Följa arbetet med första linjen'],
+      ['Hälso- och sjukvårdsnämndens beredning för barn och unga', null, [[24, 24]], 'Ta fram en plan för elevhälsan'],
+    ]);
+    // The body named after its owner is also known by its own name.
+    expect(seed.organisations.find((o: any) => o.name === 'Hälso- och sjukvårdsnämndens beredning för barn och unga').aliases).toEqual(['Beredning för barn och unga']);
+  });
+
+  it('leaves points for several bodies to review, and drafts nothing from an answer\'s points, a number after an unnumbered list, or a lead-in with no list', () => {
+    expect(why(19)).toContain('"Kommunerna", which is not read as one body or person');
+    expect(why(20)).toContain('"Kommunerna", which is not read as one body or person');
+    const cited = seed.assignments.flatMap((a: any) => a.cite.map((c: any) => c.lines[0]));
+    for (const line of [15, 16, 19, 20, 26, 28, 29]) expect(cited, `line ${line}`).not.toContain(line);
+    expect(seed.organisations.map((o: any) => o.name)).not.toContain('Kommunerna');
   });
 });

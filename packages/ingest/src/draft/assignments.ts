@@ -22,6 +22,8 @@ const WHAT = String.raw`([^.;]+)`;
 /** The phrasings of Swedish minutes that hand out work, each with who and what. */
 const PATTERNS: { pattern: RegExp; who: number; what: number | null }[] = [
   { pattern: new RegExp(String.raw`${WHO}\s+(?:får|fick|ges|gavs)\s+(?:därför\s+)?i\s+uppdrag(?:et)?\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
+  // "… beslutar att ge hälso- och sjukvårdsförvaltningen i uppdrag att …"
+  { pattern: new RegExp(String.raw`(?<!\p{L})(?:ge|ger|gav)\s+${WHO}\s+i\s+uppdrag(?:et)?\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\buppdra(?:r|s|des|git)?\s+(?:åt|till)\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\bdeleger(?:ar|ade)\s+(?:uppdraget\s+)?till\s+${WHO},?\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\blämnar\s+(?:vi|styrgruppen|nämnden|beredningen|gruppen)\s+till\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
@@ -96,7 +98,7 @@ export function readAssignments(lines: Lines, span: Span): DraftedAssignment[] {
   return found;
 }
 
-function dueOf(text: string): string | null {
+export function dueOf(text: string): string | null {
   const due = /\b(?:senast|före|innan|till)\s+(?:den\s+)?([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-3]?[0-9]\s+[a-zåäö]+\s+[0-9]{4})/i.exec(text);
   return due ? findDate(due[1]!) : null;
 }

@@ -31,6 +31,9 @@ function complement(spans: Span[], count: number): Span[] {
   return gaps;
 }
 
+/** "Hälso- och sjukvårdsnämndens beredningar", "kommunerna": several bodies, not one a record can point to. */
+const SEVERAL = /(?<!\p{L})(?=\p{Ll})\p{L}*?(?:nämnd|beredning|förvaltning|styrelse|grupp|enhet|vårdcentral|klinik|kommun|region|organisation|avdelning|mottagning)(?:er|ar|or)(?:na)?(?!\p{L})|^\p{L}+(?:arna|erna|orna)$/u;
+
 const overlaps = (a: Span, b: Span) => a.first <= b.last && b.first <= a.last;
 
 /**
@@ -67,6 +70,10 @@ export function addOutsideAssignments(context: Context) {
     const who = assignment.assignee;
     if (assignment.bodyOnly && who !== null && !BODY_WORD.test(who) && records.namedBody(who, assignment.span) === null) {
       review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `describes an assignment of "${who}", which is not read as a body: draft it by hand if it belongs in the data set` });
+      continue;
+    }
+    if (assignment.listed && who !== null && (SEVERAL.test(who) || (!BODY_WORD.test(who) && records.namedBody(who, assignment.span) === null && personNameAt(who) !== who))) {
+      review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `a point of a list of assignments of "${who}", which is not read as one body or person: draft it by hand if it belongs in the data set` });
       continue;
     }
     const readable = who === null || !assignment.subject || BODY_WORD.test(who) || personNameAt(who) === who;

@@ -47,7 +47,7 @@ export class Records {
         key,
         kind: organisationKind(match?.name ?? name),
         name: match?.name ?? capitalise(name),
-        aliases: match ? match.aliases : [],
+        aliases: match ? match.aliases : ownerless(name),
         region: this.region,
         parent: null,
         ownership: null,
@@ -109,3 +109,13 @@ function sameTitle(title: string, who: string): boolean {
   return titleBase.length > 3 && titleBase === base(who);
 }
 
+
+/**
+ * "Hälso- och sjukvårdsnämndens beredning för närsjukvård" is also called by its own name,
+ * "Beredning för närsjukvård": the body named after its owner, both bodies.
+ */
+function ownerless(name: string): string[] {
+  const owned = /^(.*\p{L}s)\s+(\p{Ll}.*)$/u.exec(name.trim());
+  if (!owned || !BODY_WORD.test(owned[1]!) || !BODY_WORD.test(owned[2]!)) return [];
+  return [capitalise(owned[2]!)];
+}
