@@ -137,12 +137,13 @@ describe('naravard ingest draft, a §-numbered protokoll: changes from a date, s
       [44, [['approval', [[29, 29]]]]],
       [45, []],
       [46, [['decision', [[39, 39]]]]],
+      [47, [['decision', [[43, 45]]]]],
     ]);
     expect(seed.decisions).toEqual([]);
     expect(why(18)).toContain('states a change in effect from a date without saying the meeting decided it');
   });
 
-  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, a requested supplement without an assignee, who "ansvarar för att", and whom a decision gives an assignment ("ge X i uppdrag att")', () => {
+  it('reads "Uppdraget är att" as the assignment of the body its heading names, "har i uppdrag att" with its due date, a requested supplement without an assignee, who "ansvarar för att", and whom a decision gives an assignment ("ge X i uppdrag att", its clauses listed after "att:")', () => {
     const decision44 = seed.meetings[0].agendaItems[3].decisions[0].key;
     expect(seed.assignments.map((a: any) => [name(a.assigneeOrganisation ?? a.assigneePerson), a.originDecision, a.dueOn, a.cite.map((c: any) => c.lines)])).toEqual([
       ['Samordningsfunktion för utskrivning', null, null, [[24, 24]]],
@@ -150,6 +151,7 @@ describe('naravard ingest draft, a §-numbered protokoll: changes from a date, s
       [null, decision44, null, [[29, 29]]],
       ['Maria Sundberg', null, '2024-11-27', [[35, 35]]],
       ['Hälso- och sjukvårdsförvaltningen', seed.meetings[0].agendaItems[5].decisions[0].key, '2025-04-30', [[39, 39]]],
+      ['Förvaltningen', seed.meetings[0].agendaItems[6].decisions[0].key, '2025-05-31', [[43, 45]]],
     ]);
     expect(seed.assignments.map((a: any) => a.title)).toEqual([
       'Samordna planeringen inför utskrivning från slutenvården',
@@ -157,6 +159,7 @@ describe('naravard ingest draft, a §-numbered protokoll: changes from a date, s
       'Komplettera med kostnadsberäkningen inför nästa sammanträde',
       'Maria ansvarar för att protokollet justeras senast 2024-11-27',
       'Redovisa väntetiderna senast 2025-04-30',
+      'Ta fram en modell för mobila team; redovisa kostnaderna senast 2025-05-31',
     ]);
     expect(why(29)).toContain('asks for a supplement without saying who is to make it');
   });

@@ -21,10 +21,10 @@ const WHO = String.raw`([A-ZÅÄÖa-zåäö][\wåäöÅÄÖéÉ.\- ]{1,70}?)`;
 const WHAT = String.raw`([^.;]+)`;
 /** The phrasings of Swedish minutes that hand out work, each with who and what. */
 const PATTERNS: { pattern: RegExp; who: number; what: number | null }[] = [
-  { pattern: new RegExp(String.raw`${WHO}\s+(?:får|fick|ges|gavs)\s+(?:därför\s+)?i\s+uppdrag(?:et)?\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`${WHO}\s+(?:får|fick|ges|gavs)\s+(?:därför\s+)?i\s+uppdrag(?:et)?\s+att(?:\s*:)?\s+${WHAT}`, 'u'), who: 1, what: 2 },
   // "… beslutar att ge hälso- och sjukvårdsförvaltningen i uppdrag att …"
-  { pattern: new RegExp(String.raw`(?<!\p{L})(?:ge|ger|gav)\s+${WHO}\s+i\s+uppdrag(?:et)?\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
-  { pattern: new RegExp(String.raw`\buppdra(?:r|s|des|git)?\s+(?:åt|till)\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`(?<!\p{L})(?:ge|ger|gav)\s+${WHO}\s+i\s+uppdrag(?:et)?\s+att(?:\s*:)?\s+${WHAT}`, 'iu'), who: 1, what: 2 },
+  { pattern: new RegExp(String.raw`\buppdra(?:r|s|des|git)?\s+(?:åt|till)\s+${WHO}\s+att(?:\s*:)?\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\bdeleger(?:ar|ade)\s+(?:uppdraget\s+)?till\s+${WHO},?\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\blämnar\s+(?:vi|styrgruppen|nämnden|beredningen|gruppen)\s+till\s+${WHO}\s+att\s+${WHAT}`, 'iu'), who: 1, what: 2 },
   { pattern: new RegExp(String.raw`\b[Uu]ppdrag\s+till\s+${WHO}\s+att\s+${WHAT}`, 'u'), who: 1, what: 2 },
@@ -104,7 +104,8 @@ export function dueOf(text: string): string | null {
 }
 
 const tidyTask = (value: string) => {
-  const text = value.replace(/\s+/g, ' ').trim().replace(/^[•\-–*o]\s+/u, '').replace(/[.,;:)]+$/, '');
+  // The clauses of a list ("att: - ta fram …, - redovisa …") joined as one task.
+  const text = value.replace(/\s+/g, ' ').trim().replace(/^[•\-–*o]\s+/u, '').replace(/[,;]?\s+[-–•]\s+(?=\p{Ll})/gu, '; ').replace(/[.,;:)]+$/, '');
   const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
   return capitalised.length > 160 ? `${capitalised.slice(0, 157)}…` : capitalised;
 };

@@ -109,13 +109,13 @@ function sameTitle(title: string, who: string): boolean {
   return titleBase.length > 3 && titleBase === base(who);
 }
 
-
 /**
  * "Hälso- och sjukvårdsnämndens beredning för närsjukvård" is also called by its own name,
- * "Beredning för närsjukvård": the body named after its owner, both bodies.
+ * "Beredning för närsjukvård": the body named after its owner, both bodies. A name that says
+ * no more than the kind of body ("arbetsutskott", which every board has) is no alias.
  */
 function ownerless(name: string): string[] {
-  const owned = /^(.*\p{L}s)\s+(\p{Ll}.*)$/u.exec(name.trim());
+  const owned = /^(.*\p{L}s)\s+(\p{Ll}\S*\s+(?:för|i|inom)\s+\S.*)$/u.exec(name.trim());
   if (!owned || !BODY_WORD.test(owned[1]!) || !BODY_WORD.test(owned[2]!)) return [];
   return [capitalise(owned[2]!)];
 }
