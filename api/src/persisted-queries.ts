@@ -35,12 +35,12 @@ export function persistedQueries({
 }): PersistedQueries {
   if (!redisUrl) return { options: { ttl: PERSISTED_QUERY_TTL_SECONDS }, close: async () => {} };
   const store = new KeyvRedis(
-    // Without Redis a look-up fails at once (it is then a miss, and the client sends the query
-    // again) instead of waiting in the client's queue for a reconnection.
+    // While Redis does not answer, a look-up is a miss within a second (the client then sends the
+    // query again) instead of waiting in the client's queue for a reconnection.
     { url: redisUrl, disableOfflineQueue: true, socket: { connectTimeout: 1_000 } },
-    { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000 },
+    { throwOnConnectError: false, throwOnErrors: false, connectionTimeout: 1_000, keyPrefixSeparator: ':' },
   );
-  // Apollo adds `apq:` to each hash; Keyv adds its namespace and a colon.
+  // Keys: <prefix>persisted-queries:apq:<sha256> (Apollo adds `apq:`).
   const keyv = new Keyv<string>({ store, namespace: `${keyPrefix}persisted-queries`, useKeyPrefix: false });
   let warned = false;
   const warn = (error: unknown) => {
