@@ -397,14 +397,16 @@ async function* rowsOf(
   for (;;) {
     const rows = (await snapshot.rows(statement(after, sql` limit ${sql.raw(String(BATCH_ROWS))}`))) as (string | null)[][];
     if (rows.length === 0) return;
-    // Read the key before yielding: the consumer may reuse the batch.
+    // Read the key before yielding: the consumer empties the batch.
     const last = rows[rows.length - 1]!.slice(columns.length);
     after = sql`(${order}) > (${sql.join(
       definition.keys.map((key, index) => sql`${last[index]}::${sql.raw(key.getSQLType())}`),
       sql`, `,
     )})`;
+    // Counted before yielding too: the consumer empties the batch.
+    const lastPage = rows.length < BATCH_ROWS;
     yield rows;
-    if (rows.length < BATCH_ROWS) return;
+    if (lastPage) return;
   }
 }
 
