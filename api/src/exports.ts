@@ -29,7 +29,7 @@ const BATCH_ROWS = 2_000;
 const ROWS_PER_WRITE = 300;
 /** Rows between two looks at the old generation while streaming (see `collectGarbage`). */
 const ROWS_PER_COLLECTION = 50_000;
-/** Growth of the old generation during an export past which it is collected. */
+/** Growth of the old generation and of buffers during an export past which they are collected. */
 const OLD_GROWTH_BEFORE_COLLECTION = 32 * 1024 * 1024;
 /**
  * A full garbage collection, when the old generation has grown. Rows die young (a batch becomes
@@ -43,11 +43,11 @@ const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 })();
-/** Bytes in V8's old generation (old and large-object spaces). */
+/** Bytes that only a full collection gives back: V8's old generation (old and large-object spaces) and memory held outside the heap by its objects (buffers). */
 const oldGeneration = () =>
   getHeapSpaceStatistics().reduce(
     (sum, space) => (space.space_name === 'old_space' || space.space_name === 'large_object_space' ? sum + space.space_used_size : sum),
-    0,
+    process.memoryUsage().external,
   );
 /** How long shared caches and clients may reuse an export before asking again (with its ETag). */
 const CACHE_CONTROL = PUBLIC_READ_CACHE_CONTROL;
