@@ -51,7 +51,8 @@ export function persistedQueries({
   keyv.on('error', warn);
   store.on('error', warn);
   return {
-    options: { cache: new KeyvAdapter(keyv, { disableBatchReads: true }), ttl: PERSISTED_QUERY_TTL_SECONDS },
+    // The adapter's declarations name Keyv's CommonJS types, this module its ES module types: one class.
+    options: { cache: new KeyvAdapter(keyv as unknown as ConstructorParameters<typeof KeyvAdapter<string>>[0], { disableBatchReads: true }), ttl: PERSISTED_QUERY_TTL_SECONDS },
     close: async () => {
       try {
         await store.disconnect();
