@@ -7,7 +7,9 @@ import { stringify } from 'csv-stringify/sync';
 import { type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { GraphQLError } from 'graphql';
+import { createContext } from './context.ts';
 import { matchesIfNoneMatch, PUBLIC_READ_CACHE_CONTROL } from './http-cache.ts';
+import { resolveFilterNames } from './names.ts';
 import { globalIdParts, parseDate, parseDateTime, parsePeriod } from './scalars.ts';
 
 /*
@@ -16,6 +18,9 @@ import { globalIdParts, parseDate, parseDateTime, parsePeriod } from './scalars.
  * This module is the mechanism only (parameters, snapshot, cursor or keyset paging, formats,
  * ETag/Last-Modified, back-pressure); what an export holds (its filter, columns and order) is
  * defined by its domain module, which calls `registerExport`. It never imports a domain module.
+ * Names in parameters (`region=Örebro`, `topic=central kontaktingång`, `organisation=Regionstyrelsen`)
+ * are resolved as the GraphQL filters resolve them (names.ts): an unknown name is a 400 naming the
+ * parameter, with the closest names, never an empty export.
  *
  * Rows are read in batches: on PostgreSQL from a server-side cursor in one read-only snapshot, on
  * PGlite page by page along the export's key (PGlite is one connection, so a long transaction would
@@ -161,12 +166,29 @@ export const lifecycleParameters = {
   includeDeleted: { kind: 'boolean', description: 'Include deleted records (with deleted_at).' },
 } as const satisfies Record<string, ExportParameter>;
 
-/** A region parameter: an SCB county code. */
+/** The list filter's lifecycle fields from the `lifecycleParameters` given. */
+export function lifecycleFilter(values: { updatedSince?: Date | undefined; includeDeleted?: boolean | undefined }) {
+  return { updatedSince: values.updatedSince ?? null, includeDeleted: values.includeDeleted ?? null };
+}
+
+/** A region parameter: an SCB county code or a name, as the lists' `filter.region` takes it. */
 export const regionParameter = {
   kind: 'string',
-  pattern: /^[0-9]{2}$/,
-  description: 'A region by SCB county code ("13").',
+  description: 'A region by SCB county code ("13") or name ("Halland", "Region Örebro län"), case and accents ignored.',
 } as const satisfies ExportParameter;
+
+/** A topic parameter: a slug or a name, as the lists' `filter.topic` takes it. */
+export const topicParameter = {
+  kind: 'string',
+  description: 'Tagged with this topic: its slug ("central-contact-entry") or its name, English or Swedish ("central kontaktingång").',
+} as const satisfies ExportParameter;
+
+/** An organisation parameter: an Organisation ID or a name or alias (within `region` when given), as the lists' filters take it. */
+export const organisationParameter = (what: string) =>
+  ({
+    kind: 'string',
+    description: `${what}: an Organisation ID or the organisation's name ("Regionstyrelsen"), within \`region\` when given.`,
+  }) as const satisfies ExportParameter;
 
 /** The `created_at`, `updated_at` and `deleted_at` columns of a record, as ISO 8601 times. */
 export const bookkeepingColumns = (table: { createdAt: PgColumn; updatedAt: PgColumn; deletedAt: PgColumn }): ExportColumn[] => [
@@ -290,11 +312,15 @@ function parameterOfArgument(definition: AnyDefinition, argument: string): strin
   return argument;
 }
 
-/** The list's conditions for the parameters; refusals of the filter itself (BadInputError) become parameter errors. */
-function conditionsOf(definition: AnyDefinition, search: URLSearchParams): SQL | undefined {
+/**
+ * The list's conditions for the parameters, with names resolved as the GraphQL filters resolve
+ * them; refusals of the filter itself (BadInputError) become parameter errors.
+ */
+async function conditionsOf(connection: Connection, definition: AnyDefinition, search: URLSearchParams): Promise<SQL | undefined> {
   const values = readParameters(definition, search);
   try {
-    return definition.where(definition.filter(values as ExportValues<Record<string, ExportParameter>>));
+    const filter = definition.filter(values as ExportValues<Record<string, ExportParameter>>);
+    return definition.where(await resolveFilterNames(createContext({ db: connection.db }), filter, ''));
   } catch (error) {
     if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') {
       const argument = typeof error.extensions.argument === 'string' ? error.extensions.argument : '';
@@ -567,7 +593,7 @@ export async function handleExport(connection: Connection, request: IncomingMess
 
   let where: SQL | undefined;
   try {
-    where = conditionsOf(definition, url.searchParams);
+    where = await conditionsOf(connection, definition, url.searchParams);
   } catch (error) {
     if (error instanceof ExportParameterError) return sendJson(response, 400, { error: error.message, parameter: error.parameter });
     throw error;

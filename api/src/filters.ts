@@ -1,5 +1,4 @@
 import { type EntityType, tables } from '@naravard/db';
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from './builder.ts';
@@ -128,11 +127,6 @@ export function filterId(
 
 /** Options of an ID filter field that also takes a name (`organisation: "Regionstyrelsen"`), resolved by `resolveFilterNames`. */
 export const takesNames = { extensions: { [ACCEPTS_NAMES]: true } } as const;
-
-/** A decoded global ID as the text a filter field takes (export parameters arrive decoded). */
-export function idText(value: { typename: string; id: string } | null | undefined): string | null {
-  return value ? encodeGlobalID(value.typename, value.id) : null;
-}
 
 /** The row references the record a filter argument names by global ID (checked by `filterId`). */
 export function referenceIs(

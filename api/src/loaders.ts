@@ -1,7 +1,7 @@
 import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
-import { type ColumnChoice, columnsFor, type Selection } from './columns.ts';
+import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { reusedStatement } from '@naravard/db';
+import { columnList, listed, readRows } from '@naravard/db';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -14,17 +14,6 @@ export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * A loader's statement, built by Drizzle once per database and shape and then only executed: the
- * IDs are its one placeholder (an array), so neither the SQL text nor its building varies per request.
- */
-function prepared(db: Context['db'], key: string, build: (db: Context['db'], ids: SQL) => { prepare(name: string): unknown }) {
-  return reusedStatement<unknown[]>(db, key, (base) => build(base, sql`${sql.placeholder('ids')}`).prepare(key) as never);
-}
-
-/** `column = any(<the IDs placeholder>)`. */
-const anyId = (column: PgColumn, ids: SQL) => sql`${column} = any(${ids}::uuid[])`;
-
-/**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
  * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
  */
@@ -35,10 +24,11 @@ export function rowLoader<Row extends { id: string }>(context: Context, table: E
     () =>
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
-        const statement = prepared(context.db, key, (db, placeholder) =>
-          db.select(choice.columns).from(table as PgTable).where(anyId(table.id, placeholder)),
-        );
-        const rows = uuids.length === 0 ? [] : ((await statement.execute({ ids: uuids })) as Row[]);
+        const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+        const rows =
+          uuids.length === 0
+            ? []
+            : await readRows(context.db, sql`select ${listed(list)} from ${table} where ${anyOf(table.id, uuids)}`, (row) => list.read(row, 0) as Row);
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -92,14 +82,12 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
     key,
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
-        const statement = prepared(context.db, key, (db, placeholder) =>
-          db
-            .select({ parent: sql<string>`${foreignKey}::text`.as('naravard_parent'), row: choice.columns })
-            .from(table as PgTable)
-            .where(and(anyId(foreignKey, placeholder), isNull(table.deletedAt), where))
-            .orderBy(...orderBy),
+        const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+        const rows = await readRows(
+          context.db,
+          sql`select ${foreignKey}::text, ${listed(list)} from ${table} where ${and(anyOf(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where)} order by ${sql.join(orderBy, sql`, `)}`,
+          (row) => ({ parent: row[0] as string, row: list.read(row, 1) as Row }),
         );
-        const rows = (await statement.execute({ ids: [...new Set(parentIds)] })) as { parent: string; row: Row }[];
         const byParent = new Map<string, Row[]>();
         for (const { parent, row } of rows) {
           const list = byParent.get(parent);

@@ -1,11 +1,10 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import type { Database } from '@naravard/db';
+import { columnList, type Database, readRows } from '@naravard/db';
 import DataLoader from 'dataloader';
-import { and, count, eq, getTableName, lte, or, type SQL, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
 import { type Fold, foldsFor } from './folds.ts';
 import { rowLoader } from './loaders.ts';
-import { anyOf, columnsFor, type Selection } from './columns.ts';
+import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -111,34 +110,23 @@ export async function paginateTable<Row extends { id: string }>(options: {
   const { db, table, where, args } = options;
   const choice = columnsFor(table, options.selection);
   const folds = options.folds?.list ?? [];
-  const joined = folds.map((fold) => ({ fold, alias: alias(fold.table as PgTable, `fold_${fold.field}`) as unknown as Record<string, PgColumn> }));
-  const selected: Record<string, unknown> = { ...choice.columns };
-  for (const { fold, alias: table } of joined) {
-    selected[`fold_${fold.field}`] = Object.fromEntries(Object.keys(fold.choice.columns).map((key) => [key, table[key]]));
-  }
+  const context = options.folds?.context;
+  const page = pageStatement(table, choice, folds);
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
   const connection = await resolveCursorConnection(
     { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }) => {
-      const bounds = [
+      const conditions = and(
+        where,
         after ? beyondCursor(table, order, decodeCursor(after, 'after'), true) : undefined,
         before ? beyondCursor(table, order, decodeCursor(before, 'before'), false) : undefined,
-      ];
+      );
       const orderBy = order.map(({ column, direction }) =>
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
-      let query = db
-        .select(selected as Record<string, PgColumn>)
-        .from(table as PgTable)
-        .$dynamic();
-      for (const { fold, alias: folded } of joined) query = query.leftJoin(folded as never, eq(folded.id!, fold.foreignKey));
-      return query
-        .where(and(where, ...bounds))
-        .orderBy(...orderBy)
-        // Drizzle writes an SQL object given as the limit into the statement as it is.
-        .limit(literalLimit(limit) as unknown as number)
-        .then((rows) => rows.map((row) => unfold(row as Record<string, unknown>, folds, options.folds?.context)) as Row[]);
+      const statement = sql`select ${sql.raw(page.text)}${conditions ? sql` where ${conditions}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${literalLimit(limit)}`;
+      return readRows(db, statement, (row) => page.read(row, context) as Row);
     },
   );
   return {
@@ -150,18 +138,49 @@ export async function paginateTable<Row extends { id: string }>(options: {
   };
 }
 
-/** Hands a page row's folded references to the request's loaders and returns the row without them. */
-function unfold(row: Record<string, unknown>, folds: Fold[], context: Context | undefined): Record<string, unknown> {
-  if (folds.length === 0 || !context) return row;
-  for (const fold of folds) {
-    const key = `fold_${fold.field}`;
-    const reference = row[key] as { id: string } | null;
-    // Cleared rather than deleted: a delete turns the row into a slow dictionary object for every
-    // field read after it.
-    row[key] = undefined;
-    if (reference) rowLoader(context, fold.table, fold.choice).prime(reference.id, reference);
-  }
-  return row;
+/** The fixed part of a page's statement (select list, table, joins of folded references) and how to read its rows. */
+interface PageStatement {
+  text: string;
+  read(row: unknown[], context: Context | undefined): Record<string, unknown>;
+}
+
+const pageStatements = new Map<string, PageStatement>();
+
+/**
+ * A page's select list and joins, rendered once per table, column choice and folds. A folded
+ * reference's row is read from the joined columns and handed to the request's loader, where the
+ * reference's resolver finds it without a statement of its own.
+ */
+function pageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[]): PageStatement {
+  const name = getTableName(table);
+  const key = `${name}:${choice.key}:${folds.map((fold) => `${fold.field}=${fold.choice.key}`).join(';')}`;
+  let page = pageStatements.get(key);
+  if (page) return page;
+  const main = columnList(choice.columns, `${name}:${choice.key}`);
+  const joined = folds.map((fold) => {
+    const alias = `fold_${fold.field}`;
+    const list = columnList(fold.choice.columns, `${getTableName(fold.table)}:${fold.choice.key}`, alias);
+    const join = `left join "${getTableName(fold.table)}" "${alias}" on "${alias}"."id" = "${name}"."${fold.foreignKey.name}"`;
+    return { fold, list, join };
+  });
+  page = {
+    text: [[main.text, ...joined.map(({ list }) => list.text)].join(', '), `from "${name}"`, ...joined.map(({ join }) => join)].join(' '),
+    read(row, context) {
+      const record = main.read(row, 0);
+      if (!context) return record;
+      let at = main.width;
+      for (const { fold, list } of joined) {
+        const reference = list.readJoined(row, at);
+        at += list.width;
+        if (reference) rowLoader(context, fold.table, fold.choice).prime(reference.id as string, reference as { id: string });
+      }
+      return record;
+    },
+  };
+  // Keys come from the schema and the queries' selections; the cap only guards memory.
+  if (pageStatements.size >= 1_000) pageStatements.clear();
+  pageStatements.set(key, page);
+  return page;
 }
 
 export interface ChildConnectionOptions {
@@ -209,28 +228,19 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
               ),
               sql`, `,
             );
-            const ranked = context.db
-              .select({
-                ...choice.columns,
-                naravardParent: sql<string>`${foreignKey}::text`.as('naravard_parent'),
-                naravardRank: sql<number>`row_number() over (partition by ${foreignKey} order by ${orderBy})`.as('naravard_rank'),
-              })
-              .from(table as PgTable)
-              .where(and(anyOf(foreignKey, [...new Set(parentIds)]), where, ...bounds))
-              .as('ranked');
-            const rows = (await context.db
-              .select()
-              .from(ranked)
-              .where(lte(ranked.naravardRank, literalLimit(limit)))
-              .orderBy(ranked.naravardParent, ranked.naravardRank)) as unknown as (Row & {
-              naravardParent: string;
-              naravardRank: number;
-            })[];
+            const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+            const conditions = and(anyOf(foreignKey, [...new Set(parentIds)]), where, ...bounds);
+            const ranked = sql`select ${sql.raw(list.text)}, ${foreignKey}::text as naravard_parent, row_number() over (partition by ${foreignKey} order by ${orderBy}) as naravard_rank from ${table} where ${conditions}`;
+            const rows = await readRows(
+              context.db,
+              sql`select * from (${ranked}) ranked where naravard_rank <= ${literalLimit(limit)} order by naravard_parent, naravard_rank`,
+              (row) => ({ parent: row[list.width] as string, row: list.read(row, 0) as unknown as Row }),
+            );
             const byParent = new Map<string, Row[]>();
-            for (const { naravardParent, naravardRank: _rank, ...row } of rows) {
-              const list = byParent.get(naravardParent);
-              if (list) list.push(row as unknown as Row);
-              else byParent.set(naravardParent, [row as unknown as Row]);
+            for (const { parent, row } of rows) {
+              const siblings = byParent.get(parent);
+              if (siblings) siblings.push(row);
+              else byParent.set(parent, [row]);
             }
             return parentIds.map((id) => byParent.get(id) ?? []);
           }),

@@ -26,8 +26,11 @@ export function stopOnSignals({
       // A little before the limit, so the process is gone by then.
     }, Math.max(timeoutMs - 250, Math.round(timeoutMs * 0.9)));
     deadline.unref();
-    // The drain leaves room within the limit for closing the connections and the database.
-    stop({ drainMs: Math.max(0, timeoutMs - Math.min(2_000, Math.round(timeoutMs * 0.2))) })
+    // The drain leaves room within the limit for what follows it: a statement already running
+    // (PGlite cannot cancel one), closing the connections and the database, and the process's
+    // own exit, which takes up to a second on a loaded machine with the embedded database's
+    // memory to release.
+    stop({ drainMs: Math.max(0, timeoutMs - Math.min(2_000, Math.max(1_000, Math.round(timeoutMs * 0.25)))) })
       .then(async () => {
         logger.info('stopped');
         await flushLogs(logger);

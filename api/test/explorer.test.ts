@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY } from '../../packages/explorer/src/default-query.ts';
 import { EXPLORER_ROOT, serveExplorer } from '../src/explorer.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -84,6 +85,35 @@ describe('serving the explorer', () => {
     }
     const post = await fetch(`${server.url}/explorer/`, { method: 'POST', body: '' });
     expect(post.status).toBe(405);
+  });
+
+  it("answers GraphiQL's default query on the seed data without errors: names in filters, words, attendees, a meeting's assignments, related decisions, search", async () => {
+    const response = await server.graphql<any>(DEFAULT_QUERY);
+    expect(response.errors).toBeUndefined();
+    const { region, assignments, search } = response.data;
+    // From db/seed/kronoberg-styrgrupp-2023-03-28.json.
+    expect(region.name).toBe('Region Kronoberg');
+    const meeting = region.meetings.edges.map((edge: any) => edge.node).find((node: any) => node.title === 'Styrgrupp Nära vård 2023-03-28');
+    expect(meeting).toBeDefined();
+    expect(meeting.heldOn).toBe('2023-03-28');
+    // One entry per person, the chair's roles together.
+    const names = meeting.attendees.map((attendee: any) => attendee.person?.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(meeting.attendees.find((attendee: any) => attendee.person?.name === 'Martin Myrskog').roles).toContain('CHAIR');
+    expect(meeting.assignments.edges.map((edge: any) => edge.node.title)).toContain(
+      'Utveckla hur flödet från den centrala kontaktingången till vårdcentral ska ske',
+    );
+    expect(meeting.decisions.length).toBeGreaterThan(0);
+    expect(meeting.decisions.every((decision: any) => decision.citations.length > 0)).toBe(true);
+    // "Örebro" by name and words in any inflection: Nr 4 and the SMO pilot of December 2022 it relates to.
+    expect(assignments.edges.map((edge: any) => edge.node.reference)).toEqual(['Nr 4']);
+    expect(assignments.edges[0].node.relatedDecision).toMatchObject({ decidedOn: '2022-12-01', decidedOnPrecision: 'MONTH' });
+    expect(search.edges.length).toBe(5);
+    for (const { node } of search.edges) {
+      expect(node.snippet).toMatch(/«fast» «läkarkontakt»/i);
+      expect(node.record.title.length).toBeGreaterThan(0);
+      expect(node.record.citation.length).toBeGreaterThan(0);
+    }
   });
 
   it('says plainly, with a 503, when the explorer has not been built', async () => {

@@ -226,6 +226,64 @@ describe('allocations', () => {
   });
 });
 
+describe('names in parameters, resolved as the GraphQL filters resolve them', () => {
+  // From db/seed/kronoberg-revisionssvar-2025-03-25.json: the two grants to Kronoberg.
+  const KRONOBERG_GRANTS = [
+    gid('Grant', 'grant:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard-2024'),
+    gid('Grant', 'grant:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard-2025'),
+  ].sort();
+
+  it('a region by name gives the rows of its county code', async () => {
+    expect(ids(await csv('/export/grants.csv?region=Kronoberg'))).toEqual(KRONOBERG_GRANTS);
+    expect(ids(await csv(`/export/grants.csv?region=${encodeURIComponent('Region Kronobergs län')}`))).toEqual(KRONOBERG_GRANTS);
+    const orebro = await csv(`/export/decisions.csv?region=${encodeURIComponent('Örebro')}`);
+    expect(orebro.length).toBeGreaterThan(0);
+    expect(orebro.every((row) => row.region === '18')).toBe(true);
+    expect(ids(orebro)).toEqual(ids(await csv('/export/decisions.csv?region=18')));
+    expect(ids(await csv('/export/meetings.csv?region=halland'))).toEqual(ids(await list('meetings', 'MeetingFilter', { region: '13' }, 'id')));
+    const observations = await csv(`/export/observations.csv?region=${encodeURIComponent('Region Hallands län')}`);
+    expect(observations.length).toBeGreaterThan(0);
+    expect(observations.every((row) => row.region === '13')).toBe(true);
+    expect(ids(observations)).toEqual(ids(await csv('/export/observations.csv?region=13')));
+  });
+
+  it('a topic by its name gives the rows of its slug', async () => {
+    const bySlug = await csv('/export/decisions.csv?topic=central-contact-entry');
+    expect(bySlug.length).toBeGreaterThan(0);
+    expect(ids(await csv(`/export/decisions.csv?topic=${encodeURIComponent('central kontaktingång')}`))).toEqual(ids(bySlug));
+    expect(ids(bySlug)).toEqual(ids(await list('decisions', 'DecisionFilter', { topic: 'central-contact-entry' }, 'id')));
+    const meetings = await csv(`/export/meetings.csv?topic=${encodeURIComponent('Central contact entry')}`);
+    expect(ids(meetings)).toEqual(ids(await list('meetings', 'MeetingFilter', { topic: 'central-contact-entry' }, 'id')));
+  });
+
+  it('an organisation by its name gives the rows of its ID', async () => {
+    const rows = await csv(`/export/decisions.csv?organisation=${encodeURIComponent('Styrgrupp Nära vård')}`);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.decided_by === KRONOBERG_STEERING_GROUP)).toBe(true);
+    expect(ids(rows)).toEqual(ids(await csv(`/export/decisions.csv?organisation=${encodeURIComponent(KRONOBERG_STEERING_GROUP)}`)));
+    const meetings = await csv(`/export/meetings.csv?region=07&organisation=${encodeURIComponent('styrgrupp nara vard')}`);
+    expect(meetings.map((row) => row.title)).toEqual(['Styrgrupp Nära vård 2023-03-28']);
+  });
+
+  it.each([
+    ['decisions', 'topic=central-kontakt-entry', 'topic', '"central-contact-entry"'],
+    ['assignments', `topic=${encodeURIComponent('fast läkarkontakten')}`, 'topic', '"fixed-doctor-contact"'],
+    ['meetings', 'region=Kronobergg', 'region', '"Region Kronoberg" (07)'],
+    ['grants', 'region=42', 'region', 'no region has the county code "42"'],
+    ['observations', 'region=Narnia', 'region', 'no region is called "Narnia"'],
+    ['decisions', `organisation=${encodeURIComponent('Styrgrupp Nära vårdd')}`, 'organisation', '"Styrgrupp Nära vård"'],
+    ['assignments', `issuedBy=${encodeURIComponent('Hälso- och sjukvårdsnämnd X')}`, 'issuedBy', 'no organisation is called'],
+    ['grants', 'recipientOrganisation=nobody', 'recipientOrganisation', 'no organisation is called "nobody"'],
+  ])('/export/%s.csv?%s is a 400 naming %s with the closest names', async (name, query, parameter, says) => {
+    const response = await fetch(`${server.url}/export/${name}.csv?${query}`);
+    const body = (await response.json()) as { error: string; parameter: string };
+    expect(response.status, body.error).toBe(400);
+    expect(body.parameter).toBe(parameter);
+    expect(body.error).toContain(`"${parameter}"`);
+    expect(body.error).toContain(says);
+  });
+});
+
 describe('parameters of the record exports', () => {
   it.each([
     ['decisions', 'kind=resolution', 'kind'],

@@ -161,7 +161,7 @@ describe('search', () => {
     const byType = new Map<string, number>();
     for (const hit of hitsOf(all)) byType.set(hit.type, (byType.get(hit.type) ?? 0) + 1);
     let sum = 0;
-    for (const type of ['DOCUMENT', 'AGENDA_ITEM', 'DECISION', 'ASSIGNMENT', 'RECOMMENDATION']) {
+    for (const type of ['DOCUMENT', 'MEETING', 'AGENDA_ITEM', 'DECISION', 'ASSIGNMENT', 'RECOMMENDATION', 'GRANT_PROGRAMME', 'GRANT']) {
       const page = await search({ query: 'fast läkarkontakt', types: [type] });
       expect(hitsOf(page).every((hit) => hit.type === type)).toBe(true);
       expect(page.totalCount).toBe(byType.get(type) ?? 0);
@@ -178,7 +178,9 @@ describe('search', () => {
 
   it('filters by region: "18" gives only Örebro records', async () => {
     const all = hitsOf(await search({ query: 'vårdcentral' }));
-    expect(new Set(all.map((hit) => hit.region?.code))).toEqual(new Set(['07', '13', '18']));
+    // Grant programmes belong to no region.
+    expect(new Set(all.map((hit) => hit.region?.code))).toEqual(new Set(['07', '13', '18', undefined]));
+    expect(new Set(all.filter((hit) => !hit.region).map((hit) => hit.type))).toEqual(new Set(['GRANT_PROGRAMME']));
     const orebro = await search({ query: 'vårdcentral', region: '18' });
     const hits = hitsOf(orebro);
     expect(hits.length).toBeGreaterThan(0);
@@ -314,13 +316,13 @@ describe('search', () => {
     expect(large.statements.filter(isSearch)).toHaveLength(2);
     expect(large.statements.filter(isSearch)[1]).toMatch(/union all[\s\S]*<%/);
     // Records, regions, citations and their documents are batched: per type and level, never per
-    // hit. At most: two searches, records and citations of each of the 5 types, regions, documents.
-    expect(large.statements.length).toBeLessThanOrEqual(2 + 2 * 5 + 2);
+    // hit. At most: two searches, records and citations of each of the 8 types, regions, documents.
+    expect(large.statements.length).toBeLessThanOrEqual(2 + 2 * 8 + 2);
     const counted = await statementsFor(40, true);
     expect(counted.statements.filter(isSearch)).toHaveLength(3);
     // The count is one statement more; the batched loads stay within the same bound (on PostgreSQL
     // a loader's batch can close a tick earlier while the count runs, and split once).
-    expect(counted.statements.length).toBeLessThanOrEqual(1 + 2 + 2 * 5 + 2);
+    expect(counted.statements.length).toBeLessThanOrEqual(1 + 2 + 2 * 8 + 2);
   });
 
   it('gives the same first hits whether exact hits alone fill the page or approximate matching runs too', async () => {
@@ -353,10 +355,13 @@ describe('search', () => {
       });
     const tables: Record<SearchableTypeValue, string> = {
       document: 'documents',
+      meeting: 'meetings',
       agenda_item: 'agenda_items',
       decision: 'decisions',
       assignment: 'assignments',
       recommendation: 'recommendations',
+      grant_programme: 'grant_programmes',
+      grant: 'grants',
     };
     for (const [type, table] of Object.entries(tables) as [SearchableTypeValue, string][]) {
       const explained = await plan(indexProbe(type, 'fast läkarkontakt'));
@@ -365,6 +370,8 @@ describe('search', () => {
       expect(explained).not.toMatch(/Seq Scan/);
       // Assignments are found by their status reports too, through the reports' own index.
       if (type === 'assignment') expect(explained).toContain('Bitmap Index Scan on assignment_reports_search_idx');
+      // Meetings by their agenda items too, through the items' index.
+      if (type === 'meeting') expect(explained).toContain('Bitmap Index Scan on agenda_items_search_idx');
     }
   });
 

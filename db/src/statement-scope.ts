@@ -223,8 +223,6 @@ interface DatabaseInternals {
   _: { session: SessionInternals };
 }
 
-const BASE = Symbol('naravard.baseDatabase');
-
 /**
  * A handle on `base` whose statements go through `client` and `logger` (the scope's): the same
  * Drizzle database, dialect and schema, with a session of its own. Cheap (two objects), so one is
@@ -237,35 +235,8 @@ export function rebindDatabase(base: Database, client: unknown, logger: Logger):
   session.client = client;
   session.logger = logger;
   session.options = { ...internals.session.options, logger };
-  const db = Object.create(base) as DatabaseInternals & { [BASE]: Database };
+  const db = Object.create(base) as DatabaseInternals;
   db.session = session;
   db._ = { ...internals._, session };
-  db[BASE] = base;
   return db as unknown as Database;
-}
-
-interface PreparedStatement<Result> {
-  execute(values: Record<string, unknown>): Promise<Result>;
-}
-
-const preparedByBase = new WeakMap<object, Map<string, PreparedStatement<unknown>>>();
-
-/**
- * A statement built by Drizzle once per database and `key`, then only executed: for statements
- * sent by every request (loaders by ID), whose building would otherwise cost more than their
- * execution. The statement runs through `db`'s session, so a request-scoped handle's statements
- * belong to its request.
- */
-export function reusedStatement<Result>(db: Database, key: string, build: (db: Database) => PreparedStatement<Result>): PreparedStatement<Result> {
-  const base = (db as unknown as { [BASE]?: Database })[BASE] ?? db;
-  let cache = preparedByBase.get(base);
-  if (!cache) preparedByBase.set(base, (cache = new Map()));
-  let statement = cache.get(key) as PreparedStatement<Result> | undefined;
-  if (!statement) cache.set(key, (statement = build(base)));
-  if (base === db) return statement;
-  const session = (db as unknown as DatabaseInternals).session;
-  const bound = Object.create(statement) as PreparedStatement<Result> & { client: unknown; logger: Logger };
-  bound.client = session.client;
-  bound.logger = session.logger;
-  return bound;
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'd
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
-import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
+import { bookkeepingColumns, idColumn, lifecycleFilter, lifecycleParameters, organisationParameter, regionParameter, registerExport, topicParameter } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -13,7 +13,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  idText, regionIs, takesNames,
+  regionIs, takesNames,
   taggedWith,
   wordsInVector,
 } from '../filters.ts';
@@ -627,27 +627,26 @@ registerExport({
   references: [tables.organisations, tables.people],
   parameters: {
     region: regionParameter,
-    issuedBy: { kind: 'id', types: ['Organisation'], description: 'Given by this body (an Organisation ID).' },
+    issuedBy: organisationParameter('Given by this body'),
     assignee: { kind: 'id', types: ['Organisation', 'Person'], description: 'Given to this body or person (an Organisation or Person ID).' },
     meeting: { kind: 'id', types: ['Meeting'], description: 'Given at this meeting (a Meeting ID).' },
     status: { kind: 'list', values: tables.assignments.status.enumValues, description: 'With any of these latest statuses, comma-separated.' },
     from: { kind: 'date', argument: 'dueOn', description: 'Due on or after this date (YYYY-MM-DD).' },
     to: { kind: 'date', argument: 'dueOn', description: 'Due on or before this date (YYYY-MM-DD).' },
-    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    topic: topicParameter,
     text: { kind: 'string', description: 'Words in the reference, title or description, accents and case ignored.' },
     ...lifecycleParameters,
   },
   filter: (values): AssignmentFilterShape => ({
     region: values.region ?? null,
-    issuedBy: idText(values.issuedBy),
+    issuedBy: values.issuedBy ?? null,
     assignee: values.assignee ?? null,
     meeting: values.meeting ?? null,
     status: (values.status as AssignmentFilterShape['status']) ?? null,
     dueOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,
     text: values.text ?? null,
-    updatedSince: values.updatedSince ?? null,
-    includeDeleted: values.includeDeleted ?? null,
+    ...lifecycleFilter(values),
   }),
   where: assignmentConditions,
   keys: [a.id],

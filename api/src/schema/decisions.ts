@@ -3,7 +3,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
-import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
+import { bookkeepingColumns, idColumn, lifecycleFilter, lifecycleParameters, organisationParameter, regionParameter, registerExport, topicParameter } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -12,7 +12,7 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  idText, regionIs, takesNames,
+  regionIs, takesNames,
   taggedWith,
   wordsInVector,
 } from '../filters.ts';
@@ -416,25 +416,24 @@ registerExport({
   references: [tables.organisations],
   parameters: {
     region: regionParameter,
-    organisation: { kind: 'id', types: ['Organisation'], description: 'Taken by this body (an Organisation ID).' },
+    organisation: organisationParameter('Taken by this body'),
     meeting: { kind: 'id', types: ['Meeting'], description: 'Taken at this meeting (a Meeting ID).' },
     kind: { kind: 'list', values: tables.decisions.kind.enumValues, description: 'Any of these kinds, comma-separated.' },
     from: { kind: 'date', argument: 'decidedOn', description: 'Decided on or after this date (YYYY-MM-DD).' },
     to: { kind: 'date', argument: 'decidedOn', description: 'Decided on or before this date (YYYY-MM-DD).' },
-    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    topic: topicParameter,
     text: { kind: 'string', description: 'Words in the title or text, accents and case ignored.' },
     ...lifecycleParameters,
   },
   filter: (values): DecisionFilterShape => ({
     region: values.region ?? null,
-    organisation: idText(values.organisation),
+    organisation: values.organisation ?? null,
     meeting: values.meeting ?? null,
     kind: (values.kind as DecisionFilterShape['kind']) ?? null,
     decidedOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,
     text: values.text ?? null,
-    updatedSince: values.updatedSince ?? null,
-    includeDeleted: values.includeDeleted ?? null,
+    ...lifecycleFilter(values),
   }),
   where: decisionConditions,
   keys: [tables.decisions.id],

@@ -7,9 +7,9 @@ import { builder } from '../builder.ts';
 import { fieldReads } from '../columns.ts';
 import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
+import { bookkeepingColumns, idColumn, lifecycleFilter, lifecycleParameters, organisationParameter, regionParameter, registerExport } from '../exports.ts';
 import { type FieldIssue, ValidationError } from '../errors.ts';
-import { allOf, takesNames, idText, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, textMatches } from '../filters.ts';
+import { allOf, takesNames, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, wordsInVector } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
@@ -29,6 +29,7 @@ import {
   type OrganisationRow,
   Region,
   type RegionRow,
+  Searchable,
 } from './refs.ts';
 
 export const GrantStatus = databaseEnum('GrantStatus', 'Where a grant stands.', {
@@ -76,7 +77,7 @@ function programmeAllocations(context: Context, programmeId: string) {
 }
 
 builder.node(GrantProgramme, {
-  ...taggedEntityNode<GrantProgrammeRow>(tables.grantProgrammes),
+  ...taggedEntityNode<GrantProgrammeRow>(tables.grantProgrammes, [Searchable]),
   description:
     'A grant programme (statsbidrag, satsning): the state grant for nära vård, Patientmiljarden, the mental-health grant, or a regional fund passed on to health centres.',
   fields: (t) => ({
@@ -116,7 +117,7 @@ builder.node(GrantProgramme, {
 });
 
 builder.node(Grant, {
-  ...entityNode<GrantRow>(tables.grants),
+  ...entityNode<GrantRow>(tables.grants, [Searchable]),
   description: 'An amount granted (bidrag) under a programme to a region or an organisation for a period.',
   fields: (t) => ({
     programme: t.field({
@@ -297,7 +298,7 @@ function grantProgrammeConditions(filter: GrantProgrammeFilterShape | null | und
     ...lifecycleConditions(p, filter),
     taggedWith('grant_programme', p.id, filter?.topic),
     programmeInRegion(p.id, filter?.region),
-    textMatches([p.name, p.legalBasis, p.description], filter?.text),
+    wordsInVector(p.searchVector, filter?.text),
   ]);
 }
 
@@ -970,8 +971,8 @@ registerExport({
   table: tables.grants,
   references: [tables.grantProgrammes, tables.organisations],
   parameters: {
-    region: { ...regionParameter, description: 'Granted to this region, by SCB county code ("07").' },
-    recipientOrganisation: { kind: 'id', types: ['Organisation'], description: 'Granted to this organisation (an Organisation ID).' },
+    region: { ...regionParameter, description: 'Granted to this region: SCB county code ("07") or name ("Kronoberg").' },
+    recipientOrganisation: organisationParameter('Granted to this organisation'),
     programme: { kind: 'id', types: ['GrantProgramme'], description: 'Under this programme (a GrantProgramme ID).' },
     status: { kind: 'list', values: tables.grants.status.enumValues, description: 'Any of these statuses, comma-separated.' },
     from: { kind: 'period', argument: 'periodFrom', description: 'Periods starting in or after this one ("2025").' },
@@ -980,13 +981,12 @@ registerExport({
   },
   filter: (values): GrantFilterShape => ({
     region: values.region ?? null,
-    recipientOrganisation: idText(values.recipientOrganisation),
+    recipientOrganisation: values.recipientOrganisation ?? null,
     programme: values.programme ?? null,
     status: (values.status as GrantFilterShape['status']) ?? null,
     periodFrom: values.from ?? null,
     periodTo: values.to ?? null,
-    updatedSince: values.updatedSince ?? null,
-    includeDeleted: values.includeDeleted ?? null,
+    ...lifecycleFilter(values),
   }),
   where: grantConditions,
   keys: [tables.grants.id],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
-import { bookkeepingColumns, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
+import { bookkeepingColumns, idColumn, lifecycleFilter, lifecycleParameters, organisationParameter, regionParameter, registerExport, topicParameter } from '../exports.ts';
 import { ValidationError } from '../errors.ts';
 import {
   allOf,
@@ -12,9 +12,9 @@ import {
   lifecycleConditions,
   lifecycleFilterFields,
   referenceIs,
-  idText, regionIs, takesNames,
+  regionIs, takesNames,
   taggedWith,
-  textMatches,
+  wordsInVector,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { selectionOf } from '../selection.ts';
@@ -86,7 +86,7 @@ const decisionsOfMeeting = decisionsOf(tables.decisions.meetingId);
 const decisionsOfAgendaItem = decisionsOf(tables.decisions.agendaItemId);
 
 builder.node(Meeting, {
-  ...taggedEntityNode<MeetingRow>(tables.meetings),
+  ...taggedEntityNode<MeetingRow>(tables.meetings, [Searchable]),
   description: 'A meeting (möte, sammanträde, dialogmöte) of a body, with its participants, agenda items and decisions.',
   fields: (t) => ({
     title: t.exposeString('title', { description: 'What the minutes call the meeting.' }),
@@ -235,7 +235,7 @@ function meetingConditions(filter: MeetingFilterShape | null | undefined) {
     filter?.kind?.length ? inArray(m.kind, filter.kind) : undefined,
     ...dateInRange(m.heldOn, filter?.heldOn),
     taggedWith('meeting', m.id, filter?.topic),
-    textMatches([m.title, m.place], filter?.text),
+    wordsInVector(m.searchVector, filter?.text),
   ]);
 }
 
@@ -734,23 +734,22 @@ registerExport({
   references: [tables.organisations],
   parameters: {
     region: regionParameter,
-    organisation: { kind: 'id', types: ['Organisation'], description: 'The body that met (an Organisation ID).' },
+    organisation: organisationParameter('The body that met'),
     kind: { kind: 'list', values: tables.meetings.kind.enumValues, description: 'Any of these kinds, comma-separated.' },
     from: { kind: 'date', argument: 'heldOn', description: 'Held on or after this date (YYYY-MM-DD).' },
     to: { kind: 'date', argument: 'heldOn', description: 'Held on or before this date (YYYY-MM-DD).' },
-    topic: { kind: 'string', description: 'Tagged with this topic (its slug).' },
+    topic: topicParameter,
     text: { kind: 'string', description: 'Words in the title or place, accents and case ignored.' },
     ...lifecycleParameters,
   },
   filter: (values): MeetingFilterShape => ({
     region: values.region ?? null,
-    organisation: idText(values.organisation),
+    organisation: values.organisation ?? null,
     kind: (values.kind as MeetingFilterShape['kind']) ?? null,
     heldOn: values.from || values.to ? { from: values.from ?? null, to: values.to ?? null } : null,
     topic: values.topic ?? null,
     text: values.text ?? null,
-    updatedSince: values.updatedSince ?? null,
-    includeDeleted: values.includeDeleted ?? null,
+    ...lifecycleFilter(values),
   }),
   where: meetingConditions,
   keys: [tables.meetings.id],

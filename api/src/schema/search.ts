@@ -12,6 +12,7 @@ import { loadChildren, loadReference } from '../loaders.ts';
 import { selectedFields } from '../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../pagination.ts';
 import { loadEntity } from './entities.ts';
+import { periodStart } from './grant-periods.ts';
 import {
   AgendaItem,
   Assignment,
@@ -19,14 +20,17 @@ import {
   type CitationRow,
   Decision,
   Document,
+  Grant,
+  GrantProgramme,
+  Meeting,
   Recommendation,
   Region,
   type RegionRow,
 } from './refs.ts';
 
 /**
- * Full-text search across documents, agenda items, decisions, assignments (with their status
- * reports) and recommendations.
+ * Full-text search across documents, meetings (with their agenda items), agenda items, decisions,
+ * assignments (with their status reports), recommendations, grant programmes and grants.
  *
  * Two ways to match, in one statement:
  * - exact: Swedish stemming over the generated `search_vector` columns (accents folded by
@@ -44,16 +48,36 @@ import {
  * regions and citations are loaded through the request's batched loaders.
  */
 
-export type SearchableTypeValue = 'document' | 'agenda_item' | 'decision' | 'assignment' | 'recommendation';
+export type SearchableTypeValue =
+  | 'document'
+  | 'meeting'
+  | 'agenda_item'
+  | 'decision'
+  | 'assignment'
+  | 'recommendation'
+  | 'grant_programme'
+  | 'grant';
 
-const SEARCHABLE_TYPES: SearchableTypeValue[] = ['document', 'agenda_item', 'decision', 'assignment', 'recommendation'];
+const SEARCHABLE_TYPES: SearchableTypeValue[] = [
+  'document',
+  'meeting',
+  'agenda_item',
+  'decision',
+  'assignment',
+  'recommendation',
+  'grant_programme',
+  'grant',
+];
 
 const SearchableType = databaseEnum('SearchableType', 'The kinds of records `search` looks through.', {
   document: 'Source documents (allmänna handlingar): minutes, letters, reports, audit responses; title and full text.',
+  meeting: 'Meetings (möten, sammanträden): title and place, and the headings and text of their agenda items.',
   agenda_item: 'Agenda items (punkter) of meetings: heading and what was reported and discussed.',
   decision: 'Decisions (beslut): heading and wording.',
   assignment: 'Assignments (uppdrag): reference, title and description, and the text of their status reports (återrapporteringar).',
   recommendation: 'Recommendations (rekommendationer) of audits.',
+  grant_programme: 'Grant programmes (statsbidrag, satsningar): name, legal basis and description.',
+  grant: 'Grants (bidrag) to a region or an organisation: what the records say about the grant.',
 });
 
 /**
@@ -120,10 +144,19 @@ interface Source {
   trigramText: SQL;
   /** The text the snippet is taken from: the columns of the search vector. */
   text: SQL;
-  regionId: PgColumn;
+  /** The record's region (`SearchHit.region`); NULL for records that belong to none. */
+  regionId: PgColumn | SQL;
   date: SQL;
   /** The table the record's text is read from for its snippet. */
-  table: typeof tables.documents | typeof tables.agendaItems | typeof tables.decisions | typeof tables.assignments | typeof tables.recommendations;
+  table:
+    | typeof tables.documents
+    | typeof tables.meetings
+    | typeof tables.agendaItems
+    | typeof tables.decisions
+    | typeof tables.assignments
+    | typeof tables.recommendations
+    | typeof tables.grantProgrammes
+    | typeof tables.grants;
 }
 
 const d = tables.documents;
@@ -134,6 +167,8 @@ const s = tables.assignments;
 const r = tables.recommendations;
 const au = tables.audits;
 const ar = tables.assignmentReports;
+const gp = tables.grantProgrammes;
+const g = tables.grants;
 
 const SOURCES: Record<SearchableTypeValue, Source> = {
   document: {
@@ -147,6 +182,20 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     regionId: d.regionId,
     date: sql`${d.issuedOn}`,
     table: d,
+  },
+  meeting: {
+    type: 'meeting',
+    from: sql`${m}`,
+    id: m.id,
+    deletedAt: m.deletedAt,
+    vector: m.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${m.title} || ' ' || coalesce(${m.place}, '')))`,
+    // Found by its own words or by those of its live agenda items (each item's vector, through its index).
+    alsoMatchedBy: (tsquery) => sql`select ${a.meetingId} from ${a} where ${a.searchVector} @@ ${tsquery} and ${a.deletedAt} is null`,
+    text: sql`coalesce(${m.title}, '') || ' ' || coalesce(${m.place}, '') || coalesce((select ' ' || string_agg('§ ' || ${a.ordinal} || ' ' || ${a.title} || coalesce(': ' || ${a.summary}, ''), ' ' order by ${a.ordinal}) from ${a} where ${a.meetingId} = ${m.id} and ${a.deletedAt} is null), '')`,
+    regionId: m.regionId,
+    date: sql`${m.heldOn}`,
+    table: m,
   },
   agenda_item: {
     type: 'agenda_item',
@@ -199,6 +248,31 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     regionId: au.regionId,
     date: sql`${au.reportedOn}`,
     table: r,
+  },
+  grant_programme: {
+    type: 'grant_programme',
+    from: sql`${gp}`,
+    id: gp.id,
+    deletedAt: gp.deletedAt,
+    vector: gp.searchVector,
+    trigramText: sql`naravard_unaccent(lower(${gp.name} || ' ' || coalesce(${gp.description}, '')))`,
+    text: sql`coalesce(${gp.name}, '') || ' ' || coalesce(${gp.legalBasis}, '') || ' ' || coalesce(${gp.description}, '')`,
+    // A programme belongs to no one region (its grants and allocations do): a region filter leaves it out, as a date filter does.
+    regionId: sql`null::uuid`,
+    date: sql`null::date`,
+    table: gp,
+  },
+  grant: {
+    type: 'grant',
+    from: sql`${g}`,
+    id: g.id,
+    deletedAt: g.deletedAt,
+    vector: g.searchVector,
+    trigramText: sql`naravard_unaccent(lower(coalesce(${g.description}, '')))`,
+    text: sql`coalesce(${g.description}, '')`,
+    regionId: g.recipientRegionId,
+    date: periodStart(g.period),
+    table: g,
   },
 };
 
@@ -288,7 +362,8 @@ function matchCondition(source: Source, query: string): SQL {
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
 function filterConditions(source: Source, parameters: SearchParameters): SQL {
   const conditions: SQL[] = [sql`${source.deletedAt} is null`];
-  const region = regionIs(source.regionId, parameters.region);
+  // A grant programme has no region (its `regionId` is NULL): a region filter leaves it out.
+  const region = parameters.region ? regionIs(source.regionId as PgColumn, parameters.region) : undefined;
   if (region) conditions.push(region);
   if (parameters.from) conditions.push(sql`${source.date} >= ${parameters.from}::date`);
   if (parameters.to) conditions.push(sql`${source.date} <= ${parameters.to}::date`);
@@ -542,8 +617,9 @@ export async function search(
 }
 
 const SearchResult = builder.unionType('SearchResult', {
-  description: 'A record that full-text search finds: a document, an agenda item, a decision, an assignment or a recommendation.',
-  types: [Document, AgendaItem, Decision, Assignment, Recommendation],
+  description:
+    'A record that full-text search finds: a document, a meeting, an agenda item, a decision, an assignment, a recommendation, a grant programme or a grant.',
+  types: [Document, Meeting, AgendaItem, Decision, Assignment, Recommendation, GrantProgramme, Grant],
 });
 
 const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
@@ -597,15 +673,16 @@ const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
       type: Region,
       nullable: true,
       description:
-        "The region the record belongs to (an agenda item's through its meeting, a recommendation's through its audit), when known.",
+        "The region the record belongs to (an agenda item's through its meeting, a recommendation's through its audit, a grant's recipient region), when known; none for a grant programme.",
       resolve: (hit, _args, context, info) => loadReference<RegionRow>(context, tables.regions, hit.regionId, info),
     }),
     date: t.field({
       type: 'Date',
       nullable: true,
       description:
-        "The record's date, when known: a document's issue date, the meeting day of an agenda item, the decision date, " +
-        "an assignment's issue date (else its due date), the report date of a recommendation's audit. `from`/`to` filter on it.",
+        "The record's date, when known: a document's issue date, the day of a meeting or of an agenda item's meeting, the decision date, " +
+        "an assignment's issue date (else its due date), the report date of a recommendation's audit, the first day of a grant's period; " +
+        'none for a grant programme. `from`/`to` filter on it.',
       resolve: (hit) => hit.date,
     }),
   }),
@@ -616,7 +693,8 @@ builder.queryFields((t) => ({
     {
       type: SearchHit,
       description:
-        'Full-text search (fritextsökning) across documents, agenda items, decisions, assignments and recommendations, ' +
+        'Full-text search (fritextsökning) across documents, meetings (with their agenda items), agenda items, decisions, ' +
+        'assignments (with their status reports), recommendations, grant programmes and grants, ' +
         'most relevant first. Swedish words match in any inflection ("vårdcentralerna" finds "vårdcentral"), accents and ' +
         'case are ignored, and OCR-damaged or misspelt text is found approximately (ranked after exact matches). ' +
         'Paged by offset: at most 100 hits a page.',
@@ -630,7 +708,7 @@ builder.queryFields((t) => ({
         types: t.arg({ type: [SearchableType], description: 'Only these kinds of records (all when left out).' }),
         region: t.arg.string({
           description:
-            'Only records of this region: SCB county code ("07") or name ("Kronoberg", "Region Örebro län"); agenda items by their meeting, recommendations by their audit.',
+            'Only records of this region: SCB county code ("07") or name ("Kronoberg", "Region Örebro län"); agenda items by their meeting, recommendations by their audit, grants by their recipient region; grant programmes, which have no region, are left out.',
         }),
         from: t.arg({ type: 'Date', description: 'Only records dated on or after this day (see `SearchHit.date`).' }),
         to: t.arg({ type: 'Date', description: 'Only records dated on or before this day (see `SearchHit.date`).' }),

@@ -1,13 +1,17 @@
 import { tables } from '@naravard/db';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { loadReference } from '../loaders.ts';
+import { asc } from 'drizzle-orm';
+import { loadChildren, loadReference } from '../loaders.ts';
 import type {
   AgendaItemRow,
   AssignmentRow,
   AuditRow,
   DecisionRow,
+  GrantProgrammeRow,
+  GrantRow,
   MeetingRow,
+  OrganisationRow,
   RecommendationRow,
   RegionRow,
 } from './refs.ts';
@@ -51,15 +55,44 @@ async function regionName(context: Context, regionId: string | null): Promise<st
   return (await loadReference<RegionRow>(context, tables.regions, regionId))?.name ?? null;
 }
 
+async function organisationName(context: Context, organisationId: string | null): Promise<string | null> {
+  return (await loadReference<OrganisationRow>(context, tables.organisations, organisationId))?.name ?? null;
+}
+
+/** A meeting's agenda items in order, through the request's batched loader. */
+const agendaItemsOf = (context: Context, meetingId: string) =>
+  loadChildren<AgendaItemRow>(
+    context,
+    { table: tables.agendaItems, foreignKey: tables.agendaItems.meetingId, orderBy: [asc(tables.agendaItems.ordinal)] },
+    meetingId,
+  );
+
 type Shape = { id: string };
 
 /** Heading, opening and source line of each searchable type, from its row (and the rows it points at). */
-const describers: Record<string, { title: (row: never) => string; snippet: (row: never) => string; citation: (row: never, context: Context) => Promise<string> }> = {
+const describers: Record<
+  string,
+  {
+    title: (row: never, context: Context) => string | Promise<string>;
+    snippet: (row: never, context: Context) => string | Promise<string>;
+    citation: (row: never, context: Context) => Promise<string>;
+  }
+> = {
   Document: {
     title: (row: DocumentRow) => row.title,
     snippet: (row: DocumentRow) => openingOf(row.text),
     citation: async (row: DocumentRow, context) =>
       joined([row.title, row.registryNumber ? `dnr ${row.registryNumber}` : null, await regionName(context, row.regionId), row.issuedOn ?? 'undated']),
+  },
+  Meeting: {
+    title: (row: MeetingRow) => row.title,
+    // A meeting's text is its agenda: the items' numbers and headings.
+    snippet: async (row: MeetingRow, context) => {
+      const items = await agendaItemsOf(context, row.id);
+      return openingOf(items.length ? items.map((item) => `§ ${item.ordinal} ${item.title}`).join('; ') : joined([row.title, row.place]));
+    },
+    citation: async (row: MeetingRow, context) =>
+      joined(['Meeting', await organisationName(context, row.organisationId), await regionName(context, row.regionId), row.heldOn]),
   },
   AgendaItem: {
     title: (row: AgendaItemRow) => row.title,
@@ -91,6 +124,25 @@ const describers: Record<string, { title: (row: never) => string; snippet: (row:
       return joined([`Recommendation ${row.ordinal}`, audit?.title, audit ? await regionName(context, audit.regionId) : null, audit?.reportedOn ?? 'undated']);
     },
   },
+  GrantProgramme: {
+    title: (row: GrantProgrammeRow) => row.name,
+    snippet: (row: GrantProgrammeRow) => openingOf(row.description ?? row.name),
+    citation: async (row: GrantProgrammeRow, context) =>
+      joined(['Grant programme', row.legalBasis, await organisationName(context, row.grantorId)]),
+  },
+  Grant: {
+    // "Statsbidrag för nära vård 2025": the programme and the period.
+    title: async (row: GrantRow, context) =>
+      `${(await loadReference<GrantProgrammeRow>(context, tables.grantProgrammes, row.programmeId))?.name ?? 'Grant'} ${row.period}`,
+    snippet: async (row: GrantRow, context) =>
+      row.description ? openingOf(row.description) : describerOf('Grant').title(row as never, context),
+    citation: async (row: GrantRow, context) =>
+      joined([
+        'Grant',
+        (await regionName(context, row.recipientRegionId)) ?? (await organisationName(context, row.recipientOrganisationId)),
+        row.period,
+      ]),
+  },
 };
 
 function describerOf(typeName: string) {
@@ -101,20 +153,21 @@ function describerOf(typeName: string) {
 
 export const Searchable = builder.interfaceRef<Shape>('Searchable').implement({
   description:
-    'A record that `search` finds (a document, an agenda item, a decision, an assignment or a recommendation), shown the same way whatever its kind.',
+    'A record that `search` finds (a document, a meeting, an agenda item, a decision, an assignment, a recommendation, a grant programme or a grant), shown the same way whatever its kind.',
   fields: (t) => ({
     title: t.string({
       description:
-        'A heading: the record\'s title; for a decision without one, its first sentence (at most 100 characters); for a recommendation, its number and first sentence.',
-      resolve: (record, _args, _context, info) => describerOf(info.parentType.name).title(record as never),
+        'A heading: the record\'s title; for a decision without one, its first sentence (at most 100 characters); for a recommendation, its number and first sentence; ' +
+        'for a grant programme its name; for a grant its programme\'s name and its period ("Statsbidrag för nära vård 2025").',
+      resolve: (record, _args, context, info) => describerOf(info.parentType.name).title(record as never, context),
     }),
     snippet: t.string({
-      description: `The opening of the record's text, at most ${SNIPPET_WORDS} words, "…" where it goes on (\`SearchHit.snippet\` is the passage that matched).`,
-      resolve: (record, _args, _context, info) => describerOf(info.parentType.name).snippet(record as never),
+      description: `The opening of the record's text, at most ${SNIPPET_WORDS} words, "…" where it goes on; for a meeting, its agenda items' numbers and headings (\`SearchHit.snippet\` is the passage that matched).`,
+      resolve: (record, _args, context, info) => describerOf(info.parentType.name).snippet(record as never, context),
     }),
     citation: t.string({
       description:
-        'Where the record comes from, in one line: its kind or number, its meeting, audit or registry number, its region and its date ("Decision, Styrgrupp Nära vård, Region Kronoberg, 2023-03-28").',
+        'Where the record comes from, in one line: its kind or number, its meeting, audit, body or registry number, its region and its date ("Decision, Styrgrupp Nära vård, Region Kronoberg, 2023-03-28"; "Grant, Region Kronoberg, 2025").',
       resolve: (record, _args, context, info) => describerOf(info.parentType.name).citation(record as never, context),
     }),
   }),

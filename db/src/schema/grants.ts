@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, numeric, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { bookkeeping, id, nonNegative } from './columns.ts';
+import { bookkeeping, id, nonNegative, swedishSearchVector, tsvector } from './columns.ts';
 import { organisations } from './organisations.ts';
 import { periodIsValid } from './periods.ts';
 import { regions } from './regions.ts';
@@ -20,9 +20,18 @@ export const grantProgrammes = pgTable(
     legalBasis: text('legal_basis'),
     grantorId: uuid('grantor_id').references(() => organisations.id),
     description: text('description'),
+    /** Swedish full-text vector of the name, legal basis and description, for `search`. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(swedishSearchVector('name', 'legal_basis', 'description')),
     ...bookkeeping(),
   },
-  (table) => [index('grant_programmes_updated_at_idx').on(table.updatedAt)],
+  (table) => [
+    index('grant_programmes_updated_at_idx').on(table.updatedAt),
+    index('grant_programmes_search_idx').using('gin', table.searchVector),
+    index('grant_programmes_trgm_idx').using(
+      'gin',
+      sql`naravard_unaccent(lower(${table.name} || ' ' || coalesce(${table.description}, ''))) gin_trgm_ops`,
+    ),
+  ],
 );
 
 /** An amount granted to a recipient (a region or an organisation) for a period. */
@@ -44,10 +53,14 @@ export const grants = pgTable(
     /** Last day to requisition the money (rekvirera). */
     requisitionDueOn: date('requisition_due_on'),
     description: text('description'),
+    /** Swedish full-text vector of the description, for `search`. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(swedishSearchVector('description')),
     ...bookkeeping(),
   },
   (table) => [
     index('grants_programme_idx').on(table.programmeId),
+    index('grants_search_idx').using('gin', table.searchVector),
+    index('grants_trgm_idx').using('gin', sql`naravard_unaccent(lower(coalesce(${table.description}, ''))) gin_trgm_ops`),
     index('grants_recipient_region_idx').on(table.recipientRegionId, table.period),
     index('grants_recipient_organisation_idx').on(table.recipientOrganisationId),
     index('grants_updated_at_idx').on(table.updatedAt),

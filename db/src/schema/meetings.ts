@@ -50,10 +50,14 @@ export const meetings = pgTable(
     startsAt: time('starts_at'),
     endsAt: time('ends_at'),
     place: text('place'),
+    /** Swedish full-text vector of the title and place, for `search` and the `text` filter. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(swedishSearchVector('title', 'place')),
     ...bookkeeping(),
   },
   (table) => [
     index('meetings_organisation_idx').on(table.organisationId),
+    index('meetings_search_idx').using('gin', table.searchVector),
+    index('meetings_trgm_idx').using('gin', sql`naravard_unaccent(lower(${table.title} || ' ' || coalesce(${table.place}, ''))) gin_trgm_ops`),
     index('meetings_region_held_on_idx').on(table.regionId, table.heldOn),
     index('meetings_held_on_idx').on(table.heldOn),
     index('meetings_updated_at_idx').on(table.updatedAt),

@@ -4,10 +4,7 @@ import { type Category, type DocumentScore, evaluateSeedDocuments } from '../src
 /**
  * The eval as a test: drafting the four seed documents must keep its precision and recall.
  * Goals: 0.9 on items and decisions and 0.8 on participants and assignments for the two meeting
- * documents, no false records for the other two. One figure is below its goal and held at what is
- * reached, so a regression fails: Halland's decisions, where the letter reports a municipality's
- * change ("… kommer från och med januari 2019 inte att finnas kvar") in words that state no
- * decision, so it goes unread rather than guessed.
+ * documents, no false records for the other two.
  */
 const results = evaluateSeedDocuments();
 const byKey = (key: string): DocumentScore => {
@@ -25,11 +22,7 @@ const GOALS = {
 
 const FLOORS: Record<string, Partial<Record<Category, { precision: number; recall: number }>>> = {
   'doc:kronoberg-sg-2023-03-28': GOALS,
-  'doc:halland-infobrev-2018-v39': {
-    ...GOALS,
-    decisions: { precision: 0.9, recall: 0.8 },
-    amounts: { precision: 1, recall: 1 },
-  },
+  'doc:halland-infobrev-2018-v39': { ...GOALS, amounts: { precision: 1, recall: 1 } },
 };
 
 describe('drafting the seed documents, compared with the hand-read seed files', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,11 +58,23 @@ describe('naravard ingest draft from a PDF', () => {
 describe('files a draft cannot be made from: a clear error naming the file and the reason, nothing written', () => {
   const cases: [string, string, () => Promise<Uint8Array | string>, RegExp][] = [
     ['an empty file', 'tom.txt', async () => '', /tom\.txt: the file is empty/],
+    ['a text file of only whitespace', 'mellanslag.txt', async () => ' \n\t\n', /mellanslag\.txt: the file holds no text/],
     ['a .pdf that is not a PDF', 'inte.pdf', async () => 'Protokoll 2024-05-14\n', /inte\.pdf: not a PDF/],
     ['an encrypted PDF', 'krypterad.pdf', encryptedPdf, /krypterad\.pdf: the PDF is encrypted/],
     ['a 300-page PDF', 'lang.pdf', () => longPdf(300), /lang\.pdf: the PDF has 300 pages; at most 200 are read/],
     ['a PDF without text where OCR finds nothing', 'blank.pdf', () => scannedPdf([]), /blank\.pdf: the PDF has no text layer and OCR found no text in it/],
   ];
+  it('a file over the size limit, refused by its size before it is read', async () => {
+    const file = join(work, 'stor.pdf');
+    writeFileSync(file, '%PDF-1.7\n');
+    truncateSync(file, 60 * 1024 * 1024); // sparse: 60 MB on the file's size, nothing on disk
+    const out = join(work, 'stor.json');
+    const result = await naravard(['ingest', 'draft', file, '--region', '07', '--out', out], database.env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/stor\.pdf: the file is 62914560 bytes; at most 52428800 are read/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it.each(cases)('%s', async (_case, name, make, message) => {
     const started = Date.now();
     const { out, result } = await draftFile(name, await make());

@@ -1477,6 +1477,12 @@ export type SearchableType =
   | 'DECISION'
   /** Source documents (allmänna handlingar): minutes, letters, reports, audit responses; title and full text. */
   | 'DOCUMENT'
+  /** Grants (bidrag) to a region or an organisation: what the records say about the grant. */
+  | 'GRANT'
+  /** Grant programmes (statsbidrag, satsningar): name, legal basis and description. */
+  | 'GRANT_PROGRAMME'
+  /** Meetings (möten, sammanträden): title and place, and the headings and text of their agenda items. */
+  | 'MEETING'
   /** Recommendations (rekommendationer) of audits. */
   | 'RECOMMENDATION';
 
@@ -3173,6 +3179,9 @@ export type SearchHitFieldsFragment = { __typename: 'SearchHit', type: Searchabl
     | { __typename: 'Assignment', id: string, title: string, reference: string | null, snippet: string, citation: string }
     | { __typename: 'Decision', id: string, text: string, decidedOn: string | null, title: string, snippet: string, citation: string, decisionTitle: string, decisionKind: DecisionKind }
     | { __typename: 'Document', id: string, title: string, snippet: string, citation: string, documentKind: DocumentKind }
+    | { __typename: 'Grant', title: string, snippet: string, citation: string }
+    | { __typename: 'GrantProgramme', title: string, snippet: string, citation: string }
+    | { __typename: 'Meeting', title: string, snippet: string, citation: string }
     | { __typename: 'Recommendation', id: string, ordinal: number, text: string, title: string, snippet: string, citation: string, audit: { __typename: 'Audit', id: string, title: string } }
   , citations: Array<{ __typename: 'Citation', quote: string, locator: string | null, lines: { __typename: 'LineRange', start: number, end: number } | null, document: { __typename: 'Document', id: string, title: string } }> };
 
@@ -3192,6 +3201,9 @@ export type SearchQuery = { __typename: 'Query', search: { __typename: 'QuerySea
           | { __typename: 'Assignment', id: string, title: string, reference: string | null, snippet: string, citation: string }
           | { __typename: 'Decision', id: string, text: string, decidedOn: string | null, title: string, snippet: string, citation: string, decisionTitle: string, decisionKind: DecisionKind }
           | { __typename: 'Document', id: string, title: string, snippet: string, citation: string, documentKind: DocumentKind }
+          | { __typename: 'Grant', title: string, snippet: string, citation: string }
+          | { __typename: 'GrantProgramme', title: string, snippet: string, citation: string }
+          | { __typename: 'Meeting', title: string, snippet: string, citation: string }
           | { __typename: 'Recommendation', id: string, ordinal: number, text: string, title: string, snippet: string, citation: string, audit: { __typename: 'Audit', id: string, title: string } }
         , citations: Array<{ __typename: 'Citation', quote: string, locator: string | null, lines: { __typename: 'LineRange', start: number, end: number } | null, document: { __typename: 'Document', id: string, title: string } }> } }> } };
 

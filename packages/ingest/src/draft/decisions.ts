@@ -1,4 +1,5 @@
 import type { ReviewNote } from '@naravard/db';
+import { readDatedChange } from './reported.ts';
 import { isGarbled, type Lines, type Paragraph, type Span, sentencesOf } from './text.ts';
 
 export type DecisionKind = 'decision' | 'direction' | 'delegation' | 'approval';
@@ -80,6 +81,12 @@ export function readDecisions(lines: Lines, body: Span, review: ReviewNote[]): D
       } else {
         review.push({ lines: [paragraph.spans[0]!.first, last(paragraph)], text: sentence, why: 'mentions a decision in words the tool does not read as one' });
       }
+      continue;
+    }
+    // "Verksamheten upphör från och med 2025-01-01" in the notes: settled, but not said to be decided at the meeting.
+    for (const sentence of paragraph.spans.flatMap((span) => sentencesOf(lines, span))) {
+      if (readDatedChange(sentence.text) === null) continue;
+      review.push({ lines: [sentence.span.first, sentence.span.last], text: sentence.text, why: 'states a change in effect from a date without saying the meeting decided it' });
     }
   }
   return found;

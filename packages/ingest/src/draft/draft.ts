@@ -181,14 +181,15 @@ export function draftRecords(source: DraftSource, options: DraftOptions = {}): D
   const outside = (span: Span) => !record || span.last < record.first || span.first > record.last;
   const reported = readReportedDecisions(lines, outside, review);
   for (const decision of reported) {
-    const body = matchKnown(decision.body, known.organisations, region, { body: true });
+    const body = decision.body === null ? null : matchKnown(decision.body, known.organisations, region, { body: true });
     let key = `decision:${short}:reported-${slug(decision.text).slice(0, 40).replace(/-+$/, '')}`;
     while (seed.decisions.some((d) => d.key === key)) key = `${key}-2`;
     seed.decisions.push({
       key, kind: decision.kind, title: null, text: decision.text, decidedOn: decision.decidedOn, decidedBy: body ? records.organisation(body.name, decision.span) : null,
       meeting: null, region, topics: [], cite: [lines.cite(decision.span)],
     });
-    if (!body) review.push({ lines: [decision.span.first, decision.span.last], text: decision.text, why: `decided by "${decision.body}" (as written): link the body when reviewing` });
+    if (decision.body === null) review.push({ lines: [decision.span.first, decision.span.last], text: decision.text, why: 'a change in effect from a date, stated as settled without naming who decided it: link the deciding body when reviewing' });
+    else if (!body) review.push({ lines: [decision.span.first, decision.span.last], text: decision.text, why: `decided by "${decision.body}" (as written): link the body when reviewing` });
   }
   addOutsideAssignments({ lines, seed, records, review, short, region, documentTitle, itemBodies, attendees: attendeeRecords });
   const drafted = [...reported.map((d) => d.span), ...seed.assignments.flatMap((a) => a.cite.map((c) => ({ first: c.lines[0], last: c.lines[1] })))];

@@ -31,6 +31,9 @@ function complement(spans: Span[], count: number): Span[] {
   return gaps;
 }
 
+/** "Hälso- och sjukvårdsnämndens beredningar", "kommunerna": several bodies, not one a record can point to. */
+const SEVERAL = /(?<!\p{L})(?=\p{Ll})\p{L}*?(?:nämnd|beredning|förvaltning|styrelse|grupp|enhet|vårdcentral|klinik|kommun|region|organisation|avdelning|mottagning)(?:er|ar|or)(?:na)?(?!\p{L})|^\p{L}+(?:arna|erna|orna)$/u;
+
 const overlaps = (a: Span, b: Span) => a.first <= b.last && b.first <= a.last;
 
 /**
@@ -61,9 +64,19 @@ export function addOutsideAssignments(context: Context) {
       if (!same.cite.some((c) => c.lines[0] === citation.lines[0])) same.cite.push(citation);
       continue;
     }
+    // "§ 5 Uppdragsdirektiv för arbetsgruppen": an item's own heading is read with the item.
+    if (assignment.bodyOnly && itemBodies.some((body) => lines.nextFilled(assignment.span.last) === body.first)) continue;
     // "Rapporten ska lämnas i maj": a subject that is neither a person's name nor a body's is no assignee.
     const who = assignment.assignee;
-    const readable = who === null || !('subject' in assignment) || BODY_WORD.test(who) || personNameAt(who) === who;
+    if (assignment.bodyOnly && who !== null && !BODY_WORD.test(who) && records.namedBody(who, assignment.span) === null) {
+      review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `describes an assignment of "${who}", which is not read as a body: draft it by hand if it belongs in the data set` });
+      continue;
+    }
+    if (assignment.listed && who !== null && (SEVERAL.test(who) || (!BODY_WORD.test(who) && records.namedBody(who, assignment.span) === null && personNameAt(who) !== who))) {
+      review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `a point of a list of assignments of "${who}", which is not read as one body or person: draft it by hand if it belongs in the data set` });
+      continue;
+    }
+    const readable = who === null || !assignment.subject || BODY_WORD.test(who) || personNameAt(who) === who;
     if (!readable) review.push({ lines: [assignment.span.first, assignment.span.last], text: assignment.sentence, why: `the assignee "${who}" is not read as a person or a body: left empty` });
     const assignee = readable ? records.assignee(assignment, context.attendees, review) : null;
     const issuedBy = assignment.issuer && BODY_WORD.test(assignment.issuer) ? records.organisation(assignment.issuer, assignment.span) : null;

@@ -47,7 +47,7 @@ export class Records {
         key,
         kind: organisationKind(match?.name ?? name),
         name: match?.name ?? capitalise(name),
-        aliases: match ? match.aliases : [],
+        aliases: match ? match.aliases : ownerless(name),
         region: this.region,
         parent: null,
         ownership: null,
@@ -59,11 +59,24 @@ export class Records {
     return key;
   }
 
+  /** A body this draft names already (its name or an alias, as folded), or a known one: its key. */
+  namedBody(name: string, span: Span): string | null {
+    const folded = foldName(name);
+    for (const organisation of this.organisations.values()) {
+      if ([organisation.name, ...organisation.aliases].some((spelling) => foldName(spelling) === folded)) return organisation.key;
+    }
+    const match = matchKnown(name, this.known.organisations, this.region, { body: true });
+    return match ? this.organisation(match.name, span) : null;
+  }
+
   /** Who an assignment names, among the attendees (full name, first name, title), known records, or as a new body. */
   assignee(assignment: DraftedAssignment, attendees: { key: string; name: string; title: string | null }[], review: ReviewNote[]): { kind: 'person' | 'organisation'; key: string } | null {
     const who = assignment.assignee;
     const at: [number, number] = [assignment.span.first, assignment.span.last];
-    if (!who) return null;
+    if (!who) {
+      if (assignment.unnamed) review.push({ lines: at, text: assignment.sentence, why: assignment.unnamed });
+      return null;
+    }
     const folded = foldName(who);
     const byName = attendees.filter((attendee) => foldName(attendee.name) === folded);
     if (byName.length === 1) return { kind: 'person', key: byName[0]!.key };
@@ -71,10 +84,12 @@ export class Records {
     if (byFirstName.length === 1 && !folded.includes(' ')) return { kind: 'person', key: byFirstName[0]!.key };
     const byTitle = attendees.filter((attendee) => attendee.title && sameTitle(attendee.title, who));
     if (byTitle.length === 1) return { kind: 'person', key: byTitle[0]!.key };
+    const body = this.namedBody(who, assignment.span);
+    if (body) return { kind: 'organisation', key: body };
     const knownPerson = matchKnown(who, this.known.people, this.region);
     if (knownPerson) return { kind: 'person', key: this.person(knownPerson.name, assignment.span) };
     // "förvaltningarna", "kommunerna": several bodies, not one the record can point to.
-    if (/^[a-zåäö]+(?:arna|erna|orna)$/u.test(who)) {
+    if (/^[a-zåäö]+(?:arna|erna|orna)$/iu.test(who)) {
       review.push({ lines: at, text: assignment.sentence, why: `the assignee "${who}" names several bodies, not one: left empty` });
       return null;
     }
@@ -94,3 +109,13 @@ function sameTitle(title: string, who: string): boolean {
   return titleBase.length > 3 && titleBase === base(who);
 }
 
+/**
+ * "Hälso- och sjukvårdsnämndens beredning för närsjukvård" is also called by its own name,
+ * "Beredning för närsjukvård": the body named after its owner, both bodies. A name that says
+ * no more than the kind of body ("arbetsutskott", which every board has) is no alias.
+ */
+function ownerless(name: string): string[] {
+  const owned = /^(.*\p{L}s)\s+(\p{Ll}\S*\s+(?:för|i|inom)\s+\S.*)$/u.exec(name.trim());
+  if (!owned || !BODY_WORD.test(owned[1]!) || !BODY_WORD.test(owned[2]!)) return [];
+  return [capitalise(owned[2]!)];
+}

@@ -104,9 +104,19 @@ export function sentencesOf(lines: Lines, paragraph: Span): Sentence[] {
     const last = [...pieces].reverse().find((piece) => piece.start < end)!.line;
     sentences.push({ text: sentence, span: { first, last } });
   };
-  for (const match of text.matchAll(boundary)) {
-    push(match.index!);
-    start = match.index! + match[0].length;
+  // A point of a list opening a line starts a sentence of its own, unless the line before leads
+  // into it ("Nämnden beslutar att", "…,", "… och"): then the points are the clauses of one sentence.
+  const leadsIn = (piece: { start: number; end: number }) => /(?:[:,;]|(?<!\p{L})(?:att|och|samt|eller|om))\s*$/iu.test(text.slice(piece.start, piece.end));
+  const breaks = [
+    ...[...text.matchAll(boundary)].map((match) => ({ end: match.index!, next: match.index! + match[0].length })),
+    ...pieces
+      .filter((piece, index) => index > 0 && /^[•\-–*o]\s/u.test(text.slice(piece.start, piece.end)) && !leadsIn(pieces[index - 1]!))
+      .map((piece) => ({ end: piece.start, next: piece.start })),
+  ].sort((a, b) => a.end - b.end);
+  for (const at of breaks) {
+    if (at.end < start) continue;
+    push(at.end);
+    start = at.next;
   }
   push(text.length);
   return sentences;

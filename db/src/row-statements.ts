@@ -1,0 +1,113 @@
+import { getTableName, is, type SQL, sql } from 'drizzle-orm';
+import { PgColumn } from 'drizzle-orm/pg-core';
+import type { Database } from './connect.ts';
+
+/**
+ * Statements that read rows of the platform's tables (list pages, a parent's children), sent
+ * without Drizzle's query builder.
+ *
+ * Drizzle's select builder renders the whole statement on every call: each selected column is a
+ * chunk checked against a chain of classes (`is()`), escaped and joined, and each result row is
+ * mapped through the same checks again. For the list pages every request reads, that cost more
+ * CPU than PostgreSQL spent on the statement. Here the select list of a column set is rendered
+ * once (`columnList`), the rest of the statement (conditions, order, limit: a few chunks) is still
+ * an SQL template rendered by Drizzle's dialect, and rows are mapped by a plan made once per list.
+ * Values are decoded by the columns' own `mapFromDriverValue`, as Drizzle does, so rows are the
+ * same as the builder's.
+ */
+
+/** A rendered select list of some columns of one table (or of an alias of it) and how to read them back. */
+export interface ColumnList {
+  /** `"t"."a", "t"."b"`: to put into a statement with `sql.raw`. */
+  text: string;
+  /** How many values of a result row (in array form) the list takes. */
+  width: number;
+  /** The row object of the list's values, starting at `row[at]`, keyed by the columns' property names. */
+  read(row: readonly unknown[], at: number): Record<string, unknown>;
+  /**
+   * As `read`, or null when the first column (the ID) is null: the row of a left join that
+   * found nothing.
+   */
+  readJoined(row: readonly unknown[], at: number): Record<string, unknown> | null;
+}
+
+interface Decoder {
+  mapFromDriverValue(value: unknown): unknown;
+}
+
+const lists = new Map<string, ColumnList>();
+const MAX_LISTS = 2_000;
+
+/**
+ * The select list of `columns` (property name → column of `table`), qualified by `qualifier`
+ * (an alias of a joined table) or by the table's name. Rendered once per `key`, which must name
+ * the column set (table, alias and columns).
+ */
+export function columnList(columns: Record<string, PgColumn>, key: string, qualifier?: string): ColumnList {
+  const cacheKey = `${qualifier ?? ''}|${key}`;
+  let list = lists.get(cacheKey);
+  if (!list) {
+    list = buildColumnList(columns, qualifier);
+    // Keys come from the schema and the queries' selections, so they are few; the cap only guards memory.
+    if (lists.size >= MAX_LISTS) lists.clear();
+    lists.set(cacheKey, list);
+  }
+  return list;
+}
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | undefined): ColumnList {
+  const entries = Object.entries(columns);
+  for (const [name, column] of entries) {
+    if (!is(column, PgColumn)) throw new Error(`columnList: "${name}" is not a column`);
+  }
+  const names = entries.map(([name]) => name);
+  const decoders: Decoder[] = entries.map(([, column]) => column);
+  const text = entries
+    .map(([, column]) => `${quoteName(qualifier ?? getTableName(column.table))}.${quoteName(column.name)}`)
+    .join(', ');
+  const width = names.length;
+  const read = (row: readonly unknown[], at: number) => {
+    const record: Record<string, unknown> = {};
+    for (let index = 0; index < width; index++) {
+      const value = row[at + index];
+      record[names[index]!] = value === null || value === undefined ? null : decoders[index]!.mapFromDriverValue(value);
+    }
+    return record;
+  };
+  return {
+    text,
+    width,
+    read,
+    readJoined: (row, at) => (row[at] === null || row[at] === undefined ? null : read(row, at)),
+  };
+}
+
+interface DatabaseInternals {
+  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(
+      query: { sql: string; params: unknown[] },
+      fields: undefined,
+      name: undefined,
+      isResponseInArrayMode: boolean,
+      customResultMapper: (rows: unknown[][]) => unknown,
+    ): { execute(): Promise<unknown> };
+  };
+}
+
+/**
+ * Sends `statement` through `db`'s session (so a request's handle keeps its scope, statement
+ * counting and prepared-statement policy) and maps each result row, in array form, with `map`.
+ */
+export function readRows<Row>(db: Database, statement: SQL, map: (row: unknown[]) => Row): Promise<Row[]> {
+  const internals = db as unknown as DatabaseInternals;
+  const query = internals.dialect.sqlToQuery(statement);
+  return internals.session
+    .prepareQuery(query, undefined, undefined, true, (rows) => rows.map(map))
+    .execute() as Promise<Row[]>;
+}
+
+/** `sql.raw` of a column list's text, for use in a statement template. */
+export const listed = (list: ColumnList): SQL => sql.raw(list.text);
