@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Connection, ReadSnapshot } from '@naravard/db';
 import { stringify } from 'csv-stringify/sync';
@@ -30,20 +30,30 @@ import { globalIdParts, parseDate, parseDateTime, parsePeriod } from './scalars.
 
 /** Rows read from the database at a time. */
 const BATCH_ROWS = 2_000;
-/** Rows turned into text and written at a time: some 40 kB. */
-const ROWS_PER_WRITE = 200;
-/** Rows between two full garbage collections while streaming (see `collectGarbage`). */
+/** Rows turned into text and written at a time: some 60 kB of CSV, a piece of text V8 keeps in its young generation. */
+const ROWS_PER_WRITE = 300;
+/** Rows between two looks at the old generation while streaming (see `collectGarbage`). */
 const ROWS_PER_COLLECTION = 50_000;
+/** Growth of the old generation and of buffers during an export past which they are collected. */
+const OLD_GROWTH_BEFORE_COLLECTION = 32 * 1024 * 1024;
 /**
- * A full garbage collection. V8 lets its heap grow far past what is live while a program allocates
- * as fast as a stream of rows does (every value a new string), and gives the memory back late;
- * collecting every 50,000 rows keeps an export of millions of rows within a flat few MB of the
- * server's resting size, for a few milliseconds each time (the CSV importer does the same).
+ * A full garbage collection, when the old generation has grown. Rows die young (a batch becomes
+ * bytes before the export waits for the socket), so V8's cheap young-generation collections
+ * normally keep an export of millions of rows flat, and a forced full collection every 50,000 rows
+ * (as there once was) took a third of the export's CPU time. Should anything still reach the old
+ * generation, V8 would let it grow far past what is live and give the memory back late: past 32 MB
+ * of growth this collects it.
  */
 const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 })();
+/** Bytes that only a full collection gives back: V8's old generation (old and large-object spaces) and memory held outside the heap by its objects (buffers). */
+const oldGeneration = () =>
+  getHeapSpaceStatistics().reduce(
+    (sum, space) => (space.space_name === 'old_space' || space.space_name === 'large_object_space' ? sum + space.space_used_size : sum),
+    process.memoryUsage().external,
+  );
 /** How long shared caches and clients may reuse an export before asking again (with its ETag). */
 const CACHE_CONTROL = PUBLIC_READ_CACHE_CONTROL;
 /** Part of every ETag: bump it when the bytes of an export change for the same data. */
@@ -122,6 +132,12 @@ export interface ExportDefinition<P extends Record<string, ExportParameter>, Fil
   where(filter: Filter): SQL | undefined;
   /** The order of rows, by columns of the main table that are never NULL, the last one unique: the keyset of paging. */
   keys: PgColumn[];
+  /**
+   * The order of rows on PostgreSQL, where one cursor reads them all and nothing is paged: the
+   * columns of an index whose order follows the table's layout, unique together. An index over
+   * random UUIDs makes every row a read of another page; `keys` when not given.
+   */
+  streamOrder?: PgColumn[];
   /** Names of columns that depend on the data (an observation's dimensions): one text column, given the list's conditions. */
   dynamicNames?(where: SQL | undefined): SQL;
   /** The columns, in order, given the dynamic names found (sorted). */
@@ -355,33 +371,68 @@ async function loadLookups(snapshot: ReadSnapshot, columns: ExportColumn[]): Pro
   return lookups;
 }
 
-/** Batches of rows (values as text, then the key columns), in key order. */
+/**
+ * The batches of a cursor, each asked for as soon as the one before has come: PostgreSQL reads the
+ * next batch while this process writes out the last, instead of the two taking turns. One batch
+ * more is held (a few hundred kB). Ending early waits for the batch on its way, then closes the
+ * cursor, so its connection is left ready for the snapshot's rollback.
+ */
+async function* readAhead<T>(batches: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = batches[Symbol.asyncIterator]();
+  let next: Promise<IteratorResult<T>> | null = iterator.next();
+  try {
+    for (;;) {
+      const result: IteratorResult<T> = await next;
+      if (result.done) {
+        next = null;
+        return;
+      }
+      next = iterator.next();
+      yield result.value;
+    }
+  } finally {
+    if (next) {
+      const pending = await next.catch(() => null);
+      if (pending && !pending.done) await iterator.return?.();
+    }
+  }
+}
+
+/** Batches of rows (values as text; when paged, then the key columns), in the export's order. */
 async function* rowsOf(
   snapshot: ReadSnapshot,
   definition: AnyDefinition,
   columns: ExportColumn[],
   where: SQL | undefined,
 ): AsyncGenerator<(string | null)[][]> {
-  const selected = sql.join([...columns.map((column) => asText(column.value)), ...definition.keys.map(asText)], sql`, `);
+  const values = columns.map((column) => asText(column.value));
+  if (snapshot.cursor) {
+    // One statement: no key columns to page by.
+    const statement = sql`select ${sql.join(values, sql`, `)} from ${definition.table}${where ? sql` where ${where}` : sql``} order by ${sql.join(
+      definition.streamOrder ?? definition.keys,
+      sql`, `,
+    )}`;
+    yield* readAhead(snapshot.cursor(statement, BATCH_ROWS) as AsyncIterable<(string | null)[][]>);
+    return;
+  }
+  const selected = sql.join([...values, ...definition.keys.map(asText)], sql`, `);
   const order = sql.join(definition.keys, sql`, `);
   const statement = (after: SQL | undefined, limit: SQL) =>
     sql`select ${selected} from ${definition.table}${where || after ? sql` where ${sql.join([where, after].filter(Boolean) as SQL[], sql` and `)}` : sql``} order by ${order}${limit}`;
-  if (snapshot.cursor) {
-    yield* snapshot.cursor(statement(undefined, sql``), BATCH_ROWS) as AsyncIterable<(string | null)[][]>;
-    return;
-  }
   let after: SQL | undefined;
   for (;;) {
     const rows = (await snapshot.rows(statement(after, sql` limit ${sql.raw(String(BATCH_ROWS))}`))) as (string | null)[][];
     if (rows.length === 0) return;
-    // Read the key before yielding: the consumer may reuse the batch.
+    // Read the key before yielding: the consumer empties the batch.
     const last = rows[rows.length - 1]!.slice(columns.length);
     after = sql`(${order}) > (${sql.join(
       definition.keys.map((key, index) => sql`${last[index]}::${sql.raw(key.getSQLType())}`),
       sql`, `,
     )})`;
+    // Counted before yielding too: the consumer empties the batch.
+    const lastPage = rows.length < BATCH_ROWS;
     yield rows;
-    if (rows.length < BATCH_ROWS) return;
+    if (lastPage) return;
   }
 }
 
@@ -408,7 +459,7 @@ function drained(response: ServerResponse): Promise<void> {
 
 class ClientGone extends Error {}
 
-async function send(response: ServerResponse, chunk: string) {
+async function send(response: ServerResponse, chunk: string | Buffer) {
   if (response.destroyed) throw new ClientGone();
   if (!response.write(chunk)) await drained(response);
 }
@@ -581,16 +632,26 @@ export async function handleExport(connection: Connection, request: IncomingMess
     try {
       if (formatter.header) await send(response, formatter.header);
       let uncollected = 0;
+      let oldBefore = oldGeneration();
       for await (const batch of rowsOf(snapshot, definition, columns, where)) {
         finish(batch, columns, lookups);
-        // Written in slices, so each piece of text stays small enough for V8's young generation,
-        // where it is collected cheaply, instead of its large-object space.
+        // The whole batch is turned into bytes before anything waits for the socket, so its rows
+        // (a dozen strings each) die young, collected cheaply, instead of living on through the
+        // waits into the old generation; the bytes live outside the heap. In slices, so each
+        // piece of text stays small enough for V8's young generation, not its large-object space.
+        const chunks: Buffer[] = [];
         for (let start = 0; start < batch.length; start += ROWS_PER_WRITE) {
-          await send(response, formatter.rows(batch.slice(start, start + ROWS_PER_WRITE)));
+          chunks.push(Buffer.from(formatter.rows(batch.slice(start, start + ROWS_PER_WRITE)), 'utf8'));
         }
-        uncollected += batch.length;
+        const rows = batch.length;
+        batch.length = 0;
+        for (const chunk of chunks) await send(response, chunk);
+        uncollected += rows;
         if (uncollected >= ROWS_PER_COLLECTION) {
-          collectGarbage();
+          if (oldGeneration() > oldBefore + OLD_GROWTH_BEFORE_COLLECTION) {
+            collectGarbage();
+            oldBefore = oldGeneration();
+          }
           uncollected = 0;
         }
       }

@@ -21,6 +21,7 @@ import { sendGraphQLAnswer } from './http-cache.ts';
 import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from './outage.ts';
+import { persistedQueries } from './persisted-queries.ts';
 import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
 import { ReadRouting } from './read-routing.ts';
 import { schema } from './schema/index.ts';
@@ -144,7 +145,10 @@ export async function createApp({
     { ...limits, keyPrefix: limits.redisKeyPrefix, maximumRequestCost: LIMITS.complexity },
     logger,
   );
+  // Queries registered by hash (APQ): in Redis when there is one, so every process finds them.
+  const persisted = persistedQueries({ redisUrl: limits.redisUrl, keyPrefix: limits.redisKeyPrefix, logger });
   const apollo = new ApolloServer<Context>({
+    persistedQueries: persisted.options,
     ...(compiledExecution ? { gateway: compiledGateway(schema) } : { schema }),
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -333,6 +337,7 @@ export async function createApp({
       await apollo.stop();
       await clientLimits.close();
       await routing.close();
+      await persisted.close();
       await connection.close();
     },
   };

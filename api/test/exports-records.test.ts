@@ -4,7 +4,7 @@ import { gid } from './support/ids.ts';
 import { type GraphQLResponse, startTestServer, type TestServer } from './support/server.ts';
 
 /*
- * /export/decisions, assignments, meetings and grants over HTTP on the seed data: the same records
+ * /export/decisions, assignments, meetings, grants and allocations over HTTP on the seed data: the same records
  * as the GraphQL lists with the same filters, and values read from the source documents.
  */
 
@@ -160,6 +160,72 @@ describe('grants', () => {
   });
 });
 
+const SEKTORSBIDRAG = gid('GrantProgramme', 'grant-programme:kronoberg-revisionssvar-2025-03-25:sektorsbidrag');
+const VARDVAL = gid('GrantProgramme', 'grant-programme:kronoberg-revisionssvar-2025-03-25:vardval-primarvard-ersattning');
+
+describe('allocations', () => {
+  const cases: [string, Record<string, unknown>][] = [
+    ['', {}],
+    ['region=07', { region: '07' }],
+    [`programme=${encodeURIComponent(SEKTORSBIDRAG)}`, { programme: SEKTORSBIDRAG }],
+    [`programme=${encodeURIComponent(VARDVAL)}`, { programme: VARDVAL }],
+    ['from=2024&to=2024', { periodFrom: '2024', periodTo: '2024' }],
+    ['text=listad', { text: 'listad' }],
+  ];
+  it.each(cases)('?%s gives the records of the GraphQL list', async (query, filter) => {
+    const rows = await csv(`/export/allocations.csv?${query}`);
+    const nodes = await list(
+      'allocations',
+      'AllocationFilter',
+      filter,
+      'id period amountSek rateSek rateMaxSek rateUnit capSek capUnit programme { id name } grant { id } region { code }',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(ids(rows)).toEqual(ids(nodes));
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    for (const row of rows) {
+      const node = byId.get(row.id)!;
+      expect([
+        row.period,
+        row.amount_sek,
+        row.rate_sek,
+        row.rate_max_sek,
+        row.rate_unit,
+        row.cap_sek,
+        row.cap_unit,
+        row.programme,
+        row.programme_name,
+        row.grant,
+        row.region,
+      ]).toEqual([
+        node.period ?? '',
+        node.amountSek ?? '',
+        node.rateSek ?? '',
+        node.rateMaxSek ?? '',
+        node.rateUnit ?? '',
+        node.capSek ?? '',
+        node.capUnit ?? '',
+        node.programme?.id ?? '',
+        node.programme?.name ?? '',
+        node.grant?.id ?? '',
+        node.region?.code ?? '',
+      ]);
+    }
+  });
+
+  it('writes the four Kronoberg allocations, among them 30 million SEK of sektorsbidrag in 2024-09 and a rate of 4–44 SEK', async () => {
+    const rows = await csv('/export/allocations.csv');
+    expect(rows).toHaveLength(4);
+    expect(rows.every((row) => row.region === '07')).toBe(true);
+    expect(rows.find((row) => row.period === '2024-09')).toMatchObject({ amount_sek: '30000000.00', programme: SEKTORSBIDRAG });
+    expect(rows.find((row) => row.rate_max_sek !== '')).toMatchObject({ rate_sek: '4.00', rate_max_sek: '44.00' });
+    expect(await csv('/export/allocations.csv?region=13')).toEqual([]);
+    const lines = (await (await fetch(`${server.url}/export/allocations.ndjson?from=2024&to=2024`)).text()).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('"period":"2024-09","amount_sek":30000000.00,"rate_sek":null,');
+  });
+});
+
 describe('names in parameters, resolved as the GraphQL filters resolve them', () => {
   // From db/seed/kronoberg-revisionssvar-2025-03-25.json: the two grants to Kronoberg.
   const KRONOBERG_GRANTS = [
@@ -227,6 +293,8 @@ describe('parameters of the record exports', () => {
     ['assignments', 'dimension.x=y', 'dimension.x'],
     ['meetings', 'to=tomorrow', 'to'],
     ['grants', 'from=2025-13', 'from'],
+    ['allocations', 'to=2024-Q5', 'to'],
+    ['allocations', `grant=${encodeURIComponent(KRONOBERG_STEERING_GROUP)}`, 'grant'],
   ])('/export/%s.csv?%s is refused naming %s', async (name, query, parameter) => {
     const response = await fetch(`${server.url}/export/${name}.csv?${query}`);
     expect(response.status).toBe(400);

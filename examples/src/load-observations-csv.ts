@@ -12,6 +12,10 @@
  *   value         a decimal number, "." as decimal point
  *   any other     a dimension: the column name is the dimension's name ("setting"), the cell its
  *                 value ("home_care"); an empty cell means the row lacks that dimension
+ *   period_start, updated_at, id    written by the export (export-series-csv.ts); not read
+ *   deleted_at    written by the export for deleted observations: such rows are skipped (the
+ *                 CLI's `naravard import csv` deletes them)
+ * This is the shape of docs/CSV.md, so a file from the export loads back as it is.
  *
  * upsertObservations is idempotent (rows already stored as given are left alone), so the file
  * can be loaded again after a fix or a failure; the client retries it on network errors. A bad
@@ -41,7 +45,8 @@ if (!apiKey) {
 const batchSize = Number(values['batch-size']);
 const client = createClient({ url: process.env.NARAVARD_URL ?? 'http://localhost:4000/graphql', apiKey });
 
-const KNOWN = new Set(['indicator', 'region', 'organisation', 'period', 'value']);
+/** Columns that are not dimensions (docs/CSV.md). */
+const KNOWN = new Set(['indicator', 'region', 'organisation', 'period', 'value', 'period_start', 'updated_at', 'deleted_at', 'id']);
 const records: Record<string, string>[] = parse(readFileSync(file, 'utf8'), {
   columns: true,
   skip_empty_lines: true,
@@ -50,7 +55,12 @@ const records: Record<string, string>[] = parse(readFileSync(file, 'utf8'), {
 
 /** The rows of each indicator, each with the line of the file it came from (the header is line 1). */
 const byIndicator = new Map<string, { line: number; row: ObservationRowInput }[]>();
+let deleted = 0;
 records.forEach((record, index) => {
+  if (record.deleted_at) {
+    deleted += 1;
+    return;
+  }
   const indicator = values.indicator ?? record.indicator;
   if (!indicator) throw new Error(`line ${index + 2}: no indicator (add an "indicator" column or pass --indicator)`);
   const row: ObservationRowInput = {
@@ -103,5 +113,7 @@ for (const [indicator, rows] of byIndicator) {
     }
   }
 }
-console.log(`Done: ${records.length} rows, ${totals.inserted} inserted, ${totals.updated} updated, ${totals.unchanged} unchanged${failed ? '; some batches were refused' : ''}.`);
+console.log(
+  `Done: ${records.length} rows, ${totals.inserted} inserted, ${totals.updated} updated, ${totals.unchanged} unchanged${deleted ? `, ${deleted} deleted skipped` : ''}${failed ? '; some batches were refused' : ''}.`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callers } from '../../api/test/support/auth.ts';
 import { startTestServer, type TestServer } from '../../api/test/support/server.ts';
@@ -231,35 +232,65 @@ describe('record-meeting', () => {
 });
 
 describe('export-series-csv', () => {
-  const EXPECTED = [
-    'indicator,region,organisation,dimensions,period,period_start,value',
-    'SIP_MEETINGS,13,,setting=home_care,2018-05,2018-05-01,101',
-    'SIP_MEETINGS,13,,setting=home_care,2018-06,2018-06-01,100',
-    'SIP_MEETINGS,13,,setting=home_care,2018-07,2018-07-01,81',
-    'SIP_MEETINGS,13,,setting=home_care,2018-08,2018-08-01,86',
-  ];
+  const HEADER = 'indicator,region,organisation,period,period_start,value,setting,updated_at,deleted_at,id';
+  /** Parsed rows in period order: the export's order is by ID. */
+  const byPeriod = (csv: string) =>
+    (parse(csv, { columns: true }) as Record<string, string>[]).sort((a, b) => (a.period! < b.period! ? -1 : 1));
 
-  it('writes the Halland SIP home-care totals 2018-05..08 to stdout', async () => {
+  it('writes the Halland SIP home-care totals 2018-05..08 to stdout: the export of those observations, byte for byte', async () => {
     const run = await example('export-series-csv', ['--indicator', 'SIP_MEETINGS', '--region', '13', '--dimension', 'setting=home_care']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`${EXPECTED.join('\n')}\n`);
+    expect(run.stdout.split('\n')[0]).toBe(HEADER);
+    expect(byPeriod(run.stdout).map((row) => [row.indicator, row.region, row.organisation, row.period, row.period_start, row.value, row.setting])).toEqual([
+      ['SIP_MEETINGS', '13', '', '2018-05', '2018-05-01', '101', 'home_care'],
+      ['SIP_MEETINGS', '13', '', '2018-06', '2018-06-01', '100', 'home_care'],
+      ['SIP_MEETINGS', '13', '', '2018-07', '2018-07-01', '81', 'home_care'],
+      ['SIP_MEETINGS', '13', '', '2018-08', '2018-08-01', '86', 'home_care'],
+    ]);
+    // The same bytes as the URL BI.md shows (the breakdowns by ownership are left out: a series has exactly its dimensions).
+    const exported = await fetch(`${server.url}/export/observations.csv?indicator=SIP_MEETINGS&region=13&dimension.setting=home_care&dimension.ownership=`);
+    expect(run.stdout).toBe(await exported.text());
     // Its defaults are the series of BI.md.
     expect((await example('export-series-csv')).stdout).toBe(run.stdout);
   });
 
-  it('writes a breakdown series in a period range to a file', async () => {
+  it('writes a breakdown series in a period range to a file that loads back unchanged, and changed after an edit', async () => {
     const out = join(scratch, 'series.csv');
     const run = await example('export-series-csv', ['--dimension', 'ownership=private', '--dimension', 'setting=joint_planning', '--from', '2018-06', '--to', '2018-08', '--out', out]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('Wrote 3 points of SIP_MEETINGS (Genomförda SIP-möten, meetings)');
-    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual([
-      EXPECTED[0],
-      'SIP_MEETINGS,13,,ownership=private;setting=joint_planning,2018-06,2018-06-01,93',
-      'SIP_MEETINGS,13,,ownership=private;setting=joint_planning,2018-07,2018-07-01,99',
-      'SIP_MEETINGS,13,,ownership=private;setting=joint_planning,2018-08,2018-08-01,125',
+    expect(run.stderr).toContain('Wrote 3 observations of SIP_MEETINGS to');
+    const written = readFileSync(out, 'utf8');
+    expect(written.split('\n')[0]).toBe('indicator,region,organisation,period,period_start,value,ownership,setting,updated_at,deleted_at,id');
+    expect(byPeriod(written).map((row) => [row.period, row.value, row.ownership, row.setting])).toEqual([
+      ['2018-06', '93', 'private', 'joint_planning'],
+      ['2018-07', '99', 'private', 'joint_planning'],
+      ['2018-08', '125', 'private', 'joint_planning'],
     ]);
+
+    // One shape both ways: the loader reads the file as it is, every row matching its stored observation.
+    const loaded = await example('load-observations-csv', [out]);
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout).toContain('Done: 3 rows, 0 inserted, 0 updated, 3 unchanged.');
+
+    const edited = join(scratch, 'series-edited.csv');
+    writeFileSync(edited, written.replace(/,2018-07,2018-07-01,99,/, ',2018-07,2018-07-01,98,'));
+    expect((await example('load-observations-csv', [edited])).stdout).toContain('Done: 3 rows, 0 inserted, 1 updated, 2 unchanged.');
+    const series = async () =>
+      (
+        await ok(`{ indicator(code: "SIP_MEETINGS") { series(region: "13", periodFrom: "2018-06", periodTo: "2018-08",
+          dimensions: [{ name: "ownership", value: "private" }, { name: "setting", value: "joint_planning" }]) { period value } } }`)
+      ).indicator.series.map((point: { value: string }) => point.value);
+    expect(await series()).toEqual(['93', '98', '125']);
+    expect((await example('load-observations-csv', [out])).stdout).toContain('Done: 3 rows, 0 inserted, 1 updated, 2 unchanged.');
+    expect(await series()).toEqual(['93', '99', '125']);
+  });
+
+  it('names the parameter the export refuses', async () => {
+    const run = await example('export-series-csv', ['--from', '2018-13']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^\/export\/observations\.csv: 400 Parameter "from"/);
   });
 });
 

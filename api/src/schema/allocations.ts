@@ -1,6 +1,7 @@
 import { tables } from '@naravard/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
+import { bookkeepingColumns, globalIdOf, idColumn, lifecycleParameters, regionParameter, registerExport } from '../exports.ts';
 import { filterId, allOf, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, textMatches } from '../filters.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { periodBounds, periodStart } from './grant-periods.ts';
@@ -92,3 +93,61 @@ builder.queryFields((t) => ({
     resolve: (_root, args, context, info) => allocationList.page(context, args, info),
   }),
 }));
+
+// ---------------------------------------------------------------------------------------------
+// Export: /export/allocations.csv and .ndjson, with the filter of `allocations`
+
+registerExport({
+  name: 'allocations',
+  description:
+    'Allocations (fördelning, ersättning): one row per allocation, with its source grant and programme, who passes it on and receives it, period, and amount, rate or ceiling in SEK.',
+  table: a,
+  references: [tables.grantProgrammes, tables.organisations],
+  parameters: {
+    region: { ...regionParameter, description: 'Passed on in this region, by SCB county code ("07").' },
+    programme: { kind: 'id', types: ['GrantProgramme'], description: "From this programme (a GrantProgramme ID): named on the allocation, or its grant's." },
+    grant: { kind: 'id', types: ['Grant'], description: 'From this grant (a Grant ID).' },
+    fromOrganisation: { kind: 'id', types: ['Organisation'], description: 'Passed on by this body (an Organisation ID).' },
+    recipientOrganisation: { kind: 'id', types: ['Organisation'], description: 'Received by this organisation (an Organisation ID).' },
+    from: { kind: 'period', argument: 'periodFrom', description: 'Periods starting in or after this one ("2024"); allocations without a period never match.' },
+    to: { kind: 'period', argument: 'periodTo', description: 'Periods starting in or before this one ("2024" includes its quarters and months).' },
+    text: { kind: 'string', description: 'Words in the recipient description or the description, accents and case ignored.' },
+    ...lifecycleParameters,
+  },
+  filter: (values): AllocationFilterShape => ({
+    region: values.region ?? null,
+    programme: values.programme ?? null,
+    grant: values.grant ?? null,
+    fromOrganisation: values.fromOrganisation ?? null,
+    recipientOrganisation: values.recipientOrganisation ?? null,
+    periodFrom: values.from ?? null,
+    periodTo: values.to ?? null,
+    text: values.text ?? null,
+    updatedSince: values.updatedSince ?? null,
+    includeDeleted: values.includeDeleted ?? null,
+  }),
+  where: allocationConditions,
+  keys: [a.id],
+  columns: () => [
+    idColumn('id', a.id, 'Allocation'),
+    idColumn('grant', a.grantId, 'Grant'),
+    { name: 'programme', value: programmeOf, map: globalIdOf('GrantProgramme') },
+    { name: 'programme_name', value: programmeOf, lookup: { key: tables.grantProgrammes.id, value: tables.grantProgrammes.name } },
+    { name: 'region', value: a.regionId, lookup: { key: tables.regions.id, value: tables.regions.code } },
+    idColumn('from_organisation', a.fromOrganisationId, 'Organisation'),
+    { name: 'from_organisation_name', value: a.fromOrganisationId, lookup: { key: tables.organisations.id, value: tables.organisations.name } },
+    idColumn('recipient_organisation', a.recipientOrganisationId, 'Organisation'),
+    { name: 'recipient_organisation_name', value: a.recipientOrganisationId, lookup: { key: tables.organisations.id, value: tables.organisations.name } },
+    { name: 'recipient_description', value: a.recipientDescription },
+    { name: 'period', value: a.period },
+    { name: 'amount_sek', value: a.amountSek, json: 'number' },
+    { name: 'rate_sek', value: a.rateSek, json: 'number' },
+    { name: 'rate_max_sek', value: a.rateMaxSek, json: 'number' },
+    { name: 'rate_unit', value: a.rateUnit },
+    { name: 'cap_sek', value: a.capSek, json: 'number' },
+    { name: 'cap_unit', value: a.capUnit },
+    { name: 'paid_on', value: a.paidOn },
+    { name: 'description', value: a.description },
+    ...bookkeepingColumns(a),
+  ],
+});

@@ -1573,6 +1573,17 @@ registerExport({
   // By ID: the primary key's index gives this order without sorting, and each page of PGlite's
   // keyset paging starts where the last ended, whatever the filter.
   keys: [tables.observations.id],
+  // On PostgreSQL, in the order of an observation's identity (indicator, subject, period,
+  // dimensions): its unique index follows the table's layout, as observations are loaded an
+  // indicator at a time. By ID, every row of a national export was a read of another page: four
+  // times the time for the scan alone.
+  streamOrder: [
+    tables.observations.indicatorId,
+    tables.observations.regionId,
+    tables.observations.organisationId,
+    tables.observations.period,
+    tables.observations.dimensions,
+  ],
   dynamicNames: (where) =>
     sql`select distinct jsonb_object_keys(${tables.observations.dimensions}) from ${tables.observations}${where ? sql` where ${where}` : sql``}`,
   columns: (dimensions) => {

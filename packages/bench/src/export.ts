@@ -3,7 +3,7 @@
  * process) streams `/export/observations.csv` (or .ndjson) of the database at DATABASE_URL to this
  * process, which counts rows and bytes as they arrive; the server's resident memory is sampled from
  * /proc every 50 ms. Prints rows per second, time to the first byte, and the server's resting and
- * peak RSS.
+ * peak RSS, and (when PostgreSQL runs on this machine) the CPU time of the API's PostgreSQL backends.
  *
  *   DATABASE_URL=postgres://…/naravard_bench pnpm bench:export [--format csv|ndjson] [--query 'indicator=…'] [--runs 1]
  *
@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import postgres from 'postgres';
 
 const { values } = parseArgs({
   options: {
@@ -74,9 +75,28 @@ const cpuSeconds = (pid: number) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
+/**
+ * CPU time of the API's PostgreSQL backends, in seconds, when PostgreSQL runs on this machine
+ * (their processes are in /proc); null otherwise.
+ */
+const observer = postgres(databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'naravard-bench' } });
+async function databaseCpuSeconds(): Promise<number | null> {
+  const backends = await observer<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and application_name = 'naravard'`;
+  let total = 0;
+  for (const { pid } of backends) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      return null;
+    }
+  }
+  return total;
+}
+
 async function exportOnce(url: string, pid: number) {
   const resting = memory(pid, 'VmRSS');
   const cpuBefore = cpuSeconds(pid);
+  const databaseCpuBefore = await databaseCpuSeconds();
   let peak = resting;
   const sampler = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 50);
   const started = performance.now();
@@ -96,6 +116,8 @@ async function exportOnce(url: string, pid: number) {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
+  const databaseCpuAfter = await databaseCpuSeconds();
+  const databaseCpu = databaseCpuBefore === null || databaseCpuAfter === null ? null : databaseCpuAfter - databaseCpuBefore;
   clearInterval(sampler);
   const rows = values.format === 'csv' ? lines - 1 : lines;
   if (rows !== expected) throw new Error(`the export announced ${expected} rows and sent ${rows}`);
@@ -111,6 +133,8 @@ async function exportOnce(url: string, pid: number) {
     // Load on the machine stretches the seconds, hardly the CPU time a row costs the server.
     serverCpuSeconds: Math.round(cpu * 10) / 10,
     serverCpuMicrosecondsPerRow: Math.round((cpu * 1e6) / rows),
+    // The backends the export used (its snapshot's connection among them); null when PostgreSQL is not local.
+    databaseCpuSeconds: databaseCpu === null ? null : Math.round(databaseCpu * 10) / 10,
   };
 }
 
@@ -122,11 +146,13 @@ try {
     console.log(
       `run ${run}: ${result.rows.toLocaleString('en')} rows, ${result.megabytes} MB in ${result.seconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s; ` +
         `first byte ${result.firstByteMs} ms; server RSS resting ${result.restingRssMb} MB, peak ${result.peakRssMb} MB (+${result.growthMb} MB); ` +
-        `server CPU ${result.serverCpuSeconds} s (${result.serverCpuMicrosecondsPerRow} µs a row)`,
+        `server CPU ${result.serverCpuSeconds} s (${result.serverCpuMicrosecondsPerRow} µs a row)` +
+        (result.databaseCpuSeconds === null ? '' : `; PostgreSQL CPU ${result.databaseCpuSeconds} s`),
     );
     console.log(JSON.stringify(result));
   }
   console.log(`server peak RSS over its whole life (VmHWM, start-up included): ${Math.round(memory(child.pid!, 'VmHWM'))} MB`);
 } finally {
   child.kill('SIGTERM');
+  await observer.end();
 }
