@@ -253,7 +253,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
     progress.update({ stage: 'merging', done: size, total: size, unit: 'bytes', rows });
     let counts: MergeCounts;
     try {
-      counts = await mergeStagedObservations(connection.db, run, { rowsRead: rows });
+      counts = await mergeStagedObservations(connection.db, run, { rowsRead: rows, driver: connection.driver });
     } catch (error) {
       if (error instanceof StagedRowError) {
         const column = error.field === 'municipality' ? 'region' : error.field === 'identity' ? 'period' : error.field;
