@@ -222,7 +222,7 @@ export const observationLogJson = (alias: string) => {
  * each against a hash of the live codes of its small reference table; the rule checked first
  * (indicator, then region, …) is the one reported, at its first row.
  */
-async function checkStaged(tx: Transaction, importId: string) {
+async function checkStaged(tx: Transaction, importId: string): Promise<{ live: number }> {
   const live = {
     indicator: sql`(select i.code from indicators i where i.deleted_at is null)`,
     region: sql`(select r.code from regions r where r.deleted_at is null)`,
@@ -263,12 +263,13 @@ async function checkStaged(tx: Transaction, importId: string) {
     },
   ];
   // One pass: `not in` a subquery of a small table is a hashed lookup per staged row.
-  const [found] = await selectRows<Record<string, boolean>>(
+  const [found] = await selectRows<Record<string, boolean | number>>(
     tx,
     sql`select ${sql.join(
       rules.map((rule) => sql`bool_or(${rule.bad}) as ${sql.identifier(rule.field)}`),
       sql`, `,
-    )} from observation_staging s where s.import_id = ${importId}::uuid`,
+    )}, (count(*) filter (where not s.deleted))::int as live
+    from observation_staging s where s.import_id = ${importId}::uuid`,
   );
   for (const rule of rules) {
     if (!found?.[rule.field]) continue;
@@ -294,6 +295,7 @@ async function checkStaged(tx: Transaction, importId: string) {
       Number(duplicate.other),
     );
   }
+  return { live: Number(found?.live ?? 0) };
 }
 
 /**
@@ -346,16 +348,15 @@ export async function mergeStagedObservations(
       // hash instead of a nested loop it would choose for the few rows it assumes without them.
       await tx.execute(sql`analyze observation_staging`);
       const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
-      await checkStaged(tx, run.id);
-      const [live] = await selectRows<{ created: number; changed: number; staged: number }>(
+      const { live: staged } = await checkStaged(tx, run.id);
+      const [live] = await selectRows<{ created: number; changed: number }>(
         tx,
         sql`
         with staged as (${resolvedStaged(run.id)}),
         live as (select * from staged where not deleted),
         ${observationMerge('live', actor, run.apiKeyId)}
         select (select count(*) from written where inserted)::int as created,
-               (select count(*) from written where not inserted)::int as changed,
-               (select count(*) from live)::int as staged`,
+               (select count(*) from written where not inserted)::int as changed`,
       );
       const [gone] = await selectRows<{ deleted: number }>(
         tx,
@@ -383,7 +384,7 @@ export async function mergeStagedObservations(
       const result: MergeCounts = {
         created: Number(live!.created),
         changed: Number(live!.changed),
-        unchanged: Number(live!.staged) - Number(live!.created) - Number(live!.changed),
+        unchanged: staged - Number(live!.created) - Number(live!.changed),
         deleted: Number(gone!.deleted),
       };
       await tx.execute(sql`delete from observation_staging where import_id = ${run.id}::uuid`);
