@@ -152,6 +152,21 @@ export async function copyInto(connection: Pick<Connection, 'db' | 'driver'>, ta
 }
 
 /**
+ * A UUID of version 7 (RFC 9562): the first 48 bits are the Unix time in milliseconds, the rest
+ * random. The rows of one merge get IDs that follow each other, so each unique index on an ID (the
+ * observations' primary key, the change log's entity index) takes them into a few pages at its
+ * end, instead of one random page of the whole index per row (a page read, dirtied, logged in full
+ * after a checkpoint and written back): with random IDs that took most of a bulk merge's time.
+ * The random bits come from `random()`, seeded per connection from the system's strong source: IDs
+ * must be unique, not secret, and `gen_random_uuid()` reads the strong source for every row, at a
+ * cost of several seconds per million rows. Volatile, so evaluated after the merge's sort, in its order.
+ */
+const TIME_ORDERED_UUID = sql.raw(
+  `(lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0') || '7' || lpad(to_hex((random() * 4095)::int), 3, '0')
+    || to_hex(8 + (random() * 3)::int) || lpad(to_hex((random() * 4095)::int), 3, '0') || lpad(to_hex((random() * 281474976710655)::bigint), 12, '0'))::uuid`,
+);
+
+/**
  * The set-based merge of observations, as the CTEs `written` and `logged` that follow a relation
  * `input` (indicator_id, region_id, organisation_id, period, value, dimensions): one INSERT … ON
  * CONFLICT that inserts new rows and updates only those whose value differs or that were deleted
@@ -164,10 +179,12 @@ export function observationMerge(input: string, actor: string, apiKeyId: string 
   // The before image of an updated row is read by its primary key: every part of one statement
   // sees the table as it was before the statement, so `observations` still holds the old
   // version there. New rows have none and cost no lookup (a probe by the identity key for every
-  // input row, new ones included, took more time than the insert itself).
+  // input row, new ones included, took more time than the insert itself). The log rows go in as
+  // `written` yields them, unsorted: sorting them, JSON images included, cost more than a tenth
+  // of a bulk merge and put no order on anything (`changes` pages by the log's own id).
   return sql`written as (
-      insert into observations as o (indicator_id, region_id, organisation_id, period, value, dimensions)
-      select indicator_id, region_id, organisation_id, period, value, dimensions from ${i}
+      insert into observations as o (id, indicator_id, region_id, organisation_id, period, value, dimensions)
+      select ${TIME_ORDERED_UUID}, indicator_id, region_id, organisation_id, period, value, dimensions from ${i}
       order by indicator_id, region_id, organisation_id, period, dimensions
       on conflict on constraint observations_identity_key do update
         set value = excluded.value, deleted_at = null, version = o.version + 1, updated_at = now()
@@ -181,7 +198,6 @@ export function observationMerge(input: string, actor: string, apiKeyId: string 
         case when w.inserted then null else (select ${observationLogJson('p')} from observations p where p.id = w.id) end,
         ${observationLogJson('w')}
       from written w
-      order by w.period, w.id
     )`;
 }
 
@@ -200,60 +216,86 @@ export const observationLogJson = (alias: string) => {
     'version', ${alias}.version)`);
 };
 
-/** The first staged row that breaks a rule, set-based, or nothing. */
-async function checkStaged(tx: Transaction, importId: string) {
-  const firstBad = async (field: StagedRowError['field'], query: ReturnType<typeof sql>, problem: (row: Record<string, string>) => string) => {
-    const [row] = await selectRows<Record<string, string>>(tx, query);
-    if (row) throw new StagedRowError(Number(row.position), field, problem(row), row.other ? Number(row.other) : undefined);
+/**
+ * The first staged row that breaks a rule, set-based, or nothing. The references (indicator,
+ * region, municipality, organisation, Kolada unit) are checked in one pass over the staged rows,
+ * each against a hash of the live codes of its small reference table; the rule checked first
+ * (indicator, then region, …) is the one reported, at its first row.
+ */
+async function checkStaged(tx: Transaction, importId: string): Promise<{ live: number }> {
+  const live = {
+    indicator: sql`(select i.code from indicators i where i.deleted_at is null)`,
+    region: sql`(select r.code from regions r where r.deleted_at is null)`,
+    municipality: sql`(select m.municipality_code from organisations m where m.municipality_code is not null and m.deleted_at is null)`,
+    organisation: sql`(select o.id from organisations o where o.deleted_at is null)`,
+    unit: sql`(select u.kolada_ou_id from organisations u where u.kolada_ou_id is not null and u.deleted_at is null)`,
   };
-  await firstBad(
-    'indicator',
-    sql`select s.position, s.indicator_code as code from observation_staging s
-        where s.import_id = ${importId}::uuid
-          and not exists (select 1 from indicators i where i.code = s.indicator_code and i.deleted_at is null)
-        order by s.position limit 1`,
-    (row) => `no indicator has the code "${row.code}"`,
+  const rules: { field: keyof typeof live; bad: SQL; code: SQL; problem: (code: string) => string }[] = [
+    {
+      field: 'indicator',
+      bad: sql`s.indicator_code not in ${live.indicator}`,
+      code: sql`s.indicator_code`,
+      problem: (code) => `no indicator has the code "${code}"`,
+    },
+    {
+      field: 'region',
+      bad: sql`s.region_code is not null and s.region_code not in ${live.region}`,
+      code: sql`s.region_code`,
+      problem: (code) => `no region has the county code "${code}"`,
+    },
+    {
+      field: 'municipality',
+      bad: sql`s.municipality_code is not null and s.municipality_code not in ${live.municipality}`,
+      code: sql`s.municipality_code`,
+      problem: (code) => `no municipality has the code "${code}"`,
+    },
+    {
+      field: 'organisation',
+      bad: sql`s.organisation_id is not null and s.organisation_id not in ${live.organisation}`,
+      code: sql`s.organisation_id::text`,
+      problem: (code) => `no organisation has the ID ${code}`,
+    },
+    {
+      field: 'unit',
+      bad: sql`s.kolada_ou_id is not null and s.kolada_ou_id not in ${live.unit}`,
+      code: sql`s.kolada_ou_id`,
+      problem: (code) => `no organisation is the Kolada unit "${code}"`,
+    },
+  ];
+  // One pass: `not in` a subquery of a small table is a hashed lookup per staged row.
+  const [found] = await selectRows<Record<string, boolean | number>>(
+    tx,
+    sql`select ${sql.join(
+      rules.map((rule) => sql`bool_or(${rule.bad}) as ${sql.identifier(rule.field)}`),
+      sql`, `,
+    )}, (count(*) filter (where not s.deleted))::int as live
+    from observation_staging s where s.import_id = ${importId}::uuid`,
   );
-  await firstBad(
-    'region',
-    sql`select s.position, s.region_code as code from observation_staging s
-        where s.import_id = ${importId}::uuid and s.region_code is not null
-          and not exists (select 1 from regions r where r.code = s.region_code and r.deleted_at is null)
-        order by s.position limit 1`,
-    (row) => `no region has the county code "${row.code}"`,
-  );
-  await firstBad(
-    'municipality',
-    sql`select s.position, s.municipality_code as code from observation_staging s
-        where s.import_id = ${importId}::uuid and s.municipality_code is not null
-          and not exists (select 1 from organisations m where m.municipality_code = s.municipality_code and m.deleted_at is null)
-        order by s.position limit 1`,
-    (row) => `no municipality has the code "${row.code}"`,
-  );
-  await firstBad(
-    'organisation',
-    sql`select s.position, s.organisation_id::text as code from observation_staging s
-        where s.import_id = ${importId}::uuid and s.organisation_id is not null
-          and not exists (select 1 from organisations o where o.id = s.organisation_id and o.deleted_at is null)
-        order by s.position limit 1`,
-    (row) => `no organisation has the ID ${row.code}`,
-  );
-  await firstBad(
-    'unit',
-    sql`select s.position, s.kolada_ou_id as code from observation_staging s
-        where s.import_id = ${importId}::uuid and s.kolada_ou_id is not null
-          and not exists (select 1 from organisations u where u.kolada_ou_id = s.kolada_ou_id and u.deleted_at is null)
-        order by s.position limit 1`,
-    (row) => `no organisation is the Kolada unit "${row.code}"`,
-  );
-  await firstBad(
-    'identity',
+  for (const rule of rules) {
+    if (!found?.[rule.field]) continue;
+    const [row] = await selectRows<{ position: string; code: string }>(
+      tx,
+      sql`select s.position, ${rule.code} as code from observation_staging s
+          where s.import_id = ${importId}::uuid and ${rule.bad} order by s.position limit 1`,
+    );
+    if (row) throw new StagedRowError(Number(row.position), rule.field, rule.problem(row.code));
+  }
+  const [duplicate] = await selectRows<{ position: string; other: string }>(
+    tx,
     sql`select min(position) as position, max(position) as other from observation_staging
         where import_id = ${importId}::uuid
         group by indicator_code, region_code, municipality_code, organisation_id, kolada_ou_id, period, dimensions
         having count(*) > 1 order by 1 limit 1`,
-    (row) => `the same observation (indicator, subject, period and dimensions) is given at ${row.position} and again at ${row.other}`,
   );
+  if (duplicate) {
+    throw new StagedRowError(
+      Number(duplicate.position),
+      'identity',
+      `the same observation (indicator, subject, period and dimensions) is given at ${duplicate.position} and again at ${duplicate.other}`,
+      Number(duplicate.other),
+    );
+  }
+  return { live: Number(found?.live ?? 0) };
 }
 
 /**
@@ -274,6 +316,9 @@ const resolvedStaged = (importId: string) => sql`
   join indicators i on i.code = s.indicator_code and i.deleted_at is null
   where s.import_id = ${importId}::uuid`;
 
+/** Working memory of a bulk merge on PostgreSQL, per sort or hash (a merge has a few). */
+const MERGE_WORK_MEM = '256MB';
+
 /**
  * Checks and merges the staged rows of a run into `observations`, in one transaction with the
  * change log and the run's counts; a bad row is a StagedRowError and nothing changes. Equal values
@@ -284,6 +329,8 @@ export async function mergeStagedObservations(
   run: Pick<ImportRun, 'id' | 'actor' | 'apiKeyId' | 'dryRun'>,
   extra: {
     rowsRead: number;
+    /** The driver underneath `db`: on PostgreSQL the merge runs with more working memory. */
+    driver?: Connection['driver'];
     /** Work done first in the same transaction (the importer's indicators), with its counts. */
     prepare?: (tx: Transaction) => Promise<{ created: number; changed: number; unchanged: number }>;
   },
@@ -293,20 +340,23 @@ export async function mergeStagedObservations(
     .transaction(async (tx) => {
       // A bulk merge is meant to be long; the API's 10 s limit is for requests.
       await tx.execute(sql`set local statement_timeout = 0`);
+      // Room for the merge's sorts, hashes and CTE results in memory: with the default 4 MB, a
+      // million rows spill them all to temporary files. PGlite runs inside the importer's own
+      // process, whose memory is bounded, so it keeps its default there.
+      if (extra.driver === 'postgres') await tx.execute(sql.raw(`set local work_mem = '${MERGE_WORK_MEM}'`));
       // Fresh statistics of the staged rows, so the planner joins hundreds of thousands of them by
       // hash instead of a nested loop it would choose for the few rows it assumes without them.
       await tx.execute(sql`analyze observation_staging`);
       const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
-      await checkStaged(tx, run.id);
-      const [live] = await selectRows<{ created: number; changed: number; staged: number }>(
+      const { live: staged } = await checkStaged(tx, run.id);
+      const [live] = await selectRows<{ created: number; changed: number }>(
         tx,
         sql`
         with staged as (${resolvedStaged(run.id)}),
         live as (select * from staged where not deleted),
         ${observationMerge('live', actor, run.apiKeyId)}
         select (select count(*) from written where inserted)::int as created,
-               (select count(*) from written where not inserted)::int as changed,
-               (select count(*) from live)::int as staged`,
+               (select count(*) from written where not inserted)::int as changed`,
       );
       const [gone] = await selectRows<{ deleted: number }>(
         tx,
@@ -334,7 +384,7 @@ export async function mergeStagedObservations(
       const result: MergeCounts = {
         created: Number(live!.created),
         changed: Number(live!.changed),
-        unchanged: Number(live!.staged) - Number(live!.created) - Number(live!.changed),
+        unchanged: staged - Number(live!.created) - Number(live!.changed),
         deleted: Number(gone!.deleted),
       };
       await tx.execute(sql`delete from observation_staging where import_id = ${run.id}::uuid`);

@@ -15,6 +15,8 @@
  *
  *   pnpm bench:import                       # 1,000,000 rows (BENCH_ROWS), 100,000 over HTTP (BENCH_UPSERT_ROWS)
  *   DATABASE_URL=postgres://… pnpm bench:import
+ *   BENCH_PATHS=copy,csv pnpm bench:import  # only some paths: copy, logged, csv, upsert (default all)
+ *   BENCH_CLI_ROOT=/other/checkout …        # the `naravard import csv` of another checkout of the platform
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +30,8 @@ import { sql } from 'drizzle-orm';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const UPSERT_ROWS = Number(process.env.BENCH_UPSERT_ROWS ?? 100_000);
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLI_ROOT = process.env.BENCH_CLI_ROOT ?? ROOT;
+const PATHS = new Set((process.env.BENCH_PATHS ?? 'copy,logged,csv,upsert').split(',').map((path) => path.trim()));
 const REGIONS = ['01', '03', '04', '05', '06', '07', '08', '09', '10', '12', '13', '14', '17', '18', '19', '20', '21', '22', '23', '24', '25'];
 const INDICATORS = ['BENCH_COPY', 'BENCH_COPY_LOGGED', 'BENCH_CSV', 'BENCH_UPSERT'] as const;
 
@@ -95,7 +99,7 @@ function benchCsv(path: string): Promise<{ ms: number; summary: Record<string, a
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli/naravard.ts', 'import', 'csv', path], {
-      cwd: ROOT,
+      cwd: CLI_ROOT,
       env: { ...process.env, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -151,29 +155,47 @@ const folder = mkdtempSync(join(tmpdir(), 'naravard-bench-'));
 try {
   let connection = await connect({ statementTimeoutMs: 0 }); // a bench, not a request: its cleanup may take long
   await prepare(connection);
-  const copyMs = await benchCopy(connection, false);
-  console.log(`COPY into observations     ${seconds(copyMs).padStart(7)} s ${rate(ROWS, copyMs).toLocaleString('en').padStart(9)} rows/s`);
-  const loggedCopyMs = await benchCopy(connection, true);
-  console.log(`COPY, change log included  ${seconds(loggedCopyMs).padStart(7)} s ${rate(ROWS, loggedCopyMs).toLocaleString('en').padStart(9)} rows/s  (observations and one change_log row each)`);
+  let copyMs: number | undefined;
+  let loggedCopyMs: number | undefined;
+  if (PATHS.has('copy')) {
+    copyMs = await benchCopy(connection, false);
+    console.log(`COPY into observations     ${seconds(copyMs).padStart(7)} s ${rate(ROWS, copyMs).toLocaleString('en').padStart(9)} rows/s`);
+  }
+  if (PATHS.has('logged')) {
+    loggedCopyMs = await benchCopy(connection, true);
+    console.log(
+      `COPY, change log included  ${seconds(loggedCopyMs).padStart(7)} s ${rate(ROWS, loggedCopyMs).toLocaleString('en').padStart(9)} rows/s  (observations and one change_log row each)`,
+    );
+  }
   await connection.close(); // a PGlite folder is opened by one process at a time
 
-  const file = join(folder, 'observations.csv');
-  writeCsv(file);
-  const csv = await benchCsv(file);
-  if (csv.summary.created !== ROWS) throw new Error(`the CSV import created ${csv.summary.created} rows, not ${ROWS}`);
-  console.log(
-    `naravard import csv        ${seconds(csv.ms).padStart(7)} s ${rate(ROWS, csv.ms).toLocaleString('en').padStart(9)} rows/s  (process start, parse, checks, staging, merge, change log; peak RSS ${csv.summary.peakRssMb} MB)`,
-  );
+  let csv: { ms: number; summary: Record<string, any> } | undefined;
+  if (PATHS.has('csv')) {
+    const file = join(folder, 'observations.csv');
+    writeCsv(file);
+    csv = await benchCsv(file);
+    if (csv.summary.created !== ROWS) throw new Error(`the CSV import created ${csv.summary.created} rows, not ${ROWS}`);
+    console.log(
+      `naravard import csv        ${seconds(csv.ms).padStart(7)} s ${rate(ROWS, csv.ms).toLocaleString('en').padStart(9)} rows/s  (process start, parse, checks, staging, merge, change log; peak RSS ${csv.summary.peakRssMb} MB${CLI_ROOT === ROOT ? '' : `; ${CLI_ROOT}`})`,
+    );
+  }
 
-  connection = await connect({ statementTimeoutMs: 0 });
-  const upsertMs = await benchUpsert(connection);
-  console.log(`upsertObservations (HTTP)  ${seconds(upsertMs).padStart(7)} s ${rate(UPSERT_ROWS, upsertMs).toLocaleString('en').padStart(9)} rows/s  (10,000 rows a call)`);
+  let upsertMs: number | undefined;
+  if (PATHS.has('upsert')) {
+    connection = await connect({ statementTimeoutMs: 0 });
+    upsertMs = await benchUpsert(connection);
+    console.log(`upsertObservations (HTTP)  ${seconds(upsertMs).padStart(7)} s ${rate(UPSERT_ROWS, upsertMs).toLocaleString('en').padStart(9)} rows/s  (10,000 rows a call)`);
+  }
 
-  const copyRate = rate(ROWS, copyMs);
-  const loggedCopyRate = rate(ROWS, loggedCopyMs);
-  console.log(`\nratio to COPY:                     import csv ${(rate(ROWS, csv.ms) / copyRate).toFixed(2)}, upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / copyRate).toFixed(2)}`);
-  console.log(`ratio to COPY, change log included: import csv ${(rate(ROWS, csv.ms) / loggedCopyRate).toFixed(2)}, upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / loggedCopyRate).toFixed(2)}`);
-  console.log(`peak RSS: import csv ${csv.summary.peakRssMb} MB (its own process); this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  const ratios = (ceilingMs: number) =>
+    [
+      ...(csv ? [`import csv ${(rate(ROWS, csv.ms) / rate(ROWS, ceilingMs)).toFixed(2)}`] : []),
+      ...(upsertMs !== undefined ? [`upsertObservations ${(rate(UPSERT_ROWS, upsertMs) / rate(ROWS, ceilingMs)).toFixed(2)}`] : []),
+    ].join(', ');
+  console.log('');
+  if (copyMs !== undefined) console.log(`ratio to COPY:                     ${ratios(copyMs)}`);
+  if (loggedCopyMs !== undefined) console.log(`ratio to COPY, change log included: ${ratios(loggedCopyMs)}`);
+  console.log(`peak RSS: ${csv ? `import csv ${csv.summary.peakRssMb} MB (its own process); ` : ''}this process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

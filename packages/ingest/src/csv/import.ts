@@ -191,6 +191,14 @@ export async function importCsv(connection: Connection, options: CsvImportOption
   let layout: Layout | undefined;
   let batch = '';
   let batchRows = 0;
+  // The COPY of the last batch, in flight while the next one is parsed: the database writes one
+  // batch while the importer reads the next. At most one batch is in flight.
+  let staging: Promise<void> = Promise.resolve();
+  const stage = async (lines: string) => {
+    await staging;
+    staging = stageCopyLines(connection, lines);
+    staging.catch(() => {}); // awaited before the next batch, the merge, or the cleanup
+  };
   let rows = 0;
   let lastLine = 1;
 
@@ -227,7 +235,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
           batch += stagingCopyLine(run.id, staged);
           batchRows += 1;
           if (batchRows >= ROWS_PER_COPY) {
-            await stageCopyLines(connection, batch);
+            await stage(batch);
             batch = '';
             batchRows = 0;
             collectGarbage();
@@ -247,13 +255,14 @@ export async function importCsv(connection: Connection, options: CsvImportOption
     }
     if (!layout) report({ line: 1, column: '*', message: 'the file is empty: it needs a header row' });
     if (problems.length > 0) throw new CsvImportError(options.file, problems, unlisted);
-    await stageCopyLines(connection, batch);
+    await stage(batch);
+    await staging;
     batch = '';
     if (options.signal?.aborted) throw new ImportInterrupted();
     progress.update({ stage: 'merging', done: size, total: size, unit: 'bytes', rows });
     let counts: MergeCounts;
     try {
-      counts = await mergeStagedObservations(connection.db, run, { rowsRead: rows });
+      counts = await mergeStagedObservations(connection.db, run, { rowsRead: rows, driver: connection.driver });
     } catch (error) {
       if (error instanceof StagedRowError) {
         const column = error.field === 'municipality' ? 'region' : error.field === 'identity' ? 'period' : error.field;
@@ -270,6 +279,7 @@ export async function importCsv(connection: Connection, options: CsvImportOption
   } catch (error) {
     progress.stop();
     input.destroy();
+    await staging.catch(() => {}); // its rows land before they are dropped
     await failImportRun(connection.db, run.id, error instanceof Error ? error.message : String(error), { keepStaged: false });
     throw error;
   }

@@ -322,6 +322,7 @@ export async function importKolada(connection: Connection, options: KoladaImport
     let units: UnitCounts = { created: 0, changed: 0, unchanged: 0 };
     const counts = await mergeStagedObservations(connection.db, run, {
       rowsRead: rows,
+      driver: connection.driver,
       prepare: async (tx) => {
         indicators = await upsertIndicators(tx, kpis, client.baseUrl, options.actor);
         units = await upsertUnits(tx, checkpoint.units ?? [], options.actor);
