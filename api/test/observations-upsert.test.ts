@@ -197,7 +197,7 @@ describe('upsertObservations with real rows', () => {
     server.database.resetStatements();
     expect(await upsert(rows)).toMatchObject({ inserted: 10_000, updated: 0, unchanged: 0 });
     const statements = server.database.statements.length;
-    expect(statements).toBeLessThan(20); // set-based: 5 upsert statements of 2,000 rows, a few lookups
+    expect(statements).toBeLessThan(60); // set-based: 40 merge statements of 250 rows, a few lookups
     expect(await observationChanges()).toBe(logBefore + 10_000);
     const again = await upsert(rows);
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 10_000 });
