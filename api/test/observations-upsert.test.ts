@@ -186,7 +186,7 @@ describe('upsertObservations with real rows', () => {
     ]);
   });
 
-  it('upserts 10,000 rows (the most allowed) in a handful of statements, and again as unchanged', async () => {
+  it('upserts 10,000 rows (the most allowed) set-based, a statement per 250 rows, and again as unchanged', async () => {
     const rows = Array.from({ length: 10_000 }, (_, index) => ({
       region: '13',
       period: `${2000 + Math.floor(index / 500)}-${String((index % 12) + 1).padStart(2, '0')}`,
