@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
+    // Tests that start the server as `pnpm start` does run its compiled JavaScript: built first.
+    globalSetup: ['api/test/support/build.ts'],
     include: ['db/test/**/*.test.ts', 'api/test/**/*.test.ts', 'sdk/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts'],
     // Each test file gets its own database (PGlite in memory, or a fresh PostgreSQL database);
     // two workers match the two cores the machines have.

@@ -1,4 +1,4 @@
-import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 const readable = new WeakMap<PgTable, Record<string, PgColumn>>();
@@ -20,8 +20,8 @@ export function readColumns(table: PgTable): Record<string, PgColumn> {
  * `column = any($1)` with the IDs as one array parameter: the statement's text is the same for
  * one ID or a hundred, so the driver prepares it once per connection and reuses it.
  */
-export function anyOf(column: PgColumn | SQL, ids: readonly string[], type = 'uuid'): SQL {
-  return sql`${column} = any(${sql.param([...ids])}::${sql.raw(type)}[])`;
+export function anyOf(column: PgColumn | SQL, ids: readonly string[] | Placeholder, type = 'uuid'): SQL {
+  return sql`${column} = any(${ids instanceof Placeholder ? ids : sql.param([...ids])}::${sql.raw(type)}[])`;
 }
 
 const declaredNeeds = new WeakMap<PgTable, Record<string, string[]>>();

@@ -1,7 +1,7 @@
 import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { columnList, listed, readRows } from '@naravard/db';
+import { columnList, listed, readRows, renderedOnce } from '@naravard/db';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -25,10 +25,8 @@ export function rowLoader<Row extends { id: string }>(context: Context, table: E
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
         const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
-        const rows =
-          uuids.length === 0
-            ? []
-            : await readRows(context.db, sql`select ${listed(list)} from ${table} where ${anyOf(table.id, uuids)}`, (row) => list.read(row, 0) as Row);
+        const statement = renderedOnce(key, () => sql`select ${listed(list)} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`);
+        const rows = uuids.length === 0 ? [] : await readRows(context.db, statement, (row) => list.read(row, 0) as Row, { ids: uuids });
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -83,11 +81,14 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
         const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
-        const rows = await readRows(
-          context.db,
-          sql`select ${foreignKey}::text, ${listed(list)} from ${table} where ${and(anyOf(foreignKey, [...new Set(parentIds)]), isNull(table.deletedAt), where)} order by ${sql.join(orderBy, sql`, `)}`,
-          (row) => ({ parent: row[0] as string, row: list.read(row, 1) as Row }),
+        const statement = renderedOnce(
+          key,
+          () =>
+            sql`select ${foreignKey}::text, ${listed(list)} from ${table} where ${and(anyOf(foreignKey, sql.placeholder('ids')), isNull(table.deletedAt), where)} order by ${sql.join(orderBy, sql`, `)}`,
         );
+        const rows = await readRows(context.db, statement, (row) => ({ parent: row[0] as string, row: list.read(row, 1) as Row }), {
+          ids: [...new Set(parentIds)],
+        });
         const byParent = new Map<string, Row[]>();
         for (const { parent, row } of rows) {
           const list = byParent.get(parent);

@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/server.ts';
 import { gid } from './support/ids.ts';
+import { SERVER_ENTRY } from './support/process.ts';
 
 /*
  * Exports from the server as `pnpm start` runs it in production (NODE_ENV=production, a child
@@ -143,8 +144,8 @@ beforeAll(async () => {
     else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // `pnpm start` runs tsx, which runs the server in a node process of its own: the last one down.
-  serverPid = descendantsOf(child.pid!).filter((process) => process.command.includes('api/src/main.ts')).at(-1)!.pid;
+  // `pnpm start` builds, then runs the server in a node process of its own: the last one down.
+  serverPid = descendantsOf(child.pid!).filter((process) => process.command.includes(SERVER_ENTRY)).at(-1)!.pid;
 }, 240_000);
 
 afterAll(async () => {

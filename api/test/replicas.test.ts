@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { connect, createApiKey } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasPostgresBinaries } from './support/postgres-server.ts';
-import { post, type ServerProcess, startServerProcess } from './support/process.ts';
+import { post, SERVER_ENTRY, type ServerProcess, serverArguments, startServerProcess } from './support/process.ts';
 import { freePortIn, queryOnce, type StreamingPair, startStreamingPair } from './support/streaming-replica.ts';
 
 /*
@@ -117,7 +117,7 @@ function postOnNewConnection(port: number, query: string, headers: Record<string
 /** The process IDs of the API's worker processes. */
 function workerPids(): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(api!.child.pid), '-f', 'api/src/main.ts'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(api!.child.pid), '-f', SERVER_ENTRY], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .filter(Boolean)
@@ -360,7 +360,7 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
 function refusedStart(env: NodeJS.ProcessEnv) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+    const child = spawn(process.execPath, serverArguments(), {
       cwd: new URL('../..', import.meta.url),
       env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

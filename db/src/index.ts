@@ -18,4 +18,4 @@ export { checkStatementScope, type StatementScope } from './statement-scope.ts';
 export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
 export * from './replicas.ts';
 export { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
-export { columnList, type ColumnList, listed, readRows } from './row-statements.ts';
+export { columnList, type ColumnList, listed, readRows, type RenderedStatement, renderedOnce } from './row-statements.ts';

@@ -1,5 +1,5 @@
-import { getTableName, is, type SQL, sql } from 'drizzle-orm';
-import { PgColumn } from 'drizzle-orm/pg-core';
+import { getTableName, is, SQL, sql } from 'drizzle-orm';
+import { PgColumn, PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from './connect.ts';
 
 /**
@@ -85,28 +85,62 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
 }
 
 interface DatabaseInternals {
-  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+  dialect: { sqlToQuery(statement: SQL): RenderedStatement };
   session: {
     prepareQuery(
-      query: { sql: string; params: unknown[] },
+      query: RenderedStatement,
       fields: undefined,
       name: undefined,
       isResponseInArrayMode: boolean,
       customResultMapper: (rows: unknown[][]) => unknown,
-    ): { execute(): Promise<unknown> };
+    ): { execute(placeholderValues?: Record<string, unknown>): Promise<unknown> };
   };
+}
+
+/** A statement's text and its parameters, some of which may be `sql.placeholder`s filled when it runs. */
+export interface RenderedStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** Both drivers render through PostgreSQL's dialect, which keeps no state between statements. */
+const sqlDialect = new PgDialect();
+
+const rendered = new Map<string, RenderedStatement>();
+const MAX_RENDERED = 2_000;
+
+/**
+ * A statement whose text depends only on `key` (its values come in through `sql.placeholder`s),
+ * rendered by Drizzle's dialect once: the loaders' statements (rows by ID, children of parents)
+ * are the same text for every batch, and rendering them was most of a small request's Drizzle work.
+ */
+export function renderedOnce(key: string, build: () => SQL): RenderedStatement {
+  let statement = rendered.get(key);
+  if (!statement) {
+    statement = (sqlDialect as DatabaseInternals['dialect']).sqlToQuery(build());
+    // Keys come from the schema and the queries' selections, so they are few; the cap only guards memory.
+    if (rendered.size >= MAX_RENDERED) rendered.clear();
+    rendered.set(key, statement);
+  }
+  return statement;
 }
 
 /**
  * Sends `statement` through `db`'s session (so a request's handle keeps its scope, statement
  * counting and prepared-statement policy) and maps each result row, in array form, with `map`.
+ * A statement rendered once takes its placeholders' `values`.
  */
-export function readRows<Row>(db: Database, statement: SQL, map: (row: unknown[]) => Row): Promise<Row[]> {
+export function readRows<Row>(
+  db: Database,
+  statement: SQL | RenderedStatement,
+  map: (row: unknown[]) => Row,
+  values?: Record<string, unknown>,
+): Promise<Row[]> {
   const internals = db as unknown as DatabaseInternals;
-  const query = internals.dialect.sqlToQuery(statement);
+  const query = statement instanceof SQL ? internals.dialect.sqlToQuery(statement) : statement;
   return internals.session
     .prepareQuery(query, undefined, undefined, true, (rows) => rows.map(map))
-    .execute() as Promise<Row[]>;
+    .execute(values) as Promise<Row[]>;
 }
 
 /** `sql.raw` of a column list's text, for use in a statement template. */

@@ -1,7 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/**
+ * The node arguments of the server that `pnpm start` runs: the last command of the script (the
+ * ones before it build the JavaScript, which the tests' global setup did once for the run).
+ */
+export function serverArguments(): string[] {
+  const start = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).scripts.start as string;
+  const command = start.split('&&').at(-1)!.trim().split(/\s+/);
+  if (command[0] !== 'node') throw new Error(`pnpm start runs ${command[0]}, not node: ${start}`);
+  return command.slice(1);
+}
+
+/** The server's entry file, as it shows in a process list. */
+export const SERVER_ENTRY = serverArguments().at(-1)!;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -18,12 +33,12 @@ export interface ServerProcess {
 }
 
 /**
- * The API as `pnpm start` runs it, in production mode, as a separate process: `node --import tsx
- * api/src/main.ts`, listening on a free port of 127.0.0.1. Resolves once it logged its port.
+ * The API as `pnpm start` runs it, in production mode, as a separate process (the compiled
+ * JavaScript of api/src/main.ts), listening on a free port of 127.0.0.1. Resolves once it logged its port.
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 150_000): Promise<ServerProcess> {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+  const child = spawn(process.execPath, serverArguments(), {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

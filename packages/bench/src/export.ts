@@ -16,6 +16,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { serverArguments } from './read/servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,9 +50,7 @@ const memory = (pid: number, field: 'VmRSS' | 'VmHWM') =>
 /** The API as `pnpm start` runs it: the start script's command, run by node directly so its PID is the server's. */
 async function startApi(): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const start = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).scripts.start as string;
-  const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, serverArguments(root), {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

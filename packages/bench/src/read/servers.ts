@@ -3,7 +3,7 @@
  * `read-embedded.ts`) share: servers in child processes, their CPU and memory from /proc, the
  * requests they are sent and the load that times them.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -69,14 +69,27 @@ export async function waitFor(url: string, child: ChildProcess) {
 }
 
 /**
+ * The node arguments of the server a checkout's `pnpm start` runs, so the measured process is the
+ * server itself (not pnpm's): the start script's last command. The commands before it (a build)
+ * are run first, in the checkout. Older checkouts start with tsx.
+ */
+export function serverArguments(checkout: string): string[] {
+  const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
+  const commands = start.split('&&').map((command) => command.trim());
+  const server = commands.pop()!;
+  for (const command of commands) execSync(command, { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (server.startsWith('tsx ')) return ['--import', 'tsx', ...server.slice(4).split(/\s+/)];
+  if (server.startsWith('node ')) return server.slice(5).split(/\s+/);
+  throw new Error(`${checkout}: pnpm start runs neither node nor tsx: ${start}`);
+}
+
+/**
  * The API of a checkout as its `pnpm start` runs it, in production mode, with `env` added (the
  * database it uses: DATABASE_URL, or none and NARAVARD_DATA_DIR for the embedded one).
  */
 export async function startApi(checkout: string, name: 'api' | 'baseline', env: Record<string, string | undefined>): Promise<Target> {
   const port = await freePort();
-  const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
-  const args = start.startsWith('tsx ') ? ['--import', 'tsx', ...start.slice(4).split(' ')] : start.replace(/^node /, '').split(' ');
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, serverArguments(checkout), {
     cwd: checkout,
     // The load generator is one client sending many requests at once: the per-client limits,
     // which would refuse most of them, are off for the measurement.
