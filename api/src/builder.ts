@@ -4,11 +4,10 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
 import type { Context } from './context.ts';
 import { hasScope } from './auth.ts';
 import { ForbiddenError } from './errors.ts';
-import { fieldComplexity, LIMITS } from './limits.ts';
+import { fieldComplexity } from './limits.ts';
 import {
   decodeGlobalId,
   literalString,
@@ -50,16 +49,10 @@ export const builder = new SchemaBuilder<{
   },
   complexity: {
     fieldComplexity: fieldComplexity as never,
-    limit: { depth: LIMITS.depth, breadth: LIMITS.breadth, complexity: LIMITS.complexity },
-    complexityError: (kind, result) => {
-      const measure = kind.toLowerCase() as 'depth' | 'breadth' | 'complexity';
-      const maximum = { depth: result.maxDepth, breadth: result.maxBreadth, complexity: result.maxComplexity }[measure];
-      const actual = result[measure];
-      return new GraphQLError(
-        `The query's ${measure} is ${actual}, over the limit of ${maximum}. Ask for fewer fields or smaller pages (first/last).`,
-        { extensions: { code: 'QUERY_TOO_COMPLEX', limit: measure, actual, maximum } },
-      );
-    },
+    // The limits are checked once per request, before execution, by the query limits' plugin
+    // (limits.ts), whose measure the rate limit charges too; the plugin here only declares each
+    // field's cost for that measure.
+    disabled: true,
   },
   relay: {
     clientMutationId: 'omit',

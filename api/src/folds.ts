@@ -1,6 +1,6 @@
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
 import type { GraphQLResolveInfo } from 'graphql';
-import { type ColumnChoice, columnsFor } from './columns.ts';
+import { type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { EntityTable } from './loaders.ts';
 import { selectionOf } from './selection.ts';
 
@@ -41,7 +41,22 @@ function references(table: PgTable): Map<string, EntityTable> {
 /** The references among the fields selected from a page's rows (at `path` below the field) that can be folded in. */
 export function foldsFor(table: PgTable, info: GraphQLResolveInfo, ...path: string[]): Fold[] {
   const selection = selectionOf(info, ...path);
-  if (!selection) return [];
+  if (!selection) return NO_FOLDS;
+  // The selection is kept per query document (see selectionOf), so its folds are too: the same
+  // array every time, by which the page's statement is found (pagination.ts).
+  let byTable = foldsBySelection.get(selection);
+  if (!byTable) foldsBySelection.set(selection, (byTable = new Map()));
+  let folds = byTable.get(table);
+  if (!folds) byTable.set(table, (folds = chooseFolds(table, info, selection, path)));
+  return folds;
+}
+
+/** No reference folded. */
+export const NO_FOLDS: Fold[] = [];
+
+const foldsBySelection = new WeakMap<Selection, Map<PgTable, Fold[]>>();
+
+function chooseFolds(table: PgTable, info: GraphQLResolveInfo, selection: Selection, path: string[]): Fold[] {
   const folds: Fold[] = [];
   const keys = references(table);
   for (const field of selection.fields) {

@@ -1,8 +1,11 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   type ASTNode,
+  type DocumentNode,
+  Kind,
   getNamedType,
   GraphQLID,
   type GraphQLInputType,
@@ -85,6 +88,57 @@ export function fieldComplexity(args: Record<string, unknown>, _context: unknown
   if (isListType(type)) return { field: own, multiplier: CHILD_LIST_MULTIPLIER };
   return own;
 }
+
+/** How much an operation asks for: its estimated cost (see fieldComplexity), its depth and its breadth. */
+export interface OperationMeasure {
+  complexity: number;
+  depth: number;
+  breadth: number;
+}
+
+const measures = new WeakMap<object, OperationMeasure>();
+
+/** The measure `queryLimits` took of the request whose GraphQL context this is (none when its variables did not fit). */
+export const measureOf = (context: object): OperationMeasure | undefined => measures.get(context);
+
+/** The refusal of an operation over a limit, naming the limit, the measure and the maximum. */
+export function queryTooComplexError(limit: 'depth' | 'breadth' | 'complexity', actual: number): GraphQLError {
+  const maximum = LIMITS[limit];
+  return new GraphQLError(
+    `The query's ${limit} is ${actual}, over the limit of ${maximum}. Ask for fewer fields or smaller pages (first/last).`,
+    { extensions: { code: 'QUERY_TOO_COMPLEX', limit, actual, maximum, http: { status: 400 } } },
+  );
+}
+
+/**
+ * Measures each operation once, before anything runs, and refuses it when it is over the depth,
+ * breadth or cost limit. The measure (with the variables, which set the page sizes) is kept for
+ * the request: the rate limit charges the same cost (rate-limits.ts), so it is not worked out twice.
+ * Its hook never waits, so it has measured before the hooks of the plugins after it run.
+ */
+export const queryLimits: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, document, operation, request, schema }) {
+        if (!operation) return;
+        let measure: OperationMeasure;
+        try {
+          const single: DocumentNode = {
+            kind: Kind.DOCUMENT,
+            definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)],
+          };
+          measure = complexityFromQuery(single, { schema, variables: request.variables ?? {} });
+        } catch {
+          return; // Its variables do not fit: execution refuses it before any work.
+        }
+        if (measure.depth > LIMITS.depth) throw queryTooComplexError('depth', measure.depth);
+        if (measure.breadth > LIMITS.breadth) throw queryTooComplexError('breadth', measure.breadth);
+        if (measure.complexity > LIMITS.complexity) throw queryTooComplexError('complexity', measure.complexity);
+        measures.set(contextValue as object, measure);
+      },
+    };
+  },
+};
 
 /** Reports a graphql-armor rejection as a validation error that names the limit (armor would throw). */
 const reportAs =

@@ -13,12 +13,29 @@ export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version
 /** A UUID, the form of every record's ID (the part of a global ID after the type name). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const loaderKeys = new WeakMap<ColumnChoice, WeakMap<object, Map<string, string>>>();
+
+/**
+ * The name of a loader of `choice`'s columns for `owner` (a table, or a foreign key) and a variant,
+ * made once: the same string object every time, so the request's map of loaders finds it by a
+ * cached hash instead of hashing a freshly concatenated name on every field resolved.
+ */
+function loaderKey(choice: ColumnChoice, owner: object, name: () => string, variant = ''): string {
+  let byOwner = loaderKeys.get(choice);
+  if (!byOwner) loaderKeys.set(choice, (byOwner = new WeakMap()));
+  let byVariant = byOwner.get(owner);
+  if (!byVariant) byOwner.set(owner, (byVariant = new Map()));
+  let key = byVariant.get(variant);
+  if (key === undefined) byVariant.set(variant, (key = name()));
+  return key;
+}
+
 /**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
  * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
  */
 export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable, choice: ColumnChoice = columnsFor(table, null)) {
-  const key = `byId:${getTableName(table)}:${choice.key}`;
+  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}`);
   return context.loader(
     key,
     () =>
@@ -75,7 +92,8 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
   const { table, foreignKey, orderBy, where, variant = '' } = options;
   const choice = columnsFor(table, options.selection);
   // The variant names the extra condition (and so its bound values): one prepared statement each.
-  const key = `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`;
+  // Callers of one table and foreign key give the same order, so the key need not name it.
+  const key = loaderKey(choice, foreignKey, () => `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`, variant);
   return context.loader(
     key,
     () =>

@@ -2,7 +2,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { columnList, type Database, readRows } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
-import { type Fold, foldsFor } from './folds.ts';
+import { type Fold, foldsFor, NO_FOLDS } from './folds.ts';
 import { rowLoader } from './loaders.ts';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -109,7 +109,7 @@ export async function paginateTable<Row extends { id: string }>(options: {
 }): Promise<Connection<Row>> {
   const { db, table, where, args } = options;
   const choice = columnsFor(table, options.selection);
-  const folds = options.folds?.list ?? [];
+  const folds = options.folds?.list ?? NO_FOLDS;
   const context = options.folds?.context;
   const page = pageStatement(table, choice, folds);
   checkPageSize(args);
@@ -146,12 +146,23 @@ interface PageStatement {
 
 const pageStatements = new Map<string, PageStatement>();
 
+/** The statements of column choices and folds seen before, by identity (both are kept per query document). */
+const pageStatementsSeen = new WeakMap<ColumnChoice, WeakMap<Fold[], PageStatement>>();
+
 /**
  * A page's select list and joins, rendered once per table, column choice and folds. A folded
  * reference's row is read from the joined columns and handed to the request's loader, where the
  * reference's resolver finds it without a statement of its own.
  */
 function pageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[]): PageStatement {
+  let byFolds = pageStatementsSeen.get(choice);
+  if (!byFolds) pageStatementsSeen.set(choice, (byFolds = new WeakMap()));
+  let page = byFolds.get(folds);
+  if (!page) byFolds.set(folds, (page = renderPageStatement(table, choice, folds)));
+  return page;
+}
+
+function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[]): PageStatement {
   const name = getTableName(table);
   const key = `${name}:${choice.key}:${folds.map((fold) => `${fold.field}=${fold.choice.key}`).join(';')}`;
   let page = pageStatements.get(key);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { Context } from './context.ts';
-import { complexityFromQuery } from '@pothos/plugin-complexity';
-import { type DocumentNode, GraphQLError, Kind } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { measureOf } from './limits.ts';
 import { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
@@ -185,24 +185,16 @@ export class ClientLimits {
     return {
       async requestDidStart() {
         return {
-          async didResolveOperation({ contextValue, document, operation, request, schema }) {
+          async didResolveOperation({ contextValue }) {
             const scope = contextValue.request;
-            if (!scope || !operation) return;
-            let cost: number;
-            try {
-              const single: DocumentNode = {
-                kind: Kind.DOCUMENT,
-                definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)],
-              };
-              cost = complexityFromQuery(single, { schema, variables: request.variables ?? {} }).complexity;
-            } catch {
-              return; // Its variables do not fit: execution refuses it before any work.
-            }
+            // Measured by the query limits' plugin, which runs first; none when its variables do not fit.
+            const measure = measureOf(contextValue);
+            if (!scope || !measure) return;
+            const cost = measure.complexity;
             // Cheaper requests' statements go first where the database runs one at a time.
             scope.statements.priority = cost;
-            // Over the per-request limit: refused before any work, not charged. Without a rate
-            // limit there is no allowance to report.
-            if (cost > limits.options.maximumRequestCost || !limits.#cost) return;
+            // Without a rate limit there is no allowance to report.
+            if (!limits.#cost) return;
             scope.cost = await limits.charge(scope.client, Math.max(1, cost));
           },
           async willSendResponse({ contextValue, response }) {

@@ -18,7 +18,7 @@ import { answerCors, type CorsPolicy, corsPolicyFromEnv } from './cors.ts';
 import { isExplorerRequest, serveExplorer } from './explorer.ts';
 import { handleExport } from './exports.ts';
 import { sendGraphQLAnswer } from './http-cache.ts';
-import { inputChecks, LIMITS, limitErrorOf, validationRules } from './limits.ts';
+import { inputChecks, LIMITS, limitErrorOf, queryLimits, validationRules } from './limits.ts';
 import type { Logger } from './logger.ts';
 import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from './outage.ts';
 import { persistedQueries } from './persisted-queries.ts';
@@ -171,6 +171,8 @@ export async function createApp({
     // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
     plugins: [
       inputChecks,
+      // Before the client limits: they charge the cost it measured.
+      queryLimits,
       clientLimits.plugin(),
       health.plugin(),
       routing.plugin(),

@@ -19,7 +19,9 @@ describe('limits', () => {
   it('refuses a query deeper than the limit, before touching the database', async () => {
     server.database.resetStatements();
     const response = await server.graphql(deepQuery(LIMITS.depth));
-    expect(response.status).toBe(200);
+    // Refused before execution, as the alias limit is: a request error (GraphQL over HTTP), no data.
+    expect(response.status).toBe(400);
+    expect(response.data).toBeUndefined();
     expect(response.errors?.[0]?.message).toMatch(/depth is \d+, over the limit of 15/);
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth' });
     expect(server.database.statements).toEqual([]);
