@@ -5,7 +5,9 @@ import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
   type ASTNode,
   type DocumentNode,
+  type GraphQLSchema,
   Kind,
+  type OperationDefinitionNode,
   getNamedType,
   GraphQLID,
   type GraphQLInputType,
@@ -110,6 +112,70 @@ export function queryTooComplexError(limit: 'depth' | 'breadth' | 'complexity', 
   );
 }
 
+/** The arguments whose values the measure reads (fieldComplexity): page sizes and the filter's text. */
+const MEASURED_ARGUMENTS = new Set(['first', 'last', 'filter']);
+
+/** Per operation: the variables that reach a measured argument; the others cannot change the measure. */
+const measuredVariables = new WeakMap<OperationDefinitionNode, string[]>();
+
+function variablesMeasured(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  let names = measuredVariables.get(operation);
+  if (!names) {
+    const found = new Set<string>();
+    let inMeasured = 0;
+    const visitor = {
+      Argument: {
+        enter: (node: { name: { value: string } }) => void (MEASURED_ARGUMENTS.has(node.name.value) && inMeasured++),
+        leave: (node: { name: { value: string } }) => void (MEASURED_ARGUMENTS.has(node.name.value) && inMeasured--),
+      },
+      Variable: (node: { name: { value: string } }) => void (inMeasured > 0 && found.add(node.name.value)),
+    };
+    // Fragments count whether or not this operation spreads them: a variable more only splits the cache.
+    for (const definition of document.definitions) {
+      if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
+    }
+    measuredVariables.set(operation, (names = [...found].sort()));
+  }
+  return names;
+}
+
+/** Measures kept per document, keyed by the operation and the values of the variables that matter. */
+const measuresByDocument = new WeakMap<DocumentNode, Map<string, OperationMeasure>>();
+const MEASURES_PER_DOCUMENT = 500;
+
+/**
+ * The measure of an operation with these variables, or null when they do not fit its arguments.
+ * A document is parsed once and reused by every request that sends it (Apollo's document cache),
+ * and most variables (an ID, a region, a search's words) change no page size: the measure is
+ * taken once for each set of values of the variables that can change it.
+ */
+export function measureOperation(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  schema: GraphQLSchema,
+  variables: Record<string, unknown>,
+): OperationMeasure | null {
+  const names = variablesMeasured(document, operation);
+  const key = `${operation.name?.value ?? ''}${names.length ? JSON.stringify(names.map((name) => variables[name] ?? null)) : ''}`;
+  let byKey = measuresByDocument.get(document);
+  if (!byKey) measuresByDocument.set(document, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known) return known;
+  let measure: OperationMeasure;
+  try {
+    const single: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)],
+    };
+    measure = complexityFromQuery(single, { schema, variables });
+  } catch {
+    return null;
+  }
+  if (byKey.size >= MEASURES_PER_DOCUMENT) byKey.clear();
+  byKey.set(key, measure);
+  return measure;
+}
+
 /**
  * Measures each operation once, before anything runs, and refuses it when it is over the depth,
  * breadth or cost limit. The measure (with the variables, which set the page sizes) is kept for
@@ -121,16 +187,8 @@ export const queryLimits: ApolloServerPlugin = {
     return {
       async didResolveOperation({ contextValue, document, operation, request, schema }) {
         if (!operation) return;
-        let measure: OperationMeasure;
-        try {
-          const single: DocumentNode = {
-            kind: Kind.DOCUMENT,
-            definitions: [operation, ...document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)],
-          };
-          measure = complexityFromQuery(single, { schema, variables: request.variables ?? {} });
-        } catch {
-          return; // Its variables do not fit: execution refuses it before any work.
-        }
+        const measure = measureOperation(document, operation, schema, request.variables ?? {});
+        if (!measure) return; // Its variables do not fit: execution refuses it before any work.
         if (measure.depth > LIMITS.depth) throw queryTooComplexError('depth', measure.depth);
         if (measure.breadth > LIMITS.breadth) throw queryTooComplexError('breadth', measure.breadth);
         if (measure.complexity > LIMITS.complexity) throw queryTooComplexError('complexity', measure.complexity);

@@ -24,13 +24,26 @@ afterAll(async () => {
   await hurried?.close();
 });
 
-const costOf = async (query: string) => {
-  const response = await priced.graphql(query);
+const costOf = async (query: string, variables?: Record<string, unknown>) => {
+  const response = await priced.graphql(query, variables);
   expect(response.errors).toBeUndefined();
   return (response as unknown as { extensions: { cost: { requested: number } } }).extensions.cost.requested;
 };
 
 describe('the cost model', () => {
+  it('prices one document by the page sizes and text its variables give, whatever else they hold', async () => {
+    const query = 'query Q($n: Int, $text: String, $region: String) { decisions(first: $n, filter: { text: $text, region: $region }) { totalCount edges { node { id text } } } }';
+    const small = await costOf(query, { n: 1, region: '07' });
+    const large = await costOf(query, { n: 100, region: '07' });
+    const filtered = await costOf(query, { n: 1, text: 'kontakt', region: '07' });
+    // Worked out by hand: a field costs 1; `edges` 1 + node (1 + id 1 + text 1) = 4, plus totalCount
+    // = 5 per page row; the list itself 1 (+500 with a text filter) + 5 × its page size.
+    expect([small, large, filtered]).toEqual([6, 501, 506]);
+    // The same values again (another region): the same price, from the measure kept for the document.
+    expect(await costOf(query, { n: 1, region: '13' })).toBe(small);
+    expect(await costOf(query, { n: 100, region: '13' })).toBe(large);
+  });
+
   it('prices a search, an aggregate and a text filter above the rows they return', async () => {
     const rows = await costOf('{ decisions(first: 10) { totalCount } }');
     const filtered = await costOf('{ decisions(first: 10, filter: { text: "kontakt" }) { totalCount } }');
