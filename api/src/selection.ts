@@ -3,6 +3,8 @@ import {
   getNamedType,
   getNullableType,
   type GraphQLField,
+  type GraphQLObjectType,
+  isAbstractType,
   type GraphQLResolveInfo,
   isListType,
   isObjectType,
@@ -43,6 +45,58 @@ export function selectionOf(info: GraphQLResolveInfo, ...path: string[]): Select
   let selection = byPath.get(key);
   if (selection === undefined) byPath.set(key, (selection = computeSelection(info, path)));
   return selection;
+}
+
+/**
+ * What the query selects from a field's value when it is of the object type `typeName`: for a
+ * field whose type is a union or an interface (a search hit's record, a citation's subject), the
+ * fields selected directly, under fragments on that type and under fragments on an interface or
+ * union it belongs to. Lets such a field read only the columns its query needs from that type's
+ * table (a document's full text is not read to show its ID).
+ */
+export function selectionOfType(info: GraphQLResolveInfo, typeName: string): Selection | null {
+  if (info.fieldNodes.length !== 1) return computeTypeSelection(info, typeName);
+  const node = info.fieldNodes[0]!;
+  let byPath = selectionsByNode.get(node);
+  if (!byPath) selectionsByNode.set(node, (byPath = new Map()));
+  const key = `${info.parentType.name}>${typeName}`;
+  let selection = byPath.get(key);
+  if (selection === undefined) byPath.set(key, (selection = computeTypeSelection(info, typeName)));
+  return selection;
+}
+
+function computeTypeSelection(info: GraphQLResolveInfo, typeName: string): Selection | null {
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) return null;
+  const applies = (condition: string | undefined) => {
+    if (condition === undefined || condition === typeName) return true;
+    const named = info.schema.getType(condition);
+    return isAbstractType(named) && info.schema.isSubType(named, type);
+  };
+  const names = new Set<string>();
+  const collect = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === 'Field') names.add(selection.name.value);
+      else if (selection.kind === 'InlineFragment') {
+        if (applies(selection.typeCondition?.name.value)) collect(selection.selectionSet);
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment && applies(fragment.typeCondition.name.value)) collect(fragment.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) collect(node.selectionSet);
+  return { fields: names, isCollection: collectionsOf(type) };
+}
+
+function collectionsOf(type: GraphQLObjectType): (name: string) => boolean {
+  const fields = type.getFields();
+  const collections = new Set(
+    Object.values(fields)
+      .filter((field: GraphQLField<unknown, unknown>) => isListType(getNullableType(field.type)) || getNamedType(field.type).name.endsWith('Connection'))
+      .map((field) => field.name),
+  );
+  return (name) => collections.has(name);
 }
 
 function computeSelection(info: GraphQLResolveInfo, path: string[]): Selection | null {

@@ -103,3 +103,27 @@ describe('batching', () => {
     expect(statement).not.toMatch(/search_vector|"fold_organisation"\."aliases"|"meetings"\."place"/);
   });
 });
+
+describe('records behind a union or an interface', () => {
+  it("are read with the columns the query selects from each record's type", async () => {
+    server.database.resetStatements();
+    const response = await server.graphql(`{
+      search(query: "handlingsplan", types: [DOCUMENT, DECISION], first: 40) { edges { node { type record { ... on Node { id } ... on Decision { kind } } } } }
+    }`);
+    expect(response.errors).toBeUndefined();
+    const hits = response.data!.search.edges.map((edge: any) => edge.node);
+    const types = new Set(hits.map((hit: any) => hit.type));
+    // The seed data has the word in documents and in decisions.
+    expect(types).toContain('DOCUMENT');
+    expect(types).toContain('DECISION');
+    for (const hit of hits) expect(hit.record.id).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(hits.filter((hit: any) => hit.type === 'DECISION').every((hit: any) => typeof hit.record.kind === 'string')).toBe(true);
+    const documentRead = server.database.statements.find((statement) => /from "documents" where "documents"\."id" = any/.test(statement));
+    const decisionRead = server.database.statements.find((statement) => /from "decisions" where "decisions"\."id" = any/.test(statement));
+    // A document's ID is asked for, not its full text; a decision's kind, not its text.
+    expect(documentRead).toBeDefined();
+    expect(documentRead).not.toMatch(/"documents"\."text"|"documents"\."title"/);
+    expect(decisionRead).toMatch(/"decisions"\."kind"/);
+    expect(decisionRead).not.toMatch(/"decisions"\."text"/);
+  });
+});

@@ -137,7 +137,7 @@ builder.objectType(Citation, {
       type: builder.nodeInterfaceRef(),
       nullable: true,
       description: 'The record the passage supports (a Decision, an Audit, a Grant, …); null if it no longer exists.',
-      resolve: (citation, _args, context) => loadEntity(context, citation.entityType, citation.entityId) as never,
+      resolve: (citation, _args, context, info) => loadEntity(context, citation.entityType, citation.entityId, info) as never,
     }),
   }),
 });

@@ -1,6 +1,8 @@
 import { type EntityType, tables } from '@naravard/db';
 import { brandWithType, type ObjectRef } from '@pothos/core';
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
+import { columnsFor } from '../columns.ts';
+import { selectionOfType } from '../selection.ts';
 import type { Context } from '../context.ts';
 import { type EntityTable, rowLoader } from '../loaders.ts';
 import * as refs from './refs.ts';
@@ -58,10 +60,12 @@ export function entityTypeOf(typeName: string): EntityType {
  * Loads the record an (entity type, id) pair names, batched per table, and brands it with its
  * GraphQL type so it can be returned where an interface or union is expected.
  */
-export async function loadEntity(context: Context, type: EntityType, id: string): Promise<object | null> {
+export async function loadEntity(context: Context, type: EntityType, id: string, info?: GraphQLResolveInfo): Promise<object | null> {
   const entity = BY_ENTITY_TYPE.get(type);
   if (!entity) return null;
-  const row = await rowLoader<{ id: string }>(context, entity.table).load(id);
+  // With the resolving field's `info`, only the columns its query selects from this type are read.
+  const choice = columnsFor(entity.table, info ? selectionOfType(info, entity.ref.name) : null);
+  const row = await rowLoader<{ id: string }>(context, entity.table, choice).load(id);
   if (row) brandWithType(row, entity.ref as never);
   return row;
 }

@@ -652,8 +652,8 @@ const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
     record: t.field({
       type: SearchResult,
       description: 'The record found.',
-      resolve: async (hit, _args, context) => {
-        const record = await loadEntity(context, hit.type, hit.id);
+      resolve: async (hit, _args, context, info) => {
+        const record = await loadEntity(context, hit.type, hit.id, info);
         if (!record) throw new Error(`search hit ${hit.type} ${hit.id} has no record`);
         return record as never;
       },

@@ -208,7 +208,7 @@ const TopicTag = builder.objectRef<TopicTagShape>('TopicTag').implement({
     record: t.field({
       type: Tagged,
       description: 'The record, with its topics as they are now.',
-      resolve: async (tag, _args, context) => (await loadEntity(context, tag.entityType, tag.entityId)) as never,
+      resolve: async (tag, _args, context, info) => (await loadEntity(context, tag.entityType, tag.entityId, info)) as never,
     }),
     topic: t.field({
       type: Topic,
