@@ -1,5 +1,5 @@
 import { type EntityType, tables } from '@naravard/db';
-import { and, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from './builder.ts';
 import { BadInputError } from './errors.ts';
@@ -99,7 +99,7 @@ export function wordsInVector(vector: PgColumn, text: string | null | undefined)
 }
 
 /** The row's region, given by SCB county code. */
-export function regionIs(column: PgColumn, code: string | null | undefined): SQL | undefined {
+export function regionIs(column: PgColumn, code: string | Placeholder | null | undefined): SQL | undefined {
   if (!code) return undefined;
   return eq(column, sql`(select ${tables.regions.id} from ${tables.regions} where ${tables.regions.code} = ${code})`);
 }

@@ -1,7 +1,7 @@
-import { selectRows, tables } from '@naravard/db';
+import { readRows, renderedOnce, selectRows, tables } from '@naravard/db';
 import { PothosValidationError } from '@pothos/core';
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
-import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -311,10 +311,45 @@ export function splitQuery(query: string): { wanted: string; excluded: string } 
   return { wanted: wanted.join(' '), excluded: excluded.join(' or ') };
 }
 
-/** The query's pieces, each one SQL expression over bound text. */
-function queryExpressions(text: string) {
+/** A value of a search statement: given as it is, or a placeholder filled when a statement rendered once runs. */
+type Bound = string | Placeholder;
+
+/** The query text and its parts (see splitQuery), as the statement binds them. */
+interface QueryParts {
+  query: Bound;
+  wanted: Bound;
+  /** The excluded words; null when there are none (the statement then has no exclusion at all). */
+  excluded: Bound | null;
+}
+
+/** A search with its values bound: as given, or as placeholders (`renderedSearch`). */
+interface BoundSearch {
+  parts: QueryParts;
+  types?: readonly SearchableTypeValue[] | null | undefined;
+  region: Bound | null;
+  from: Bound | null;
+  to: Bound | null;
+}
+
+/** The query's parts, each a plain value. */
+function partsOf(text: string): { query: string; wanted: string; excluded: string } {
   const query = withoutLoneDashes(text);
-  const { wanted, excluded } = splitQuery(query);
+  return { query, ...splitQuery(query) };
+}
+
+function bound(parameters: SearchParameters): BoundSearch {
+  const { query, wanted, excluded } = partsOf(parameters.query);
+  return {
+    parts: { query, wanted, excluded: excluded || null },
+    types: parameters.types,
+    region: parameters.region || null,
+    from: parameters.from || null,
+    to: parameters.to || null,
+  };
+}
+
+/** The query's pieces, each one SQL expression over bound text. */
+function queryExpressions({ query, wanted, excluded }: QueryParts) {
   return {
     /** Stemmed, accent-folded full-text query, with its operators. */
     tsquery: sql`websearch_to_tsquery('swedish', naravard_unaccent(${query}::text))`,
@@ -344,7 +379,7 @@ function exactMatch(source: Source, tsquery: SQL): SQL {
  * RANKED_PER_TYPE from each: a common word is in a third of all agenda items, and gathering every
  * one of them (170,000 on the national data set) to rank a hundred took two seconds.
  */
-function exactCandidates(source: Source, tsquery: SQL, parameters: SearchParameters): SQL {
+function exactCandidates(source: Source, tsquery: SQL, parameters: BoundSearch): SQL {
   const own = sql`${source.vector} @@ ${tsquery}`;
   if (!source.alsoMatchedBy) return own;
   const filters = filterConditions(source, parameters);
@@ -373,8 +408,8 @@ function ownIds(source: Source, condition: SQL): SQL {
 }
 
 /** Whether a row of the type matches the query: its words (stemmed), or approximately. */
-function matchCondition(source: Source, query: string): SQL {
-  const { tsquery, searchable, fuzzy, excluded } = queryExpressions(query);
+function matchCondition(source: Source, parts: QueryParts): SQL {
+  const { tsquery, searchable, fuzzy, excluded } = queryExpressions(parts);
   const approximate = excluded
     ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
     : sql`${fuzzy} <% ${source.trigramText}`;
@@ -384,7 +419,7 @@ function matchCondition(source: Source, query: string): SQL {
 }
 
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
-function filterConditions(source: Source, parameters: SearchParameters): SQL {
+function filterConditions(source: Source, parameters: BoundSearch): SQL {
   const conditions: SQL[] = [sql`${source.deletedAt} is null`];
   // A grant programme has no region (its `regionId` is NULL): a region filter leaves it out.
   const region = parameters.region ? regionIs(source.regionId as PgColumn, parameters.region) : undefined;
@@ -395,11 +430,11 @@ function filterConditions(source: Source, parameters: SearchParameters): SQL {
 }
 
 /** Which rows of one type match, with every filter pushed down into the type's subquery. */
-function matchConditions(source: Source, parameters: SearchParameters): SQL {
-  return sql`${matchCondition(source, parameters.query)} and ${filterConditions(source, parameters)}`;
+function matchConditions(source: Source, parameters: BoundSearch): SQL {
+  return sql`${matchCondition(source, parameters.parts)} and ${filterConditions(source, parameters)}`;
 }
 
-function searchedSources(parameters: SearchParameters): Source[] {
+function searchedSources(parameters: BoundSearch): Source[] {
   const types = parameters.types?.length ? new Set(parameters.types) : null;
   return SEARCHABLE_TYPES.filter((type) => !types || types.has(type)).map((type) => SOURCES[type]);
 }
@@ -409,8 +444,8 @@ function searchedSources(parameters: SearchParameters): Source[] {
  * `exactOnly` leaves out the approximate (trigram) matching: exact hits always rank above
  * approximate ones, so a page filled with exact hits is the same page either way.
  */
-function hitsUnion(parameters: SearchParameters, exactOnly = false): SQL {
-  const { tsquery, fuzzy, searchable } = queryExpressions(parameters.query);
+function hitsUnion(parameters: BoundSearch, exactOnly = false): SQL {
+  const { tsquery, fuzzy, searchable } = queryExpressions(parameters.parts);
   return sql.join(
     searchedSources(parameters).map((source) =>
       exactOnly
@@ -443,6 +478,15 @@ export function pageStatement(
   limit: number,
   options: { exactOnly?: boolean; snippets?: boolean } = {},
 ): SQL {
+  return boundPageStatement(bound(parameters), offset, limit, options);
+}
+
+function boundPageStatement(
+  parameters: BoundSearch,
+  offset: number | Placeholder,
+  limit: number | Placeholder,
+  options: { exactOnly?: boolean; snippets?: boolean } = {},
+): SQL {
   const { exactOnly = false, snippets = true } = options;
   if (!snippets) {
     return sql`select type, id::text as id, region_id::text as region_id, date::text as date,
@@ -452,7 +496,7 @@ export function pageStatement(
       order by rank desc, date desc nulls last, id
       limit ${limit} offset ${offset}`;
   }
-  const { tsquery, fuzzy } = queryExpressions(parameters.query);
+  const { tsquery, fuzzy } = queryExpressions(parameters.parts);
   const [foldFrom, foldTo] = FOLDED_LETTERS;
   const texts = sql.join(
     searchedSources(parameters).map(
@@ -501,17 +545,74 @@ export function pageStatement(
 }
 
 /**
+ * The page statement of a search, rendered by Drizzle's dialect once per shape (the types searched,
+ * which filters are given, whether words are excluded, exact only or not, with snippets or not),
+ * with the search's values as placeholders. The statement is long (eight subqueries, each naming
+ * its table's columns several times) and rendering it cost more of the API's CPU than reading its
+ * answer.
+ */
+function renderedPage(parameters: SearchParameters, options: { exactOnly: boolean; snippets: boolean }) {
+  const { query, wanted, excluded } = partsOf(parameters.query);
+  const types = parameters.types?.length ? [...new Set(parameters.types)].sort() : null;
+  const key = JSON.stringify(['search', types, !!parameters.region, !!parameters.from, !!parameters.to, excluded !== '', options.exactOnly, options.snippets]);
+  const statement = renderedOnce(key, () =>
+    boundPageStatement(
+      {
+        parts: { query: sql.placeholder('query'), wanted: sql.placeholder('wanted'), excluded: excluded ? sql.placeholder('excluded') : null },
+        types,
+        region: parameters.region ? sql.placeholder('region') : null,
+        from: parameters.from ? sql.placeholder('from') : null,
+        to: parameters.to ? sql.placeholder('to') : null,
+      },
+      sql.placeholder('offset'),
+      sql.placeholder('limit'),
+      options,
+    ),
+  );
+  const values = { query, wanted, excluded, region: parameters.region, from: parameters.from, to: parameters.to };
+  return { statement, values };
+}
+
+/** A page row from the statement's columns, in their order. */
+const pageRow = (row: unknown[]): PageRow => ({
+  type: row[0] as SearchableTypeValue,
+  id: row[1] as string,
+  region_id: row[2] as string | null,
+  date: row[3] as string | null,
+  rank: row[4] as number,
+  exact: row[5] as boolean,
+  marked: row[6] as string,
+  more_before: row[7] as boolean,
+  more_after: row[8] as boolean,
+  original: row[9] as string | null,
+  leading: row[10] as string | null,
+  trailing: row[11] as string | null,
+});
+
+/** One page of hits, exact only or with approximate matching too. */
+async function readPage(
+  context: Context,
+  parameters: SearchParameters,
+  offset: number,
+  limit: number,
+  options: { exactOnly: boolean; snippets: boolean },
+): Promise<PageRow[]> {
+  const { statement, values } = renderedPage(parameters, options);
+  return readRows(context.db, statement, pageRow, { ...values, offset, limit });
+}
+
+/**
  * A type's match condition alone, for checking with EXPLAIN that it is answered from the type's
  * full-text and trigram indexes.
  */
 export function indexProbe(type: SearchableTypeValue, query: string): SQL {
   const source = SOURCES[type];
-  return sql`select ${source.id} from ${source.table} where ${matchCondition(source, query)}`;
+  return sql`select ${source.id} from ${source.table} where ${matchCondition(source, bound({ query }).parts)}`;
 }
 
 /** The statement counting every hit, across pages. */
 export function countStatement(parameters: SearchParameters): SQL {
-  return sql`select count(*)::int as total from (${hitsUnion(parameters)}) as hits`;
+  return sql`select count(*)::int as total from (${hitsUnion(bound(parameters))}) as hits`;
 }
 
 interface PageRow {
@@ -614,8 +715,9 @@ export async function search(
     const connection = await resolveOffsetConnection(
       { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
       async ({ offset, limit }): Promise<SearchHitShape[]> => {
-        let rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit, { ...options, exactOnly: true }));
-        if (rows.length < limit) rows = await selectRows<PageRow>(context.db, pageStatement(normalised, offset, limit, options));
+        const snippets = options.snippets ?? true;
+        let rows = await readPage(context, normalised, offset, limit, { exactOnly: true, snippets });
+        if (rows.length < limit) rows = await readPage(context, normalised, offset, limit, { exactOnly: false, snippets });
         return rows.map((row) => ({
           type: row.type,
           id: row.id,
