@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/server.ts';
 import { gid } from './support/ids.ts';
-import { SERVER_ENTRY } from './support/process.ts';
+import { serverArguments } from './support/process.ts';
 
 /*
  * Exports from the server as `pnpm start` runs it in production (NODE_ENV=production, a child
@@ -64,34 +64,6 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
-/** The processes below a process, with their command lines. */
-function descendantsOf(pid: number): { pid: number; command: string }[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found: { pid: number; command: string }[] = [];
-  const visit = (parent: number) => {
-    for (const child of parents.get(parent) ?? []) {
-      try {
-        found.push({ pid: child, command: readFileSync(`/proc/${child}/cmdline`, 'utf8').replaceAll('\0', ' ') });
-      } catch {
-        continue;
-      }
-      visit(child);
-    }
-  };
-  visit(pid);
-  return found;
-}
-
 /** Resident memory of a process in MB. */
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -121,9 +93,10 @@ beforeAll(async () => {
     join regions r on r.code = '01'`);
   await connection.close();
 
-  child = spawn('pnpm', ['start'], {
+  // The server `pnpm start` runs (its compiled JavaScript, built by the tests' global setup), as a
+  // process of its own whose PID is the server's.
+  child = spawn(process.execPath, serverArguments(), {
     cwd: ROOT,
-    detached: true, // its own process group, so the whole tree can be stopped
     env: {
       ...process.env,
       ...source.env,
@@ -144,26 +117,34 @@ beforeAll(async () => {
     else if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
     else await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  // `pnpm start` builds, then runs the server in a node process of its own: the last one down.
-  serverPid = descendantsOf(child.pid!).filter((process) => process.command.includes(SERVER_ENTRY)).at(-1)!.pid;
+  serverPid = child.pid!;
 }, 240_000);
 
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  if (child?.pid && child.exitCode === null) child.kill('SIGKILL');
   await source?.dispose();
   await target?.dispose();
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** Fetches from the server; when it cannot be reached, says what the server printed (it may have stopped). */
+async function reach(address: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(address, init);
+  } catch (error) {
+    throw new Error(`${address}: ${(error as Error).message}; server exit code ${child.exitCode ?? 'none'}, its output:\n${output.slice(-4000)}`);
+  }
+}
+
 const text = async (address: string, init?: RequestInit) => {
-  const response = await fetch(address, init);
+  const response = await reach(address, init);
   const body = await response.text();
   expect(response.status, body.slice(0, 500)).toBe(200);
   return body;
 };
 
 async function graphql(query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${url}/graphql`, {
+  const response = await reach(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${writeKey}` },
     body: JSON.stringify({ query, variables }),
@@ -264,7 +245,7 @@ describe('a large export from the production server', () => {
       let peak = before;
       const sampler = setInterval(() => (peak = Math.max(peak, rssOf(serverPid))), 25);
       const started = Date.now();
-      const response = await fetch(`${url}${path}`);
+      const response = await reach(`${url}${path}`);
       expect(response.status).toBe(200);
       const reader = response.body!.getReader();
       let bytes = 0;
@@ -298,7 +279,7 @@ describe('a large export from the production server', () => {
 
 describe('cross-origin requests to the production server', () => {
   it('lets any origin read, and only the configured origin send an API key', async () => {
-    const read = await fetch(`${url}/export/observations.csv?indicator=SIP_MEETINGS`, { headers: { origin: 'https://notebook.example.org' } });
+    const read = await reach(`${url}/export/observations.csv?indicator=SIP_MEETINGS`, { headers: { origin: 'https://notebook.example.org' } });
     expect(read.status).toBe(200);
     expect(read.headers.get('access-control-allow-origin')).toBe('*');
     expect(read.headers.get('access-control-expose-headers')).toContain('etag');
