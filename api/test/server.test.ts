@@ -99,3 +99,41 @@ describe('the server process', () => {
     expect(output).toContain('"msg":"stopped"');
   });
 });
+
+describe('`pnpm start` itself', () => {
+  it('stops the server when pnpm is sent SIGTERM (as a supervisor stops it), leaving no process behind', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'naravard-pnpm-start-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NARAVARD_DATA_DIR: folder };
+    let pnpmDatabase: TestDatabase | undefined;
+    if (process.env.DATABASE_URL) {
+      pnpmDatabase = await createTestDatabase();
+      env.DATABASE_URL = pnpmDatabase.url;
+      await pnpmDatabase.close();
+    }
+    let printed = '';
+    const pnpm = spawn('pnpm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    pnpm.stdout!.on('data', (chunk) => (printed += chunk));
+    pnpm.stderr!.on('data', (chunk) => (printed += chunk));
+    const pnpmExited = new Promise<void>((resolve) => pnpm.once('exit', () => resolve()));
+    try {
+      const deadline = Date.now() + 150_000;
+      let listening = '';
+      while (!listening) {
+        listening = /"port":(\d+)/.exec(printed)?.[1] ?? '';
+        if (pnpm.exitCode !== null || Date.now() > deadline) throw new Error(`pnpm start did not start the server:\n${printed}`);
+        if (!listening) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      pnpm.kill('SIGTERM');
+      await pnpmExited;
+      // The server shut down itself (it logs it), and nothing listens on its port any more.
+      const stoppedBy = Date.now() + 15_000;
+      while (!printed.includes('"msg":"stopped"') && Date.now() < stoppedBy) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(printed).toContain('"msg":"stopped"');
+      await expect(fetch(`http://127.0.0.1:${listening}/healthz`)).rejects.toThrow();
+    } finally {
+      if (pnpm.exitCode === null) pnpm.kill('SIGKILL');
+      rmSync(folder, { recursive: true, force: true });
+      await pnpmDatabase?.dispose();
+    }
+  }, 240_000);
+});

@@ -10,7 +10,8 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
  */
 export function serverArguments(): string[] {
   const start = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).scripts.start as string;
-  const command = start.split('&&').at(-1)!.trim().split(/\s+/);
+  // `exec` makes the server the process pnpm signals, not a shell that would leave it running.
+  const command = start.split('&&').at(-1)!.trim().replace(/^exec\s+/, '').split(/\s+/);
   if (command[0] !== 'node') throw new Error(`pnpm start runs ${command[0]}, not node: ${start}`);
   return command.slice(1);
 }

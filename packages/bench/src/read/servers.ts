@@ -76,7 +76,7 @@ export async function waitFor(url: string, child: ChildProcess) {
 export function serverArguments(checkout: string): string[] {
   const start = JSON.parse(readFileSync(`${checkout}/package.json`, 'utf8')).scripts.start as string;
   const commands = start.split('&&').map((command) => command.trim());
-  const server = commands.pop()!;
+  const server = commands.pop()!.replace(/^exec\s+/, '');
   for (const command of commands) execSync(command, { cwd: checkout, stdio: ['ignore', 'ignore', 'inherit'] });
   if (server.startsWith('tsx ')) return ['--import', 'tsx', ...server.slice(4).split(/\s+/)];
   if (server.startsWith('node ')) return server.slice(5).split(/\s+/);
