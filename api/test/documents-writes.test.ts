@@ -297,3 +297,42 @@ describe('delete and restore', () => {
     expect(result).toMatchObject({ __typename: 'ValidationError', issues: [{ path: ['id'], message: expect.stringMatching(/^the document is quoted by \d+ live citations/) }] });
   });
 });
+
+describe('approximate search over the words of added and corrected texts', () => {
+  const SEARCH = `query ($query: String!) { search(query: $query, types: [DOCUMENT], first: 5) {
+    edges { node { approximate rank snippet record { ... on Document { id } } } } } }`;
+  const hitsFor = async (query: string) => {
+    const response = await server.graphql(SEARCH, { query });
+    expect(response.errors).toBeUndefined();
+    return (response.data!.search.edges as { node: { approximate: boolean; rank: number; snippet: string; record: { id: string } } }[]).map(
+      (edge) => edge.node,
+    );
+  };
+
+  it('finds a word as soon as its document is added, misspelt too, and the words of a corrected text', async () => {
+    const added = await addDocument({
+      title: 'Minnesanteckningar',
+      text: 'Minnesanteckningar\nGruppen diskuterade blåbärsskogsrådens förslag om hembesök.',
+      registryNumber: null,
+    });
+    expect(await hitsFor('blabarsskogsradens')).toEqual([
+      { approximate: false, rank: expect.any(Number), snippet: expect.stringContaining('«blåbärsskogsrådens»'), record: { id: added.id } },
+    ]);
+    // Misspelt: no exact hit, found through the word list and ranked below every exact hit.
+    const [misspelt, ...others] = await hitsFor('blåbärskogsrådens');
+    expect(others).toEqual([]);
+    expect(misspelt).toMatchObject({ approximate: true, record: { id: added.id }, snippet: expect.stringContaining('«blåbärsskogsrådens»') });
+    expect(misspelt!.rank).toBeGreaterThan(0.3);
+    expect(misspelt!.rank).toBeLessThanOrEqual(0.5);
+
+    const corrected = await server.graphql(
+      UPDATE,
+      { id: added.id, version: 1, patch: { text: 'Minnesanteckningar\nGruppen diskuterade hjortronmyrsrådets förslag om hembesök.' } },
+      as.write,
+    );
+    expect(corrected.data!.updateDocument).toMatchObject({ version: 2 });
+    expect(await hitsFor('hjortronmyrradets')).toMatchObject([{ approximate: true, record: { id: added.id } }]);
+    // The old word is still in the list, but no live text has it any more.
+    expect(await hitsFor('blåbärskogsrådens')).toEqual([]);
+  });
+});

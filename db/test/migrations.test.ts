@@ -37,7 +37,7 @@ describe('migrations', () => {
       'agenda_items', 'allocations', 'api_keys', 'assignment_reports', 'assignments', 'audit_responses', 'audits',
       'change_log', 'citations', 'decisions', 'documents', 'grant_programmes', 'grants', 'imports', 'indicator_targets',
       'indicators', 'meeting_participants', 'meetings', 'memberships', 'observation_staging', 'observations', 'organisations', 'people',
-      'recommendation_responses', 'recommendations', 'regions', 'seed_runs', 'topic_links', 'topics',
+      'recommendation_responses', 'recommendations', 'regions', 'search_words', 'seed_runs', 'topic_links', 'topics',
     ]);
     const extensions = await selectRows<{ extname: string }>(database.db, sql`select extname from pg_extension order by extname`);
     expect(extensions.map((extension) => extension.extname)).toEqual(expect.arrayContaining(['pg_trgm', 'unaccent']));

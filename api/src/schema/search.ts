@@ -36,11 +36,12 @@ import {
  * - exact: Swedish stemming over the generated `search_vector` columns (accents folded by
  *   `naravard_unaccent`), `websearch_to_tsquery` syntax ("quoted phrases", `or`, `-word`), ranked
  *   with `ts_rank_cd`; these hits rank 1 + their normalised rank, in [1, 2).
- * - approximate: trigram word similarity (pg_trgm `<%`, threshold `pg_trgm.word_similarity_threshold`,
- *   0.6 by default) of the query against the accent-folded, lower-cased text, through the trigram
- *   indexes (the expressions below are written exactly as in the migration, so the planner uses them).
- *   This finds OCR damage ("fast likarkontakt" for "fast läkarkontakt") and misspellings; these
- *   hits rank half their word similarity, in (0, 0.5], always below every exact hit.
+ * - approximate: each query word is looked up in the list of the words of every searchable text
+ *   (`search_words`) by trigram word similarity (pg_trgm `<%`, threshold
+ *   `pg_trgm.word_similarity_threshold`, 0.6 by default); records that have a word near every query
+ *   word are found through their full-text indexes, by the near words' stems. This finds OCR damage
+ *   ("fast likarkontakt" for "fast läkarkontakt") and misspellings; these hits rank half the mean
+ *   similarity of their nearest words, in (0, 0.5], always below every exact hit.
  *
  * The page is one statement: a UNION ALL of one subquery per searched type with every filter pushed
  * down, ordered by rank (then date, newest first, then ID) and limited; the snippets are made for the
@@ -126,7 +127,7 @@ export const FOLDED_LETTERS: [string, string] = (() => {
   return [from, to];
 })();
 
-/** How each type is searched: its tables, the text its vector and trigram index cover, its region and date. */
+/** How each type is searched: its tables, its full-text vector and the text it covers, its region and date. */
 interface Source {
   type: SearchableTypeValue;
   /** FROM clause, with the joins that give region and date. */
@@ -141,8 +142,6 @@ interface Source {
    * `parentFilter` (conditions on the type's own table, by its name) only rows whose parent meets it.
    */
   alsoMatchedBy?: (tsquery: SQL, parentFilter?: SQL) => SQL;
-  /** Exactly the trigram index expression of the migration, so the index is used. */
-  trigramText: SQL;
   /** The text the snippet is taken from: the columns of the search vector. */
   text: SQL;
   /** The record's region (`SearchHit.region`); NULL for records that belong to none. */
@@ -178,7 +177,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: d.id,
     deletedAt: d.deletedAt,
     vector: d.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${d.text}))`,
     text: sql`coalesce(${d.title}, '') || ' ' || coalesce(${d.text}, '')`,
     regionId: d.regionId,
     date: sql`${d.issuedOn}`,
@@ -190,7 +188,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: m.id,
     deletedAt: m.deletedAt,
     vector: m.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${m.title} || ' ' || coalesce(${m.place}, '')))`,
     // Found by its own words or by those of its live agenda items (each item's vector, through its index).
     alsoMatchedBy: (tsquery, parentFilter) =>
       parentFilter
@@ -209,7 +206,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: a.id,
     deletedAt: a.deletedAt,
     vector: a.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${a.title} || ' ' || coalesce(${a.summary}, '')))`,
     text: sql`coalesce(${a.title}, '') || ' ' || coalesce(${a.summary}, '')`,
     regionId: m.regionId,
     date: sql`${m.heldOn}`,
@@ -221,7 +217,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: x.id,
     deletedAt: x.deletedAt,
     vector: x.searchVector,
-    trigramText: sql`naravard_unaccent(lower(coalesce(${x.title}, '') || ' ' || ${x.text}))`,
     text: sql`coalesce(${x.title}, '') || ' ' || coalesce(${x.text}, '')`,
     regionId: x.regionId,
     date: sql`${x.decidedOn}`,
@@ -233,7 +228,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: s.id,
     deletedAt: s.deletedAt,
     vector: s.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${s.title} || ' ' || coalesce(${s.description}, '')))`,
     // Found by its own words or by those of its live status reports (each report's vector, through its index).
     alsoMatchedBy: (tsquery, parentFilter) =>
       parentFilter
@@ -250,7 +244,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: r.id,
     deletedAt: r.deletedAt,
     vector: r.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${r.text}))`,
     text: sql`coalesce(${r.text}, '')`,
     regionId: au.regionId,
     date: sql`${au.reportedOn}`,
@@ -262,7 +255,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: gp.id,
     deletedAt: gp.deletedAt,
     vector: gp.searchVector,
-    trigramText: sql`naravard_unaccent(lower(${gp.name} || ' ' || coalesce(${gp.description}, '')))`,
     text: sql`coalesce(${gp.name}, '') || ' ' || coalesce(${gp.legalBasis}, '') || ' ' || coalesce(${gp.description}, '')`,
     // A programme belongs to no one region (its grants and allocations do): a region filter leaves it out, as a date filter does.
     regionId: sql`null::uuid`,
@@ -275,7 +267,6 @@ const SOURCES: Record<SearchableTypeValue, Source> = {
     id: g.id,
     deletedAt: g.deletedAt,
     vector: g.searchVector,
-    trigramText: sql`naravard_unaccent(lower(coalesce(${g.description}, '')))`,
     text: sql`coalesce(${g.description}, '')`,
     regionId: g.recipientRegionId,
     date: periodStart(g.period),
@@ -365,13 +356,6 @@ function queryExpressions({ query, wanted, excluded }: QueryParts) {
   };
 }
 
-/** Whether a row of the type has the query's words (stemmed): in its own vector, or where `alsoMatchedBy` looks. */
-function exactMatch(source: Source, tsquery: SQL): SQL {
-  const own = sql`${source.vector} @@ ${tsquery}`;
-  if (!source.alsoMatchedBy) return own;
-  return sql`${source.id} in (${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)})`;
-}
-
 /**
  * The exact matches of a type that are ranked for a page (at most RANKED_PER_TYPE of them, see
  * there). For a type also found through other rows (a meeting through its agenda items), the IDs
@@ -407,15 +391,73 @@ function ownIds(source: Source, condition: SQL): SQL {
   return sql`select ${source.id} from ${source.table} where ${condition}`;
 }
 
-/** Whether a row of the type matches the query: its words (stemmed), or approximately. */
+/**
+ * Whether a row of the type matches the query: its words (stemmed), or approximately (see
+ * nearQuery). Reads the statement's near_query (see nearWordsTables).
+ */
 function matchCondition(source: Source, parts: QueryParts): SQL {
-  const { tsquery, searchable, fuzzy, excluded } = queryExpressions(parts);
-  const approximate = excluded
-    ? sql`(${fuzzy} <% ${source.trigramText} and not ${source.vector} @@ ${excluded})`
-    : sql`${fuzzy} <% ${source.trigramText}`;
-  const own = sql`(${source.vector} @@ ${tsquery} or ${approximate})`;
+  const { tsquery, searchable, excluded } = queryExpressions(parts);
+  const notExcluded = excluded ? sql` and not ${source.vector} @@ ${excluded}` : sql``;
+  const own = sql`(${source.vector} @@ ${tsquery} or (${source.vector} @@ (select query from near_query)${notExcluded}))`;
   if (source.alsoMatchedBy) return sql`${searchable} and ${idAmong(source, sql`${ownIds(source, own)} union all ${source.alsoMatchedBy(tsquery)}`)}`;
   return sql`${searchable} and ${own}`;
+}
+
+/** Most words of the word list taken as near one query word, the nearest first. */
+const NEAR_WORDS_PER_WORD = 20;
+
+/** The query words approximate matching looks up: split as the word list is, stop words left out. */
+function wantedWords(parts: QueryParts): { from: SQL; where: SQL } {
+  const { fuzzy } = queryExpressions(parts);
+  return {
+    // Each word once, numbered by where it first occurs.
+    from: sql`(select word, min(n) as n from unnest(regexp_split_to_array(${fuzzy}, '[^[:alnum:]]+')) with ordinality as split(word, n)
+      group by word) as wanted`,
+    where: sql`wanted.word <> '' and length(to_tsvector('swedish', wanted.word)) > 0`,
+  };
+}
+
+/**
+ * The stems of the words near each query word (`n`, `lexeme`, `similarity`): the words of
+ * `search_words` whose trigram word similarity to the query word is at least
+ * `pg_trgm.word_similarity_threshold` (pg_trgm `<%`, 0.6 by default), through the list's trigram
+ * index, at most NEAR_WORDS_PER_WORD of them, the nearest first, each as the stem it has in the
+ * records' full-text vectors.
+ */
+function nearWordsStatement(parts: QueryParts): SQL {
+  const wanted = wantedWords(parts);
+  return sql`select wanted.n, lexeme, max(near.similarity) as similarity
+    from ${wanted.from}
+    cross join lateral (
+      select listed.word, word_similarity(wanted.word, listed.word) as similarity
+      from (select distinct ${tables.searchWords.word} as word from ${tables.searchWords} where wanted.word <% ${tables.searchWords.word}) as listed
+      order by similarity desc, listed.word
+      limit ${sql.raw(String(NEAR_WORDS_PER_WORD))}) as near
+    cross join lateral unnest(tsvector_to_array(to_tsvector('swedish', near.word))) as lexeme
+    where ${wanted.where}
+    group by wanted.n, lexeme`;
+}
+
+/**
+ * The full-text query of approximate matching: for every query word, one of the stems near it
+ * (`(a1 | a2) & (b1 | b2)`); a query word with no near word matches nothing. `nearWords` is the
+ * FROM item of the near words.
+ */
+function nearQuery(parts: QueryParts, nearWords: SQL): SQL {
+  const wanted = wantedWords(parts);
+  return sql`(select coalesce((select string_agg(alternatives, ' & ')
+      from (select '(' || string_agg(quote_literal(near_words.lexeme), ' | ') || ')' as alternatives
+        from ${nearWords} group by near_words.n) as per_word
+      having count(*) = (select count(*) from ${wanted.from} where ${wanted.where})), ${MATCHES_NOTHING})::tsquery)`;
+}
+
+/**
+ * The common table expressions approximate matching reads (see approximateHits, matchCondition):
+ * the near words are looked up once per statement, not once per type.
+ */
+function nearWordsTables(parts: QueryParts): SQL {
+  return sql`near_words as materialized (${nearWordsStatement(parts)}),
+    near_query as materialized (select ${nearQuery(parts, sql`near_words`)} as query)`;
 }
 
 /** The filters of a search on one type's rows (live, region, dates), pushed down into its subquery. */
@@ -440,29 +482,59 @@ function searchedSources(parameters: BoundSearch): Source[] {
 }
 
 /**
- * Every matching row of every searched type, with its rank: the subqueries of the UNION ALL.
- * `exactOnly` leaves out the approximate (trigram) matching: exact hits always rank above
- * approximate ones, so a page filled with exact hits is the same page either way.
+ * The matching rows of every searched type that are ranked for a page, with their rank: the
+ * subqueries of the UNION ALL. Each type gives at most RANKED_PER_TYPE exact hits and, unless
+ * `exactOnly`, at most RANKED_PER_TYPE approximate ones (a record matched both ways counts as
+ * exact). Exact hits always rank above approximate ones, so a page filled with exact hits is the
+ * same page either way; the bound on approximate hits keeps an OCR-damaged common word
+ * ("vardcentrai", near a word in a tenth of all texts) as cheap as a rare one.
  */
 function hitsUnion(parameters: BoundSearch, exactOnly = false): SQL {
-  const { tsquery, fuzzy, searchable } = queryExpressions(parameters.parts);
   return sql.join(
     searchedSources(parameters).map((source) =>
       exactOnly
-        ? sql`select type, id, region_id, date, 1 + ts_rank_cd(vector, ${tsquery}, 1 | 32)::float8 as rank, true as exact
-        from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
-          ${source.date} as date, ${source.vector} as vector
-          from ${source.from} where ${searchable} and ${exactCandidates(source, tsquery, parameters)} and ${filterConditions(source, parameters)}
-          limit ${sql.raw(String(RANKED_PER_TYPE))}) as candidates`
-        : sql`select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
-        ${source.date} as date,
-        case when ${exactMatch(source, tsquery)} then 1 + ts_rank_cd(${source.vector}, ${tsquery}, 1 | 32)::float8
-          else word_similarity(${fuzzy}, ${source.trigramText})::float8 / 2 end as rank,
-        ${exactMatch(source, tsquery)} as exact
-        from ${source.from} where ${matchConditions(source, parameters)}`,
+        ? exactHits(source, parameters)
+        : sql`(select distinct on (id) * from (${exactHits(source, parameters)} union all ${approximateHits(source, parameters)}) as hits
+          order by id, rank desc)`,
     ),
     sql` union all `,
   );
+}
+
+const RANKED = sql.raw(String(RANKED_PER_TYPE));
+
+/** A type's exact hits that are ranked (see exactCandidates), ranked 1 + their normalised full-text rank. */
+function exactHits(source: Source, parameters: BoundSearch): SQL {
+  const { tsquery, searchable } = queryExpressions(parameters.parts);
+  return sql`select type, id, region_id, date, 1 + ts_rank_cd(vector, ${tsquery}, 1 | 32)::float8 as rank, true as exact
+    from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+      ${source.date} as date, ${source.vector} as vector
+      from ${source.from} where ${searchable} and ${exactCandidates(source, tsquery, parameters)} and ${filterConditions(source, parameters)}
+      limit ${RANKED}) as candidates`;
+}
+
+/**
+ * A type's approximate hits that are ranked: the first RANKED_PER_TYPE found by its full-text
+ * index that have a word near every query word (see nearQuery) but not the query's words
+ * themselves, nor an excluded word. Each ranks half its similarity: the mean, over the query
+ * words, of the best similarity of a near word it has. Reads the page statement's near_words and
+ * near_query.
+ */
+function approximateHits(source: Source, parameters: BoundSearch): SQL {
+  const { tsquery, searchable, excluded } = queryExpressions(parameters.parts);
+  const notExcluded = excluded ? sql` and not ${source.vector} @@ ${excluded}` : sql``;
+  return sql`select type, id, region_id, date, similarity.value / 2 as rank, false as exact
+    from (select ${source.type}::text as type, ${source.id} as id, ${source.regionId} as region_id,
+      ${source.date} as date, ${source.vector} as vector
+      from ${source.from}
+      where ${searchable} and ${source.vector} @@ (select query from near_query) and not ${source.vector} @@ ${tsquery}${notExcluded}
+        and ${filterConditions(source, parameters)}
+      limit ${RANKED}) as candidates
+    cross join lateral (
+      select avg(per_word.best)::float8 as value
+      from (select near_words.n, max(near_words.similarity) as best
+        from near_words join unnest(tsvector_to_array(candidates.vector)) as has(lexeme) on has.lexeme = near_words.lexeme
+        group by near_words.n) as per_word) as similarity`;
 }
 
 /**
@@ -488,8 +560,10 @@ function boundPageStatement(
   options: { exactOnly?: boolean; snippets?: boolean } = {},
 ): SQL {
   const { exactOnly = false, snippets = true } = options;
+  // The approximate hits read the words near the query's, looked up once for every type.
+  const near = exactOnly ? sql`` : sql`with ${nearWordsTables(parameters.parts)} `;
   if (!snippets) {
-    return sql`select type, id::text as id, region_id::text as region_id, date::text as date,
+    return sql`${near}select type, id::text as id, region_id::text as region_id, date::text as date,
         round(rank::numeric, 6)::float8 as rank, exact, '' as marked, false as more_before, false as more_after,
         null as original, null as leading, null as trailing
       from (${hitsUnion(parameters, exactOnly)}) as hits
@@ -513,7 +587,7 @@ function boundPageStatement(
         on similarity(word.word, wanted.word) >= ${HIGHLIGHT_SIMILARITY}
       where wanted.word <> '' and length(to_tsvector('swedish', wanted.word)) > 0
       group by wanted.word) as near)`;
-  return sql`with page as (
+  return sql`${near}${exactOnly ? sql`with` : sql`,`} page as (
       select * from (${hitsUnion(parameters, exactOnly)}) as hits
       order by rank desc, date desc nulls last, id
       limit ${limit} offset ${offset}
@@ -603,16 +677,21 @@ async function readPage(
 
 /**
  * A type's match condition alone, for checking with EXPLAIN that it is answered from the type's
- * full-text and trigram indexes.
+ * full-text index and, approximately, through the word list.
  */
 export function indexProbe(type: SearchableTypeValue, query: string): SQL {
   const source = SOURCES[type];
-  return sql`select ${source.id} from ${source.table} where ${matchCondition(source, bound({ query }).parts)}`;
+  const { parts } = bound({ query });
+  return sql`with ${nearWordsTables(parts)} select ${source.id} from ${source.table} where ${matchCondition(source, parts)}`;
 }
 
 /** The statement counting every hit, across pages. */
 export function countStatement(parameters: SearchParameters): SQL {
-  return sql`select count(*)::int as total from (${hitsUnion(bound(parameters))}) as hits`;
+  const search = bound(parameters);
+  const matches = searchedSources(search).map(
+    (source) => sql`select ${source.id} from ${source.from} where ${matchConditions(source, search)}`,
+  );
+  return sql`with ${nearWordsTables(search.parts)} select count(*)::int as total from (${sql.join(matches, sql` union all `)}) as hits`;
 }
 
 interface PageRow {
@@ -764,13 +843,13 @@ const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
     rank: t.float({
       description:
         'Relevance, higher first. Matches of the words themselves (Swedish stemming, accents ignored) score from 1 up to 2 ' +
-        '(full-text rank by cover density, normalised); approximate matches (OCR damage, misspellings) score their trigram ' +
-        'word similarity halved, at most 0.5, so they always come after.',
+        '(full-text rank by cover density, normalised); approximate matches (OCR damage, misspellings) score half the mean ' +
+        'trigram word similarity of their words nearest to the query words, at most 0.5, so they always come after.',
       resolve: (hit) => hit.rank,
     }),
     approximate: t.boolean({
       description:
-        'True when the record was found only by approximate (trigram) matching: its text has the words misspelt or ' +
+        'True when the record was found only by approximate (trigram) matching: its text has a word near each query word, misspelt or ' +
         'OCR-damaged ("likarkontakt" for "läkarkontakt").',
       resolve: (hit) => hit.approximate,
     }),

@@ -64,10 +64,6 @@ export const assignments = pgTable(
     index('assignments_region_status_idx').on(table.regionId, table.status),
     index('assignments_updated_at_idx').on(table.updatedAt),
     index('assignments_search_idx').using('gin', table.searchVector),
-    index('assignments_trgm_idx').using(
-      'gin',
-      sql`naravard_unaccent(lower(${table.title} || ' ' || coalesce(${table.description}, ''))) gin_trgm_ops`,
-    ),
     check(
       'assignments_dates_ordered',
       sql`${table.issuedOn} IS NULL OR ${table.dueOn} IS NULL OR ${table.issuedOn} <= ${table.dueOn}`,

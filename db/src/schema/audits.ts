@@ -44,7 +44,6 @@ export const recommendations = pgTable(
     uniqueIndex('recommendations_audit_ordinal_key').on(table.auditId, table.ordinal),
     index('recommendations_updated_at_idx').on(table.updatedAt),
     index('recommendations_search_idx').using('gin', table.searchVector),
-    index('recommendations_trgm_idx').using('gin', sql`naravard_unaccent(lower(${table.text})) gin_trgm_ops`),
     check('recommendations_ordinal_positive', sql`${table.ordinal} > 0`),
   ],
 );

@@ -44,9 +44,5 @@ export const decisions = pgTable(
         OR (${table.decidedOnPrecision} = 'year' AND extract(day from ${table.decidedOn}) = 1 AND extract(month from ${table.decidedOn}) = 1)`,
     ),
     index('decisions_search_idx').using('gin', table.searchVector),
-    index('decisions_trgm_idx').using(
-      'gin',
-      sql`naravard_unaccent(lower(coalesce(${table.title}, '') || ' ' || ${table.text})) gin_trgm_ops`,
-    ),
   ],
 );

@@ -41,7 +41,6 @@ export const documents = pgTable(
     index('documents_region_issued_on_idx').on(table.regionId, table.issuedOn),
     index('documents_updated_at_idx').on(table.updatedAt),
     index('documents_search_idx').using('gin', table.searchVector),
-    index('documents_trgm_idx').using('gin', sql`naravard_unaccent(lower(${table.text})) gin_trgm_ops`),
     check('documents_text_sha256_format', sql`${table.textSha256} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -27,10 +27,6 @@ export const grantProgrammes = pgTable(
   (table) => [
     index('grant_programmes_updated_at_idx').on(table.updatedAt),
     index('grant_programmes_search_idx').using('gin', table.searchVector),
-    index('grant_programmes_trgm_idx').using(
-      'gin',
-      sql`naravard_unaccent(lower(${table.name} || ' ' || coalesce(${table.description}, ''))) gin_trgm_ops`,
-    ),
   ],
 );
 
@@ -60,7 +56,6 @@ export const grants = pgTable(
   (table) => [
     index('grants_programme_idx').on(table.programmeId),
     index('grants_search_idx').using('gin', table.searchVector),
-    index('grants_trgm_idx').using('gin', sql`naravard_unaccent(lower(coalesce(${table.description}, ''))) gin_trgm_ops`),
     index('grants_recipient_region_idx').on(table.recipientRegionId, table.period),
     index('grants_recipient_organisation_idx').on(table.recipientOrganisationId),
     index('grants_updated_at_idx').on(table.updatedAt),

@@ -14,3 +14,4 @@ export * from './changes.ts';
 export * from './api-keys.ts';
 export * from './seed-runs.ts';
 export * from './imports.ts';
+export * from './search-words.ts';

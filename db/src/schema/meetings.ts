@@ -57,7 +57,6 @@ export const meetings = pgTable(
   (table) => [
     index('meetings_organisation_idx').on(table.organisationId),
     index('meetings_search_idx').using('gin', table.searchVector),
-    index('meetings_trgm_idx').using('gin', sql`naravard_unaccent(lower(${table.title} || ' ' || coalesce(${table.place}, ''))) gin_trgm_ops`),
     index('meetings_region_held_on_idx').on(table.regionId, table.heldOn),
     index('meetings_held_on_idx').on(table.heldOn),
     index('meetings_updated_at_idx').on(table.updatedAt),
@@ -111,10 +110,6 @@ export const agendaItems = pgTable(
     uniqueIndex('agenda_items_meeting_ordinal_key').on(table.meetingId, table.ordinal),
     index('agenda_items_updated_at_idx').on(table.updatedAt),
     index('agenda_items_search_idx').using('gin', table.searchVector),
-    index('agenda_items_trgm_idx').using(
-      'gin',
-      sql`naravard_unaccent(lower(${table.title} || ' ' || coalesce(${table.summary}, ''))) gin_trgm_ops`,
-    ),
     check('agenda_items_ordinal_positive', sql`${table.ordinal} > 0`),
   ],
 );
