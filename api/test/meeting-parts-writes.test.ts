@@ -311,3 +311,30 @@ describe('who may write', () => {
     await refused(query, variables(), field, { __typename: 'ForbiddenError', requiredScope: 'write' }, as.anonymous);
   });
 });
+
+describe('approximate search over the words of added and renamed agenda items', () => {
+  const SEARCH = `query ($query: String!) { search(query: $query, types: [AGENDA_ITEM], first: 5) {
+    edges { node { approximate rank record { ... on AgendaItem { id } } } } } }`;
+  const hitsFor = async (query: string) => {
+    const response = await server.graphql(SEARCH, { query });
+    expect(response.errors).toBeUndefined();
+    return response.data!.search.edges.map((edge: { node: unknown }) => edge.node);
+  };
+
+  it('finds a misspelt word of an item as soon as it is added, and the words of its new title', async () => {
+    const added = await server.graphql(
+      ADD_ITEM,
+      { meeting: november15(), input: { ordinal: 20, title: 'Snöbollsberedningen informerar', summary: 'Kort lägesrapport.' } },
+      as.write,
+    );
+    expect(added.errors).toBeUndefined();
+    const item = added.data!.addAgendaItem;
+    expect(item.__typename).toBe('AgendaItem');
+    expect(await hitsFor('snobollsberednngen')).toEqual([{ approximate: true, rank: expect.any(Number), record: { id: item.id } }]);
+
+    const renamed = await server.graphql(UPDATE_ITEM, { id: item.id, version: 1, patch: { title: 'Isflaksgruppen informerar' } }, as.write);
+    expect(renamed.data!.updateAgendaItem).toMatchObject({ version: 2, title: 'Isflaksgruppen informerar' });
+    expect(await hitsFor('isflaksgrupen')).toEqual([{ approximate: true, rank: expect.any(Number), record: { id: item.id } }]);
+    expect(await hitsFor('snobollsberednngen')).toEqual([]);
+  });
+});
