@@ -101,7 +101,8 @@ export async function startApi(checkout: string, name: 'api' | 'baseline', env: 
   return { name, url, process: child };
 }
 
-export const cpuTicks = (pid: number) => {
+/** CPU ticks (user + system) of one process so far; 0 once it is gone. */
+const ownTicks = (pid: number) => {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return Number(fields[11]) + Number(fields[12]);
@@ -109,6 +110,18 @@ export const cpuTicks = (pid: number) => {
     return 0;
   }
 };
+
+/** The live child processes of a process (an API's workers when WEB_CONCURRENCY > 1). */
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/** CPU ticks of a server: its process and its live child processes, so that a cluster's workers count too. */
+export const cpuTicks = (pid: number): number => ownTicks(pid) + childrenOf(pid).reduce((sum, child) => sum + ownTicks(child), 0);
 
 export const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
