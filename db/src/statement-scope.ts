@@ -44,6 +44,7 @@ export function scopedLogger(scope: StatementScope, onQuery?: (sql: string) => v
 /** The parts of a postgres.js query this module uses (see postgres/src/query.js). */
 interface PendingQuery {
   canceller?: ((query: PendingQuery) => unknown) | null;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -70,10 +71,26 @@ function cancel(query: PendingQuery) {
  */
 function track<Q>(scope: StatementScope, query: Q): Q {
   const pending = query as unknown as PendingQuery;
-  const reject = pending.reject;
-  pending.reject = (error) => reject(scope.signal.aborted ? stopReason(scope) : error);
-  if (scope.signal.aborted) cancel(pending);
-  else scope.signal.addEventListener('abort', () => cancel(pending), { once: true });
+  if (scope.signal.aborted) {
+    cancel(pending);
+    const reject = pending.reject;
+    pending.reject = () => reject(stopReason(scope));
+    return query;
+  }
+  // The listener goes when the query settles: a request sends many statements (a batch write,
+  // thousands), and each listener holds its query until the request ends.
+  const onAbort = () => cancel(pending);
+  scope.signal.addEventListener('abort', onAbort, { once: true });
+  const settled = () => scope.signal.removeEventListener('abort', onAbort);
+  const { resolve, reject } = pending;
+  pending.resolve = (value) => {
+    settled();
+    resolve(value);
+  };
+  pending.reject = (error) => {
+    settled();
+    reject(scope.signal.aborted ? stopReason(scope) : error);
+  };
   return query;
 }
 
