@@ -1,10 +1,10 @@
-import { and, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { columnList, listed, readRows, renderedOnce } from '@naravard/db';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectionOf } from './selection.ts';
+import { selectionOf, selectionOfType, selectionUnderType } from './selection.ts';
 import type { Context } from './context.ts';
 
 /** A table with the bookkeeping columns every entity table has. */
@@ -32,18 +32,57 @@ function loaderKey(choice: ColumnChoice, owner: object, name: () => string, vari
 
 /**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
- * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`).
+ * a query becomes one statement. Tombstones are returned too (they carry `deletedAt`). With
+ * `children` (see childFoldsFor), the rows' children those fields list are read in the same
+ * statement and handed to the children's loaders, where the fields' resolvers find them.
  */
-export function rowLoader<Row extends { id: string }>(context: Context, table: EntityTable, choice: ColumnChoice = columnsFor(table, null)) {
-  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}`);
+export function rowLoader<Row extends { id: string }>(
+  context: Context,
+  table: EntityTable,
+  choice: ColumnChoice = columnsFor(table, null),
+  children: readonly ChildFold[] = NO_CHILD_FOLDS,
+) {
+  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}${childFoldsKey(children)}`, childFoldsKey(children));
   return context.loader(
     key,
     () =>
       new DataLoader<string, Row | null>(async (ids) => {
         const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
         const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
-        const statement = renderedOnce(key, () => sql`select ${listed(list)} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`);
-        const rows = uuids.length === 0 ? [] : await readRows(context.db, statement, (row) => list.read(row, 0) as Row, { ids: uuids });
+        const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
+        const statement = renderedOnce(key, () => {
+          const folded = children.map((child, index) => {
+            const { table: childTable, foreignKey, orderBy, where } = child.options;
+            return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
+              from ${childTable} where ${and(eq(foreignKey, table.id), isNull(childTable.deletedAt), where)})`;
+          });
+          return sql`select ${listed(list)}${sql.join(
+            folded.map((column) => sql`, ${column}`),
+            sql``,
+          )} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`;
+        });
+        const childRows = children.map(() => new Map<string, unknown[]>());
+        const rows =
+          uuids.length === 0
+            ? []
+            : await readRows(
+                context.db,
+                statement,
+                (row) => {
+                  const parent = list.read(row, 0) as Row;
+                  children.forEach((_child, index) => {
+                    const value = row[list.width + index];
+                    const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+                    childRows[index]!.set(parent.id, arrays.map((values) => childLists[index]!.read(values, 0)));
+                  });
+                  return parent;
+                },
+                { ids: uuids },
+              );
+        children.forEach((child, index) => {
+          const loader = childrenLoaderOf(context, child.options, child.choice);
+          for (const [parentId, rowsOfParent] of childRows[index]!) loader.prime(parentId, rowsOfParent);
+        });
         const byId = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => byId.get(id) ?? null);
       }),
@@ -89,8 +128,11 @@ export interface ChildrenOptions {
  * recommendations): for bounded lists that need no paging.
  */
 export function childrenLoader<Row>(context: Context, options: ChildrenOptions) {
+  return childrenLoaderOf<Row>(context, options, columnsFor(options.table, options.selection));
+}
+
+function childrenLoaderOf<Row>(context: Context, options: ChildrenOptions, choice: ColumnChoice) {
   const { table, foreignKey, orderBy, where, variant = '' } = options;
-  const choice = columnsFor(table, options.selection);
   // The variant names the extra condition (and so its bound values): one prepared statement each.
   // Callers of one table and foreign key give the same order, so the key need not name it.
   const key = loaderKey(choice, foreignKey, () => `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`, variant);
@@ -121,4 +163,82 @@ export function childrenLoader<Row>(context: Context, options: ChildrenOptions) 
 /** Loads one parent's live children through the batched loader. */
 export function loadChildren<Row>(context: Context, options: ChildrenOptions, parentId: string): Promise<Row[]> {
   return childrenLoader<Row>(context, options).load(parentId);
+}
+
+/** The children fields of a table whose lists can be read in its rows' statement (see foldableChildren). */
+const foldableFields = new WeakMap<PgTable, Record<string, Omit<ChildrenOptions, 'selection'>>>();
+const typeNames = new WeakMap<PgTable, string>();
+
+/**
+ * Declares fields of `table`'s GraphQL type `typeName` that list children through `loadChildren`
+ * with these options (a meeting's `agendaItems`): when a query loads such rows by ID and selects
+ * the field, the children are read in the same statement (`rowLoader`), as a JSON array each.
+ */
+export function foldableChildren(table: PgTable, typeName: string, fields: Record<string, Omit<ChildrenOptions, 'selection'>>) {
+  foldableFields.set(table, { ...foldableFields.get(table), ...fields });
+  typeNames.set(table, typeName);
+}
+
+/**
+ * One row by ID for `node(id:)`/`nodes(ids:)`, batched. For a table with foldable children, the
+ * columns and lists the query selects from its type are read, in one statement.
+ */
+export function loadNode<Row extends { id: string }>(context: Context, table: EntityTable, id: string, info: GraphQLResolveInfo): Promise<Row | null> {
+  const typeName = typeNames.get(table);
+  if (!typeName) return rowLoader<Row>(context, table).load(id);
+  const selection = selectionOfType(info, typeName);
+  return rowLoader<Row>(context, table, columnsFor(table, selection), childFoldsFor(table, info, typeName, selection)).load(id);
+}
+
+/** A children field read in its parent's statement. */
+export interface ChildFold {
+  field: string;
+  options: ChildrenOptions;
+  choice: ColumnChoice;
+}
+
+/** No children read with the parent. */
+export const NO_CHILD_FOLDS: ChildFold[] = [];
+
+const childFoldsBySelection = new WeakMap<Selection, Map<PgTable, ChildFold[]>>();
+const childFoldKeys = new WeakMap<readonly ChildFold[], string>();
+
+/** Column kinds whose text the columns' own decoders read back exactly (see ColumnList.jsonArray). */
+const FOLDABLE_DATA_TYPES = new Set(['string', 'number', 'boolean', 'date', 'json', 'array']);
+
+/**
+ * The children fields of type `typeName` (rows of `table`) that the resolving field's query
+ * selects and that can be read with the rows (see foldableChildren), each with the columns its
+ * own selection needs. Kept per query document, like the selection.
+ */
+export function childFoldsFor(table: PgTable, info: GraphQLResolveInfo, typeName: string, selection: Selection | null): readonly ChildFold[] {
+  const fields = foldableFields.get(table);
+  if (!fields || !selection) return NO_CHILD_FOLDS;
+  let byTable = childFoldsBySelection.get(selection);
+  if (!byTable) childFoldsBySelection.set(selection, (byTable = new Map()));
+  let folds = byTable.get(table);
+  if (!folds) {
+    folds = [];
+    for (const [field, options] of Object.entries(fields)) {
+      if (!selection.fields.has(field) || options.table === table) continue;
+      const childSelection = selectionUnderType(info, typeName, field);
+      const choice = columnsFor(options.table, childSelection);
+      if (!Object.values(choice.columns).every((column) => FOLDABLE_DATA_TYPES.has(column.dataType))) continue;
+      folds.push({ field, options: { ...options, selection: childSelection }, choice });
+    }
+    if (folds.length === 0) folds = NO_CHILD_FOLDS;
+    byTable.set(table, folds);
+  }
+  return folds;
+}
+
+/** Names the children folded into a row loader's statement, so loaders with different ones never share a batch. */
+function childFoldsKey(children: readonly ChildFold[]): string {
+  if (children.length === 0) return '';
+  let key = childFoldKeys.get(children);
+  if (key === undefined) {
+    key = `+${children.map((child) => `${child.field}(${child.options.variant ?? ''}:${child.choice.key})`).join('+')}`;
+    childFoldKeys.set(children, key);
+  }
+  return key;
 }

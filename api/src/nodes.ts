@@ -1,13 +1,24 @@
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
-import { type EntityTable, loadRows, UUID } from './loaders.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { type EntityTable, loadNode, loadRows, UUID } from './loaders.ts';
 import { Timestamped } from './schema/bookkeeping.ts';
 import { Cited, Tagged } from './schema/provenance.ts';
 
-/** Rows for `node(id:)`/`nodes(ids:)`. Every record's ID is a UUID: anything else is refused before the database. */
+/** Rows for `node(id:)`/`nodes(ids:)` of a type without an entity table's shared interfaces (topics). */
 export function loadNodes<Row extends { id: string }>(context: Context, table: EntityTable, ids: string[]) {
   if (ids.some((id) => !UUID.test(id))) throw new BadInputError('"id" is not an ID this API gave out', 'id');
   return loadRows<Row>(context, table, ids);
+}
+
+/**
+ * A row for `node(id:)`/`nodes(ids:)`, through the request's batched loader, with what the query
+ * selects from it (see loadNode). Every record's ID is a UUID: anything else is refused before
+ * the database.
+ */
+function loadNodeRow<Row extends { id: string }>(context: Context, table: EntityTable, id: string, info: GraphQLResolveInfo) {
+  if (!UUID.test(id)) throw new BadInputError('"id" is not an ID this API gave out', 'id');
+  return loadNode<Row>(context, table, id, info);
 }
 
 /**
@@ -18,7 +29,7 @@ export function loadNodes<Row extends { id: string }>(context: Context, table: E
 export function entityNode<Row extends { id: string }>(table: EntityTable, extra: SharedInterface[] = []) {
   return {
     id: { resolve: (row: Row) => row.id },
-    loadMany: (ids: string[], context: Context) => loadNodes<Row>(context, table, ids),
+    loadWithoutCache: (id: string, context: Context, info: GraphQLResolveInfo) => loadNodeRow<Row>(context, table, id, info),
     interfaces: [Timestamped, Cited, ...extra] as [typeof Timestamped, typeof Cited],
   };
 }

@@ -89,6 +89,39 @@ function computeTypeSelection(info: GraphQLResolveInfo, typeName: string): Selec
   return { fields: names, isCollection: collectionsOf(type) };
 }
 
+/**
+ * What the query selects below the field `field` of the object type `typeName`, within the
+ * resolving field's value (a meeting's `agendaItems` under `node(id:) { ... on Meeting }`): the
+ * selection that field's own resolver will see, for reading its rows with the parent's.
+ */
+export function selectionUnderType(info: GraphQLResolveInfo, typeName: string, field: string): Selection | null {
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) return null;
+  const childType = getNamedType(type.getFields()[field]?.type);
+  if (!isObjectType(childType)) return null;
+  const applies = (condition: string | undefined) => {
+    if (condition === undefined || condition === typeName) return true;
+    const named = info.schema.getType(condition);
+    return isAbstractType(named) && info.schema.isSubType(named, type);
+  };
+  const nodes: FieldNode[] = [];
+  const collect = (selectionSet: SelectionSetNode | undefined) => {
+    for (const selection of selectionSet?.selections ?? []) {
+      if (selection.kind === 'Field') {
+        if (selection.name.value === field) nodes.push(selection);
+      } else if (selection.kind === 'InlineFragment') {
+        if (applies(selection.typeCondition?.name.value)) collect(selection.selectionSet);
+      } else {
+        const fragment = info.fragments[selection.name.value];
+        if (fragment && applies(fragment.typeCondition.name.value)) collect(fragment.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) collect(node.selectionSet);
+  const names = new Set(nodes.flatMap((node) => fieldsOf(node.selectionSet, info).map((child) => child.name.value)));
+  return { fields: names, isCollection: collectionsOf(childType) };
+}
+
 function collectionsOf(type: GraphQLObjectType): (name: string) => boolean {
   const fields = type.getFields();
   const collections = new Set(

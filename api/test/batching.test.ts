@@ -1,5 +1,6 @@
 import { idFor, tables } from '@naravard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gid, globalId } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -125,5 +126,49 @@ describe('records behind a union or an interface', () => {
     expect(documentRead).not.toMatch(/"documents"\."text"|"documents"\."title"/);
     expect(decisionRead).toMatch(/"decisions"\."kind"/);
     expect(decisionRead).not.toMatch(/"decisions"\."text"/);
+  });
+});
+
+describe('a record loaded by ID', () => {
+  const KRONOBERG = gid('Meeting', 'meeting:kronoberg-sg-2023-03-28');
+  const FIELDS = `id title heldOn
+    agendaItems { id ordinal title summary createdAt updatedAt version }
+    decisions { id kind text decidedOn createdAt }
+    participants { role }`;
+
+  it('brings the lists the query selects from it in its own statement, exactly as their own loads give them', async () => {
+    server.database.resetStatements();
+    const byId = await server.graphql(`query ($id: ID!) { node(id: $id) { ... on Meeting { ${FIELDS} } } }`, { id: KRONOBERG });
+    expect(byId.errors).toBeUndefined();
+    expect(server.database.statements).toHaveLength(1);
+    expect(server.database.statements[0]).toMatch(/json_agg/);
+    const meeting = byId.data!.node;
+    // The Kronoberg steering group's agenda, as the seed data has it.
+    expect(meeting.agendaItems.map((item: any) => item.ordinal)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(meeting.agendaItems[5]).toMatchObject({ ordinal: 6, title: 'Central kontaktingång', version: 1 });
+    expect(meeting.agendaItems[5].createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(meeting.decisions.length).toBeGreaterThan(0);
+
+    // The same meeting through the list, whose lists come from their own batched loads.
+    const listed = await server.graphql(`{ meetings(first: 100, filter: { region: "07" }) { edges { node { ${FIELDS} } } } }`);
+    expect(listed.errors).toBeUndefined();
+    const same = listed.data!.meetings.edges.map((edge: any) => edge.node).find((node: any) => node.id === KRONOBERG);
+    expect(meeting).toEqual(same);
+  });
+
+  it('reads several records with their lists in one statement, and a record without any with empty lists', async () => {
+    const ids = [KRONOBERG, gid('Meeting', 'meeting:orebro-beredning-2023:2023-03-14'), gid('Meeting', 'meeting:orebro-beredning-2023:2023-11-15')];
+    server.database.resetStatements();
+    const response = await server.graphql(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Meeting { id agendaItems { ordinal } decisions { kind } } } }`, { ids });
+    expect(response.errors).toBeUndefined();
+    expect(server.database.statements).toHaveLength(1);
+    const nodes = response.data!.nodes;
+    expect(nodes.map((node: any) => node.id)).toEqual(ids);
+    for (const node of nodes) expect(node.agendaItems.length).toBeGreaterThan(0);
+    const [empty] = (await server.database.db.insert(tables.meetings).values({ title: 'Tomt möte', kind: 'sitting', regionId: idFor('region:25'), heldOn: '2024-02-01' }).returning());
+    const none = await server.graphql(`query ($id: ID!) { node(id: $id) { ... on Meeting { agendaItems { ordinal } decisions { kind } participants { role } } } }`, {
+      id: globalId('Meeting', empty!.id),
+    });
+    expect(none.data!.node).toEqual({ agendaItems: [], decisions: [], participants: [] });
   });
 });

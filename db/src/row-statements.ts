@@ -29,6 +29,11 @@ export interface ColumnList {
    * found nothing.
    */
   readJoined(row: readonly unknown[], at: number): Record<string, unknown> | null;
+  /**
+   * `json_build_array(...)` of the same columns, each as the driver reads it (its text; booleans
+   * as they are), so that rows aggregated into JSON (`json_agg`) are read back by `read` alike.
+   */
+  jsonArray: string;
 }
 
 interface Decoder {
@@ -68,6 +73,11 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
     .map(([, column]) => `${quoteName(qualifier ?? getTableName(column.table))}.${quoteName(column.name)}`)
     .join(', ');
   const width = names.length;
+  // Text is what the driver reads for every type but booleans (numbers and times included), and
+  // what each column's own decoder expects; JSON numbers would lose a numeric's digits.
+  const jsonArray = `json_build_array(${entries
+    .map(([, column]) => `${quoteName(qualifier ?? getTableName(column.table))}.${quoteName(column.name)}${column.dataType === 'boolean' ? '' : '::text'}`)
+    .join(', ')})`;
   const read = (row: readonly unknown[], at: number) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < width; index++) {
@@ -81,6 +91,7 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
     width,
     read,
     readJoined: (row, at) => (row[at] === null || row[at] === undefined ? null : read(row, at)),
+    jsonArray,
   };
 }
 

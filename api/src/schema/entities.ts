@@ -4,7 +4,7 @@ import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graph
 import { columnsFor } from '../columns.ts';
 import { selectionOfType } from '../selection.ts';
 import type { Context } from '../context.ts';
-import { type EntityTable, rowLoader } from '../loaders.ts';
+import { childFoldsFor, type EntityTable, NO_CHILD_FOLDS, rowLoader } from '../loaders.ts';
 import * as refs from './refs.ts';
 
 // biome-ignore lint: the registry holds refs of every row type
@@ -64,8 +64,11 @@ export async function loadEntity(context: Context, type: EntityType, id: string,
   const entity = BY_ENTITY_TYPE.get(type);
   if (!entity) return null;
   // With the resolving field's `info`, only the columns its query selects from this type are read.
-  const choice = columnsFor(entity.table, info ? selectionOfType(info, entity.ref.name) : null);
-  const row = await rowLoader<{ id: string }>(context, entity.table, choice).load(id);
+  const selection = info ? selectionOfType(info, entity.ref.name) : null;
+  const choice = columnsFor(entity.table, selection);
+  // Lists the query selects from the record (a meeting's agenda items) come in the same statement.
+  const children = info ? childFoldsFor(entity.table, info, entity.ref.name, selection) : NO_CHILD_FOLDS;
+  const row = await rowLoader<{ id: string }>(context, entity.table, choice, children).load(id);
   if (row) brandWithType(row, entity.ref as never);
   return row;
 }

@@ -16,7 +16,7 @@ import {
   taggedWith,
   wordsInVector,
 } from '../filters.ts';
-import { loadChildren, loadReference } from '../loaders.ts';
+import { foldableChildren, loadChildren, loadReference } from '../loaders.ts';
 import { selectionOf } from '../selection.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
@@ -84,6 +84,18 @@ const decisionsOf = (column: typeof tables.decisions.meetingId | typeof tables.d
 // Built once: a meeting lists its agenda items' decisions, dozens per request.
 const decisionsOfMeeting = decisionsOf(tables.decisions.meetingId);
 const decisionsOfAgendaItem = decisionsOf(tables.decisions.agendaItemId);
+const participantsOfMeeting = {
+  table: tables.meetingParticipants,
+  foreignKey: tables.meetingParticipants.meetingId,
+  orderBy: [asc(tables.meetingParticipants.role), asc(tables.meetingParticipants.id)],
+};
+const agendaItemsOfMeeting = {
+  table: tables.agendaItems,
+  foreignKey: tables.agendaItems.meetingId,
+  orderBy: [asc(tables.agendaItems.ordinal)],
+};
+// A meeting loaded by ID (`node`, `nodes`, a search hit) brings these lists in its own statement.
+foldableChildren(tables.meetings, 'Meeting', { participants: participantsOfMeeting, agendaItems: agendaItemsOfMeeting, decisions: decisionsOfMeeting });
 
 builder.node(Meeting, {
   ...taggedEntityNode<MeetingRow>(tables.meetings, [Searchable]),
@@ -118,31 +130,14 @@ builder.node(Meeting, {
     participants: t.field({
       type: [Participant],
       description: 'Who took part and how: chair, secretary, present, absent, presenters.',
-      resolve: (meeting, _args, context) =>
-        loadChildren<ParticipantRow>(
-          context,
-          {
-            table: tables.meetingParticipants,
-            foreignKey: tables.meetingParticipants.meetingId,
-            orderBy: [asc(tables.meetingParticipants.role), asc(tables.meetingParticipants.id)],
-          },
-          meeting.id,
-        ),
+      resolve: (meeting, _args, context, info) =>
+        loadChildren<ParticipantRow>(context, { ...participantsOfMeeting, selection: selectionOf(info) }, meeting.id),
     }),
     agendaItems: t.field({
       type: [AgendaItem],
       description: 'The numbered agenda items, in order.',
       resolve: (meeting, _args, context, info) =>
-        loadChildren<AgendaItemRow>(
-          context,
-          {
-            table: tables.agendaItems,
-            foreignKey: tables.agendaItems.meetingId,
-            orderBy: [asc(tables.agendaItems.ordinal)],
-            selection: selectionOf(info),
-          },
-          meeting.id,
-        ),
+        loadChildren<AgendaItemRow>(context, { ...agendaItemsOfMeeting, selection: selectionOf(info) }, meeting.id),
     }),
     decisions: t.field({
       type: [Decision],
