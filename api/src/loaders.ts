@@ -42,7 +42,8 @@ export function rowLoader<Row extends { id: string }>(
   choice: ColumnChoice = columnsFor(table, null),
   children: readonly ChildFold[] = NO_CHILD_FOLDS,
 ) {
-  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}${childFoldsKey(children)}`, childFoldsKey(children));
+  const folded = childFoldsKey(children);
+  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}${folded}`, folded);
   return context.loader(
     key,
     () =>
@@ -51,13 +52,13 @@ export function rowLoader<Row extends { id: string }>(
         const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
         const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
         const statement = renderedOnce(key, () => {
-          const folded = children.map((child, index) => {
+          const lists = children.map((child, index) => {
             const { table: childTable, foreignKey, orderBy, where } = child.options;
             return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
               from ${childTable} where ${and(eq(foreignKey, table.id), isNull(childTable.deletedAt), where)})`;
           });
           return sql`select ${listed(list)}${sql.join(
-            folded.map((column) => sql`, ${column}`),
+            lists.map((column) => sql`, ${column}`),
             sql``,
           )} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`;
         });

@@ -68,15 +68,25 @@ export function selectionOfType(info: GraphQLResolveInfo, typeName: string): Sel
 function computeTypeSelection(info: GraphQLResolveInfo, typeName: string): Selection | null {
   const type = info.schema.getType(typeName);
   if (!isObjectType(type)) return null;
+  const names = new Set(fieldNodesOfType(info, type).map((node) => node.name.value));
+  return { fields: names, isCollection: collectionsOf(type) };
+}
+
+/**
+ * The field nodes the resolving field's query selects from its value when that is of the object
+ * type `type`: directly, under fragments on that type and under fragments on an interface or
+ * union it belongs to.
+ */
+function fieldNodesOfType(info: GraphQLResolveInfo, type: GraphQLObjectType): FieldNode[] {
   const applies = (condition: string | undefined) => {
-    if (condition === undefined || condition === typeName) return true;
+    if (condition === undefined || condition === type.name) return true;
     const named = info.schema.getType(condition);
     return isAbstractType(named) && info.schema.isSubType(named, type);
   };
-  const names = new Set<string>();
+  const nodes: FieldNode[] = [];
   const collect = (selectionSet: SelectionSetNode | undefined) => {
     for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === 'Field') names.add(selection.name.value);
+      if (selection.kind === 'Field') nodes.push(selection);
       else if (selection.kind === 'InlineFragment') {
         if (applies(selection.typeCondition?.name.value)) collect(selection.selectionSet);
       } else {
@@ -86,7 +96,7 @@ function computeTypeSelection(info: GraphQLResolveInfo, typeName: string): Selec
     }
   };
   for (const node of info.fieldNodes) collect(node.selectionSet);
-  return { fields: names, isCollection: collectionsOf(type) };
+  return nodes;
 }
 
 /**
@@ -99,25 +109,7 @@ export function selectionUnderType(info: GraphQLResolveInfo, typeName: string, f
   if (!isObjectType(type)) return null;
   const childType = getNamedType(type.getFields()[field]?.type);
   if (!isObjectType(childType)) return null;
-  const applies = (condition: string | undefined) => {
-    if (condition === undefined || condition === typeName) return true;
-    const named = info.schema.getType(condition);
-    return isAbstractType(named) && info.schema.isSubType(named, type);
-  };
-  const nodes: FieldNode[] = [];
-  const collect = (selectionSet: SelectionSetNode | undefined) => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === 'Field') {
-        if (selection.name.value === field) nodes.push(selection);
-      } else if (selection.kind === 'InlineFragment') {
-        if (applies(selection.typeCondition?.name.value)) collect(selection.selectionSet);
-      } else {
-        const fragment = info.fragments[selection.name.value];
-        if (fragment && applies(fragment.typeCondition.name.value)) collect(fragment.selectionSet);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) collect(node.selectionSet);
+  const nodes = fieldNodesOfType(info, type).filter((node) => node.name.value === field);
   const names = new Set(nodes.flatMap((node) => fieldsOf(node.selectionSet, info).map((child) => child.name.value)));
   return { fields: names, isCollection: collectionsOf(childType) };
 }
