@@ -44,6 +44,12 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Called with the text of every SQL statement sent (for logging and for counting them in tests). */
   onQuery?: (sql: string) => void;
+  /**
+   * PGlite's page cache (`shared_buffers`) in MB; without it, PGlite's own 128 MB. The cache is
+   * memory of the process that opens the embedded database: a bulk import, which reads each page
+   * once, gives it little use and runs in less memory with a small one.
+   */
+  embeddedCacheMb?: number;
 }
 
 /**
@@ -249,7 +255,11 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   try {
     const embedded = await loadEmbedded();
     drizzlePglite = embedded.drizzle;
-    client = await embedded.PGlite.create(dataDir, { extensions: { unaccent: embedded.unaccent, pg_trgm: embedded.pg_trgm } });
+    const cache = options.embeddedCacheMb;
+    client = await embedded.PGlite.create(dataDir, {
+      extensions: { unaccent: embedded.unaccent, pg_trgm: embedded.pg_trgm },
+      ...(cache ? { startParams: [...embedded.PGlite.defaultStartParams, '-c', `shared_buffers=${Math.trunc(cache)}MB`] } : {}),
+    });
   } catch (error) {
     await unlock();
     throw error;

@@ -9,11 +9,11 @@ export class UsageError extends Error {}
  * and closes it whatever happens. Heavy modules are imported here, not at start, so `--help`
  * and mistyped commands answer at once.
  */
-export async function withDatabase<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(work: (connection: Connection) => Promise<T>, options: { embeddedCacheMb?: number } = {}): Promise<T> {
   const { connect, migrate, DataFolderInUseError } = await import('@naravard/db/connection');
   let connection: Connection;
   try {
-    connection = await connect();
+    connection = await connect(options);
   } catch (error) {
     // One process at a time may open the embedded database: say who has it and what to do.
     if (error instanceof DataFolderInUseError) {
