@@ -186,6 +186,23 @@ describe('upsertObservations with real rows', () => {
     ]);
   });
 
+  it('keeps every digit of the largest and the most precise values, and two dimensions as given', async () => {
+    const dimensions = [{ name: 'setting', value: 'home_care' }, { name: 'ownership', value: 'public' }];
+    const result = await upsert([
+      { region: '13', period: '2021-01', value: '999999999999999.99999999', dimensions },
+      { region: '13', period: '2021-02', value: '-0.00000001', dimensions },
+    ]);
+    expect(result).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    const list = await server.graphql(
+      `{ observations(filter: { region: "13", indicator: ["SIP_MEETINGS"], periodFrom: "2021-01", periodTo: "2021-02" }) { edges { node { period value dimensions { name value } } } } }`,
+    );
+    const byPeriod = Object.fromEntries(list.data!.observations.edges.map((edge: any) => [edge.node.period, edge.node]));
+    expect(byPeriod['2021-01'].value).toBe('999999999999999.99999999');
+    expect(byPeriod['2021-02'].value).toBe('-0.00000001');
+    expect(byPeriod['2021-01'].dimensions).toEqual(expect.arrayContaining([{ name: 'setting', value: 'home_care' }, { name: 'ownership', value: 'public' }]));
+    expect(byPeriod['2021-01'].dimensions).toHaveLength(2);
+  });
+
   it('upserts 10,000 rows (the most allowed) set-based, a statement per 250 rows, and again as unchanged', async () => {
     const rows = Array.from({ length: 10_000 }, (_, index) => ({
       region: '13',
