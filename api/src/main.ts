@@ -44,7 +44,7 @@ async function main() {
 
   /** Connects to the primary, checked to answer before anything is migrated. */
   const connectPrimary = async () => {
-    const connection = await connect({ connectTimeoutMs: limits.databaseConnectTimeoutMs });
+    const connection = await connect({ connectTimeoutMs: limits.databaseConnectTimeoutMs, maxConnections: limits.databasePoolSize });
     try {
       await checkDatabase(() => connection.ping(), process.env.DATABASE_URL);
     } catch (error) {
@@ -88,7 +88,7 @@ async function main() {
       ? await connectReplicas(replicaUrls, {
           primary: connection,
           maxLagMs: limits.replicaMaxLagMs,
-          connect: { connectTimeoutMs: limits.databaseConnectTimeoutMs },
+          connect: { connectTimeoutMs: limits.databaseConnectTimeoutMs, maxConnections: limits.databasePoolSize },
         })
       : null;
   if (replicas) logger.info({ replicas: replicas.status() }, `reads go to ${replicas.size} replica(s)`);
