@@ -181,11 +181,18 @@ export function foldableChildren(table: PgTable, typeName: string, fields: Recor
 }
 
 /**
- * One row by ID for `node(id:)`/`nodes(ids:)`, batched. For a table with foldable children, the
- * columns and lists the query selects from its type are read, in one statement.
+ * One row by ID for `node(id:)`/`nodes(ids:)` and for a field whose value may be of several types
+ * (`typeName` names the one of this row), batched: the columns and foldable lists the query
+ * selects from the type are read, in one statement. Without a type name, for a table that
+ * declared no foldable children, every column is read.
  */
-export function loadNode<Row extends { id: string }>(context: Context, table: EntityTable, id: string, info: GraphQLResolveInfo): Promise<Row | null> {
-  const typeName = typeNames.get(table);
+export function loadNode<Row extends { id: string }>(
+  context: Context,
+  table: EntityTable,
+  id: string,
+  info: GraphQLResolveInfo,
+  typeName = typeNames.get(table),
+): Promise<Row | null> {
   if (!typeName) return rowLoader<Row>(context, table).load(id);
   const selection = selectionOfType(info, typeName);
   return rowLoader<Row>(context, table, columnsFor(table, selection), childFoldsFor(table, info, typeName, selection)).load(id);

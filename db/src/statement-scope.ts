@@ -72,9 +72,10 @@ function cancel(query: PendingQuery) {
 function track<Q>(scope: StatementScope, query: Q): Q {
   const pending = query as unknown as PendingQuery;
   if (scope.signal.aborted) {
-    cancel(pending);
+    // Wrapped before the cancel: postgres.js rejects a query it has not sent yet at once.
     const reject = pending.reject;
     pending.reject = () => reject(stopReason(scope));
+    cancel(pending);
     return query;
   }
   // The listener goes when the query settles: a request sends many statements (a batch write,

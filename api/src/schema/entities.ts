@@ -1,10 +1,8 @@
 import { type EntityType, tables } from '@naravard/db';
 import { brandWithType, type ObjectRef } from '@pothos/core';
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
-import { columnsFor } from '../columns.ts';
-import { selectionOfType } from '../selection.ts';
 import type { Context } from '../context.ts';
-import { childFoldsFor, type EntityTable, NO_CHILD_FOLDS, rowLoader } from '../loaders.ts';
+import { type EntityTable, loadNode, rowLoader } from '../loaders.ts';
 import * as refs from './refs.ts';
 
 // biome-ignore lint: the registry holds refs of every row type
@@ -63,12 +61,8 @@ export function entityTypeOf(typeName: string): EntityType {
 export async function loadEntity(context: Context, type: EntityType, id: string, info?: GraphQLResolveInfo): Promise<object | null> {
   const entity = BY_ENTITY_TYPE.get(type);
   if (!entity) return null;
-  // With the resolving field's `info`, only the columns its query selects from this type are read.
-  const selection = info ? selectionOfType(info, entity.ref.name) : null;
-  const choice = columnsFor(entity.table, selection);
-  // Lists the query selects from the record (a meeting's agenda items) come in the same statement.
-  const children = info ? childFoldsFor(entity.table, info, entity.ref.name, selection) : NO_CHILD_FOLDS;
-  const row = await rowLoader<{ id: string }>(context, entity.table, choice, children).load(id);
+  // With the resolving field's `info`, only the columns and lists its query selects from this type are read.
+  const row = info ? await loadNode<{ id: string }>(context, entity.table, id, info, entity.ref.name) : await rowLoader<{ id: string }>(context, entity.table).load(id);
   if (row) brandWithType(row, entity.ref as never);
   return row;
 }
