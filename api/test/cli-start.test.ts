@@ -6,9 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /*
- * The command line as users run it (`pnpm naravard …`): help answers with exit code 0 without
- * loading the database or the API, a command loads only what it uses, and a database it cannot use
- * is one line.
+ * The command line as users run it (`pnpm naravard …`, the compiled JavaScript): help answers with
+ * exit code 0 without loading the database or the API, a command loads only what it uses, and a
+ * database it cannot use is one line.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,11 +76,11 @@ describe('naravard --help', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: naravard \[options\] \[command\]/);
     for (const group of ['keys', 'ingest', 'import']) expect(result.stdout).toMatch(new RegExp(`^  ${group} `, 'm'));
-    expect(loadedFrom(result.loaded, '/api/src/cli/naravard.ts')).toHaveLength(1); // the list is real
-    expect(loadedFrom(result.loaded, '/db/src/connect.ts')).toEqual([]);
+    expect(loadedFrom(result.loaded, '/api/dist/cli/naravard.js')).toHaveLength(1); // the list is real
+    expect(loadedFrom(result.loaded, '/db/dist/connect.js')).toEqual([]);
     expect(loadedFrom(result.loaded, '/drizzle-orm/')).toEqual([]);
     expect(loadedFrom(result.loaded, '/@electric-sql/pglite/')).toEqual([]);
-    expect(loadedFrom(result.loaded, '/api/src/server.ts')).toEqual([]);
+    expect(loadedFrom(result.loaded, '/api/dist/server.js')).toEqual([]);
     expect(loadedFrom(result.loaded, '/packages/ingest/')).toEqual([]);
   });
 
@@ -98,16 +98,16 @@ describe('naravard keys list', () => {
   it('loads the connection, tables and keys only: not the seed data readers, the ingest package or the API', async () => {
     const result = await naravard(['keys', 'list'], {}, true);
     expect(result.code, result.stderr).toBe(0);
-    expect(loadedFrom(result.loaded, '/db/src/connect.ts')).toHaveLength(1);
-    expect(loadedFrom(result.loaded, '/db/src/seed/')).toEqual([]);
+    expect(loadedFrom(result.loaded, '/db/dist/connect.js')).toHaveLength(1);
+    expect(loadedFrom(result.loaded, '/db/dist/seed/')).toEqual([]);
     expect(loadedFrom(result.loaded, '/zod/')).toEqual([]);
     expect(loadedFrom(result.loaded, '/packages/ingest/')).toEqual([]);
-    expect(loadedFrom(result.loaded, '/api/src/server.ts')).toEqual([]);
+    expect(loadedFrom(result.loaded, '/api/dist/server.js')).toEqual([]);
   });
 
   it('on PostgreSQL it does not load the embedded database', async () => {
     const result = await naravard(['keys', 'list'], { DATABASE_URL: process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${CLOSED_PORT}/none` }, true);
-    expect(loadedFrom(result.loaded, '/db/src/connect.ts')).toHaveLength(1);
+    expect(loadedFrom(result.loaded, '/db/dist/connect.js')).toHaveLength(1);
     expect(loadedFrom(result.loaded, '/@electric-sql/pglite/')).toEqual([]);
     if (process.env.DATABASE_URL) expect(result.code, result.stderr).toBe(0);
   });

@@ -303,7 +303,7 @@ async function checkStaged(tx: Transaction, importId: string): Promise<{ live: n
  * through the unique indexes of the small reference tables: a join would let the planner pick a
  * nested loop over every staged row on its estimates of those tables (too small to be analysed).
  */
-const resolvedStaged = (importId: string) => sql`
+const resolvedStaged = (importId: string, positions: PositionRange = {}) => sql`
   select s.position, i.id as indicator_id,
     (select r.id from regions r where r.code = s.region_code and r.deleted_at is null) as region_id,
     coalesce(
@@ -314,7 +314,40 @@ const resolvedStaged = (importId: string) => sql`
     s.period, s.value, s.dimensions, s.deleted
   from observation_staging s
   join indicators i on i.code = s.indicator_code and i.deleted_at is null
-  where s.import_id = ${importId}::uuid`;
+  where s.import_id = ${importId}::uuid
+    ${positions.from === undefined ? sql`` : sql`and s.position >= ${positions.from}`}
+    ${positions.before === undefined ? sql`` : sql`and s.position < ${positions.before}`}`;
+
+/** Staged rows by position: from (inclusive) and before (exclusive), each open when not given. */
+interface PositionRange {
+  from?: string;
+  before?: string;
+}
+
+/**
+ * Staged rows merged per statement. PostgreSQL keeps a queued foreign-key check per inserted row
+ * (observations have three, the change log one) until its statement ends: for a million rows in
+ * one statement that was about 50 MB, which on the embedded database is the importer's own
+ * memory. Smaller statements in the same transaction keep the queue small and change nothing of
+ * the all-or-nothing merge.
+ */
+const ROWS_PER_MERGE_STATEMENT = 100_000;
+
+/**
+ * The staged rows of a run cut into consecutive position ranges of at most `rows` rows each,
+ * found by one pass over the staging index; a single open range when they fit in one.
+ */
+async function stagedRanges(tx: Transaction, importId: string, rows: number): Promise<PositionRange[]> {
+  const starts = await selectRows<{ position: string }>(
+    tx,
+    sql`select position from (
+          select position, row_number() over (order by position) as n
+          from observation_staging where import_id = ${importId}::uuid
+        ) numbered where n % ${rows} = 1 and n > 1 order by position`,
+  );
+  const bounds = starts.map((start) => String(start.position));
+  return [undefined, ...bounds].map((from, index) => ({ from, before: bounds[index] }));
+}
 
 /** Working memory of a bulk merge on PostgreSQL, per sort or hash (a merge has a few). */
 const MERGE_WORK_MEM = '256MB';
@@ -331,6 +364,8 @@ export async function mergeStagedObservations(
     rowsRead: number;
     /** The driver underneath `db`: on PostgreSQL the merge runs with more working memory. */
     driver?: Connection['driver'];
+    /** Staged rows merged per statement (default ROWS_PER_MERGE_STATEMENT). */
+    rowsPerStatement?: number;
     /** Work done first in the same transaction (the importer's indicators), with its counts. */
     prepare?: (tx: Transaction) => Promise<{ created: number; changed: number; unchanged: number }>;
   },
@@ -349,15 +384,20 @@ export async function mergeStagedObservations(
       await tx.execute(sql`analyze observation_staging`);
       const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
       const { live: staged } = await checkStaged(tx, run.id);
-      const [live] = await selectRows<{ created: number; changed: number }>(
-        tx,
-        sql`
-        with staged as (${resolvedStaged(run.id)}),
-        live as (select * from staged where not deleted),
-        ${observationMerge('live', actor, run.apiKeyId)}
-        select (select count(*) from written where inserted)::int as created,
-               (select count(*) from written where not inserted)::int as changed`,
-      );
+      const live = { created: 0, changed: 0 };
+      for (const positions of await stagedRanges(tx, run.id, extra.rowsPerStatement ?? ROWS_PER_MERGE_STATEMENT)) {
+        const [merged] = await selectRows<{ created: number; changed: number }>(
+          tx,
+          sql`
+          with staged as (${resolvedStaged(run.id, positions)}),
+          live as (select * from staged where not deleted),
+          ${observationMerge('live', actor, run.apiKeyId)}
+          select (select count(*) from written where inserted)::int as created,
+                 (select count(*) from written where not inserted)::int as changed`,
+        );
+        live.created += Number(merged!.created);
+        live.changed += Number(merged!.changed);
+      }
       const [gone] = await selectRows<{ deleted: number }>(
         tx,
         sql`
@@ -382,9 +422,9 @@ export async function mergeStagedObservations(
         select count(*)::int as deleted from tombstoned`,
       );
       const result: MergeCounts = {
-        created: Number(live!.created),
-        changed: Number(live!.changed),
-        unchanged: staged - Number(live!.created) - Number(live!.changed),
+        created: live.created,
+        changed: live.changed,
+        unchanged: staged - live.created - live.changed,
         deleted: Number(gone!.deleted),
       };
       await tx.execute(sql`delete from observation_staging where import_id = ${run.id}::uuid`);

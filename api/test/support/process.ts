@@ -1,20 +1,37 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
- * The node arguments of the server that `pnpm start` runs: the last command of the script (the
- * ones before it build the JavaScript, which the tests' global setup did once for the run).
+ * How a root script that builds and then runs node starts node: its last command (the ones before
+ * it build the JavaScript, which the tests' global setup did once for the run), as the variables
+ * it sets and node's arguments. Paths are made absolute, so the command runs from any folder.
  */
-export function serverArguments(): string[] {
-  const start = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).scripts.start as string;
-  // `exec` makes the server the process pnpm signals, not a shell that would leave it running.
-  const command = start.split('&&').at(-1)!.trim().replace(/^exec\s+/, '').split(/\s+/);
-  if (command[0] !== 'node') throw new Error(`pnpm start runs ${command[0]}, not node: ${start}`);
-  return command.slice(1);
+function scriptCommand(script: 'start' | 'naravard'): { env: Record<string, string>; args: string[] } {
+  const text = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).scripts[script] as string;
+  const words = text.split('&&').at(-1)!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  // `exec` makes node the process pnpm signals, not a shell that would leave it running.
+  if (words[0] === 'exec') words.shift();
+  if (words[0] !== 'node') throw new Error(`pnpm ${script} runs ${words[0]}, not node: ${text}`);
+  return { env, args: words.slice(1).map((argument) => (argument.startsWith('-') ? argument : resolve(ROOT, argument))) };
 }
+
+/** How `pnpm start` runs the server: its variables and node's arguments. */
+const serverCommand = () => scriptCommand('start');
+
+/** The node arguments of the server that `pnpm start` runs. */
+export const serverArguments = (): string[] => serverCommand().args;
+
+/** How `pnpm naravard` runs the command line: its variables and node's arguments (a command's own follow them). */
+export const cliCommand = () => scriptCommand('naravard');
 
 /** The server's entry file, as it shows in a process list. */
 export const SERVER_ENTRY = serverArguments().at(-1)!;
@@ -39,9 +56,10 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 150_000): Promise<ServerProcess> {
   let output = '';
-  const child = spawn(process.execPath, serverArguments(), {
+  const server = serverCommand();
+  const child = spawn(process.execPath, server.args, {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...server.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -81,9 +99,10 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 150
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli/naravard.ts', ...args], {
+    const cli = cliCommand();
+    const child = spawn(process.execPath, [...cli.args, ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...cli.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk) => (output += chunk));

@@ -98,7 +98,8 @@ function writeCsv(path: string) {
 function benchCsv(path: string): Promise<{ ms: number; summary: Record<string, any> }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli/naravard.ts', 'import', 'csv', path], {
+    // As users run it: `pnpm naravard` (the compiled command line, built first when sources changed).
+    const child = spawn('pnpm', ['-s', 'naravard', 'import', 'csv', path], {
       cwd: CLI_ROOT,
       env: { ...process.env, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],

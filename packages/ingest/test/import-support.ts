@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Connection, connect, loadSeedData, migrate, selectRows } from '@naravard/db';
 import { createTestDatabase } from '@naravard/db/testing';
 import { sql } from 'drizzle-orm';
+import { cliCommand } from '../../../api/test/support/process.ts';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -60,9 +61,10 @@ export async function createCliDatabase(): Promise<CliDatabase> {
     inspect,
     run: (args, extraEnv = {}, onEvent) =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/cli/naravard.ts', ...args], {
+        const cli = cliCommand();
+        const child = spawn(process.execPath, [...cli.args, ...args], {
           cwd: ROOT,
-          env: { ...env, ...extraEnv },
+          env: { ...env, ...cli.env, ...extraEnv },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let stdout = '';

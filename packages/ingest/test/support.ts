@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type Connection, loadSeedData, migrate } from '@naravard/db';
 import { createTestDatabase, type TestDatabase } from '@naravard/db/testing';
+import { cliCommand } from '../../../api/test/support/process.ts';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
@@ -50,7 +51,8 @@ export async function createCliDatabase(options: { seed: boolean }): Promise<Cli
 
 /** Runs `pnpm naravard …` as a user would, as a child process. */
 export function naravard(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
-  return run(['--import', 'tsx', join(ROOT, 'api/src/cli/naravard.ts'), ...args], env, cwd);
+  const cli = cliCommand();
+  return run([...cli.args, ...args], { ...cli.env, ...env }, cwd);
 }
 
 /** Runs `pnpm seed:check <folder>`. */
