@@ -121,6 +121,8 @@ export interface FakeKolada {
   failFromPage: number | null;
   /** Answer data pages with this page number or later only after 10 s (null: at once). */
   slowFromPage: number | null;
+  /** Called when a slow page is asked for: the client is then waiting mid-run. */
+  onSlowPage: (() => void) | null;
   close(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
     tooManyRequests: 0,
     failFromPage: null as number | null,
     slowFromPage: null as number | null,
+    onSlowPage: null as (() => void) | null,
   };
   let base = '';
   const server: Server = createServer((request, response) => {
@@ -168,6 +171,7 @@ export async function startFakeKolada(pageSize = 3): Promise<FakeKolada> {
       if (state.slowFromPage !== null && page >= state.slowFromPage) {
         const timer = setTimeout(() => send(200, { count: 0, values: [], next_url: null }), 10_000);
         response.on('close', () => clearTimeout(timer));
+        state.onSlowPage?.();
         return;
       }
       const values = matching.slice((page - 1) * pageSize, page * pageSize);

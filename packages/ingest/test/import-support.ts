@@ -25,8 +25,16 @@ export interface CliResult {
  */
 export interface CliDatabase {
   env: NodeJS.ProcessEnv;
-  /** Runs `naravard <args>`; `onEvent` sees each JSON line of stdout as it comes, with the process (to signal it). */
-  run(args: string[], extraEnv?: NodeJS.ProcessEnv, onEvent?: (event: Record<string, any>, child: ChildProcess) => void): Promise<CliResult>;
+  /**
+   * Runs `naravard <args>`; `onEvent` sees each JSON line of stdout as it comes, with the process
+   * (to signal it); `onSpawn` gets the process as soon as it is started.
+   */
+  run(
+    args: string[],
+    extraEnv?: NodeJS.ProcessEnv,
+    onEvent?: (event: Record<string, any>, child: ChildProcess) => void,
+    onSpawn?: (child: ChildProcess) => void,
+  ): Promise<CliResult>;
   inspect<T>(work: (connection: Connection) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
 }
@@ -59,7 +67,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
   return {
     env,
     inspect,
-    run: (args, extraEnv = {}, onEvent) =>
+    run: (args, extraEnv = {}, onEvent, onSpawn) =>
       new Promise((resolve, reject) => {
         const cli = cliCommand();
         const child = spawn(process.execPath, [...cli.args, ...args], {
@@ -67,6 +75,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
           env: { ...env, ...cli.env, ...extraEnv },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
+        onSpawn?.(child);
         let stdout = '';
         let stderr = '';
         let seen = 0;

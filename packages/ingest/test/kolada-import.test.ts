@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { selectRows } from '@naravard/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -27,13 +28,14 @@ beforeEach(() => {
   kolada.tooManyRequests = 0;
   kolada.failFromPage = null;
   kolada.slowFromPage = null;
+  kolada.onSlowPage = null;
   kolada.rows = ROWS;
   kolada.changedRows = [];
 });
 
 const OPTIONS = ['--kpi', 'N79050,N71000', '--regions', '13,07', '--municipalities', '0780,1380', '--years', '2022-2023'];
-const importKolada = (extra: string[] = [], onEvent?: Parameters<CliDatabase['run']>[2]) =>
-  cli.run(['import', 'kolada', ...OPTIONS, '--base-url', kolada.url, '--retries', '1', ...extra], {}, onEvent);
+const importKolada = (extra: string[] = [], onEvent?: Parameters<CliDatabase['run']>[2], onSpawn?: Parameters<CliDatabase['run']>[3]) =>
+  cli.run(['import', 'kolada', ...OPTIONS, '--base-url', kolada.url, '--retries', '1', ...extra], {}, onEvent, onSpawn);
 const summaryOf = (result: { events: Record<string, any>[] }) => result.events.find((event) => event.event === 'summary');
 
 interface Stored {
@@ -204,13 +206,10 @@ describe('naravard import kolada', () => {
     kolada.changedRows = ROWS;
     kolada.slowFromPage = 2;
     const before = await cli.inspect(contentChecksum);
-    let signalled = false;
-    const interrupted = await importKolada(['--since', '2000-01-01'], (event, child) => {
-      if (event.event === 'progress' && !signalled) {
-        signalled = true;
-        child.kill('SIGINT');
-      }
-    });
+    // Ctrl-C while the importer waits for its second page, the first one staged.
+    let running: ChildProcess | undefined;
+    kolada.onSlowPage = () => running?.kill('SIGINT');
+    const interrupted = await importKolada(['--since', '2000-01-01'], undefined, (child) => (running = child));
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.events.find((event) => event.event === 'interrupted')).toEqual({ event: 'interrupted', resumable: true });
     const strip = (checksum: string) => checksum.split('\n').filter((line) => !line.startsWith('observation_staging:')).join('\n');
