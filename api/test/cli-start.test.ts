@@ -107,8 +107,8 @@ describe('naravard keys list', () => {
 
   it('on PostgreSQL it does not load the embedded database', async () => {
     const result = await naravard(['keys', 'list'], { DATABASE_URL: process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${CLOSED_PORT}/none` }, true);
-    expect(loadedFrom(result.loaded, '/db/dist/connect.js')).toHaveLength(1);
-    expect(loadedFrom(result.loaded, '/@electric-sql/pglite/')).toEqual([]);
+    expect(loadedFrom(result.loaded, '/db/dist/connect.js'), `exit ${result.code}: ${result.stderr}`).toHaveLength(1);
+    expect(loadedFrom(result.loaded, '/@electric-sql/pglite/'), `exit ${result.code}: ${result.stderr}`).toEqual([]);
     if (process.env.DATABASE_URL) expect(result.code, result.stderr).toBe(0);
   });
 

@@ -325,13 +325,16 @@ interface PositionRange {
 }
 
 /**
- * Staged rows merged per statement. PostgreSQL keeps a queued foreign-key check per inserted row
- * (observations have three, the change log one) until its statement ends: for a million rows in
- * one statement that was about 50 MB, which on the embedded database is the importer's own
- * memory. Smaller statements in the same transaction keep the queue small and change nothing of
- * the all-or-nothing merge.
+ * Staged rows merged per statement on the embedded database. PostgreSQL keeps a queued
+ * foreign-key check per inserted row (observations have three, the change log one) until its
+ * statement ends: for a million rows in one statement that was about 50 MB, which on PGlite is the
+ * importer's own memory. Smaller statements in the same transaction keep the queue small and
+ * change nothing of the all-or-nothing merge. On PostgreSQL the merge stays one statement: the
+ * queue is the server's memory there, and one statement writes all rows in the identity's order,
+ * so concurrent merges of overlapping rows take their locks in the same order (PGlite has one
+ * connection: its merges never run at once).
  */
-const ROWS_PER_MERGE_STATEMENT = 100_000;
+const EMBEDDED_ROWS_PER_MERGE_STATEMENT = 100_000;
 
 /**
  * The staged rows of a run cut into consecutive position ranges of at most `rows` rows each,
@@ -364,7 +367,7 @@ export async function mergeStagedObservations(
     rowsRead: number;
     /** The driver underneath `db`: on PostgreSQL the merge runs with more working memory. */
     driver?: Connection['driver'];
-    /** Staged rows merged per statement (default ROWS_PER_MERGE_STATEMENT). */
+    /** Staged rows merged per statement; by default all in one, or EMBEDDED_ROWS_PER_MERGE_STATEMENT on PGlite. */
     rowsPerStatement?: number;
     /** Work done first in the same transaction (the importer's indicators), with its counts. */
     prepare?: (tx: Transaction) => Promise<{ created: number; changed: number; unchanged: number }>;
@@ -385,7 +388,8 @@ export async function mergeStagedObservations(
       const indicators = extra.prepare ? await extra.prepare(tx) : undefined;
       const { live: staged } = await checkStaged(tx, run.id);
       const live = { created: 0, changed: 0 };
-      for (const positions of await stagedRanges(tx, run.id, extra.rowsPerStatement ?? ROWS_PER_MERGE_STATEMENT)) {
+      const rowsPerStatement = extra.rowsPerStatement ?? (extra.driver === 'pglite' ? EMBEDDED_ROWS_PER_MERGE_STATEMENT : undefined);
+      for (const positions of rowsPerStatement ? await stagedRanges(tx, run.id, rowsPerStatement) : [{}]) {
         const [merged] = await selectRows<{ created: number; changed: number }>(
           tx,
           sql`
