@@ -25,16 +25,8 @@ export interface CliResult {
  */
 export interface CliDatabase {
   env: NodeJS.ProcessEnv;
-  /**
-   * Runs `naravard <args>`; `onEvent` sees each JSON line of stdout as it comes, with the process
-   * (to signal it); `onSpawn` gets the process as soon as it is started.
-   */
-  run(
-    args: string[],
-    extraEnv?: NodeJS.ProcessEnv,
-    onEvent?: (event: Record<string, any>, child: ChildProcess) => void,
-    onSpawn?: (child: ChildProcess) => void,
-  ): Promise<CliResult>;
+  /** Runs `naravard <args>`; `onSpawn` gets the process as soon as it is started (to signal it). */
+  run(args: string[], extraEnv?: NodeJS.ProcessEnv, onSpawn?: (child: ChildProcess) => void): Promise<CliResult>;
   inspect<T>(work: (connection: Connection) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
 }
@@ -67,7 +59,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
   return {
     env,
     inspect,
-    run: (args, extraEnv = {}, onEvent, onSpawn) =>
+    run: (args, extraEnv = {}, onSpawn) =>
       new Promise((resolve, reject) => {
         const cli = cliCommand();
         const child = spawn(process.execPath, [...cli.args, ...args], {
@@ -78,12 +70,7 @@ export async function createCliDatabase(): Promise<CliDatabase> {
         onSpawn?.(child);
         let stdout = '';
         let stderr = '';
-        let seen = 0;
-        child.stdout.on('data', (chunk) => {
-          stdout += chunk;
-          const lines = stdout.split('\n');
-          for (; seen < lines.length - 1; seen++) if (lines[seen]!.startsWith('{')) onEvent?.(JSON.parse(lines[seen]!), child);
-        });
+        child.stdout.on('data', (chunk) => (stdout += chunk));
         child.stderr.on('data', (chunk) => (stderr += chunk));
         child.on('error', reject);
         child.on('close', (code) => {
