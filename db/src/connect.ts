@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 import { lockDataFolder } from './data-lock.ts';
 import { preparesRepeatedStatements } from './prepared-statements.ts';
+import { renderStatement } from './render.ts';
 import * as schema from './schema/index.ts';
 import {
   PriorityGate,
@@ -126,9 +127,6 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
  * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
  * embedded PGlite database in `NARAVARD_DATA_DIR` (default `.naravard/data`). Same Drizzle API either way.
  */
-/** Turns Drizzle SQL into text and parameters for the drivers' own calls (cursors, array rows). */
-const dialect = new PgDialect();
-
 /**
  * Longest a health check waits for its connection to open: shorter than the API's readiness check
  * (600 ms), so a database that cannot be connected to is reported as down, not as slow.
@@ -207,12 +205,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
         }
         return {
           async rows(query) {
-            const { sql: text, params } = dialect.sqlToQuery(query);
+            const { sql: text, params } = renderStatement(query);
             options.onQuery?.(text);
             return (await reserved.unsafe(text, params as never[]).values()) as unknown as unknown[][];
           },
           async *cursor(query, batchSize) {
-            const { sql: text, params } = dialect.sqlToQuery(query);
+            const { sql: text, params } = renderStatement(query);
             options.onQuery?.(text);
             for await (const batch of reserved.unsafe(text, params as never[]).values().cursor(batchSize)) {
               yield batch as unknown as unknown[][];
@@ -275,7 +273,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     driver: 'pglite',
     readSnapshot: async () => ({
       async rows(query) {
-        const { sql: text, params } = dialect.sqlToQuery(query);
+        const { sql: text, params } = renderStatement(query);
         options.onQuery?.(text);
         return (await client.query<unknown[]>(text, params, { rowMode: 'array' })).rows;
       },

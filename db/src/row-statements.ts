@@ -1,6 +1,9 @@
 import { getTableName, is, SQL, sql } from 'drizzle-orm';
-import { PgColumn, PgDialect } from 'drizzle-orm/pg-core';
+import { PgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from './connect.ts';
+import { type RenderedStatement, renderStatement } from './render.ts';
+
+export type { RenderedStatement };
 
 /**
  * Statements that read rows of the platform's tables (list pages, a parent's children), sent
@@ -11,7 +14,7 @@ import type { Database } from './connect.ts';
  * mapped through the same checks again. For the list pages every request reads, that cost more
  * CPU than PostgreSQL spent on the statement. Here the select list of a column set is rendered
  * once (`columnList`), the rest of the statement (conditions, order, limit: a few chunks) is still
- * an SQL template rendered by Drizzle's dialect, and rows are mapped by a plan made once per list.
+ * an SQL template, rendered as Drizzle's dialect renders it (render.ts), and rows are mapped by a plan made once per list.
  * Values are decoded by the columns' own `mapFromDriverValue`, as Drizzle does, so rows are the
  * same as the builder's.
  */
@@ -96,7 +99,6 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
 }
 
 interface DatabaseInternals {
-  dialect: { sqlToQuery(statement: SQL): RenderedStatement };
   session: {
     prepareQuery(
       query: RenderedStatement,
@@ -108,27 +110,18 @@ interface DatabaseInternals {
   };
 }
 
-/** A statement's text and its parameters, some of which may be `sql.placeholder`s filled when it runs. */
-export interface RenderedStatement {
-  sql: string;
-  params: unknown[];
-}
-
-/** Both drivers render through PostgreSQL's dialect, which keeps no state between statements. */
-const sqlDialect = new PgDialect();
-
 const rendered = new Map<string, RenderedStatement>();
 const MAX_RENDERED = 2_000;
 
 /**
  * A statement whose text depends only on `key` (its values come in through `sql.placeholder`s),
- * rendered by Drizzle's dialect once: the loaders' statements (rows by ID, children of parents)
+ * rendered once: the loaders' statements (rows by ID, children of parents)
  * are the same text for every batch, and rendering them was most of a small request's Drizzle work.
  */
 export function renderedOnce(key: string, build: () => SQL): RenderedStatement {
   let statement = rendered.get(key);
   if (!statement) {
-    statement = (sqlDialect as DatabaseInternals['dialect']).sqlToQuery(build());
+    statement = renderStatement(build());
     // Keys come from the schema and the queries' selections, so they are few; the cap only guards memory.
     if (rendered.size >= MAX_RENDERED) rendered.clear();
     rendered.set(key, statement);
@@ -148,7 +141,7 @@ export function readRows<Row>(
   values?: Record<string, unknown>,
 ): Promise<Row[]> {
   const internals = db as unknown as DatabaseInternals;
-  const query = statement instanceof SQL ? internals.dialect.sqlToQuery(statement) : statement;
+  const query = statement instanceof SQL ? renderStatement(statement) : statement;
   return internals.session
     .prepareQuery(query, undefined, undefined, true, (rows) => rows.map(map))
     .execute(values) as Promise<Row[]>;
