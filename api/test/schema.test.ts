@@ -35,4 +35,18 @@ describe('the schema', () => {
   it('is valid SDL that builds on its own', () => {
     expect(() => buildSchema(printedSchema())).not.toThrow();
   });
+
+  it("leaves Relay's edges, node and pageInfo to the default resolver, and keeps every other resolver", () => {
+    const connection = schema.getType('QueryMeetingsConnection');
+    const edge = schema.getType('QueryMeetingsConnectionEdge');
+    const meeting = schema.getType('Meeting');
+    if (!isObjectType(connection) || !isObjectType(edge) || !isObjectType(meeting)) throw new Error('connection types missing');
+    expect(connection.getFields().edges!.resolve).toBeUndefined();
+    expect(connection.getFields().pageInfo!.resolve).toBeUndefined();
+    expect(edge.getFields().node!.resolve).toBeUndefined();
+    // Resolvers that do more than read their own property stay.
+    expect(connection.getFields().totalCount!.resolve).toBeTypeOf('function');
+    expect(meeting.getFields().id!.resolve).toBeTypeOf('function');
+    expect(meeting.getFields().startsAt!.resolve).toBeTypeOf('function');
+  });
 });
