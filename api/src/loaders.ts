@@ -96,18 +96,37 @@ export function loadRows<Row extends { id: string }>(context: Context, table: En
   return Promise.all(ids.map((id) => loader.load(id)));
 }
 
+/** Rows a page's statement read by a join (a folded reference), by the loader they were handed to. */
+const joinedRows = new WeakMap<DataLoader<string, unknown>, Map<string, unknown>>();
+
+/**
+ * Hands a row read by a page's join to the request's loader of its table and columns, where a
+ * reference to it finds it without a statement; `loadReference` returns it without a promise.
+ */
+export function primeJoinedRow(context: Context, table: EntityTable, choice: ColumnChoice, row: { id: string }) {
+  const loader = rowLoader(context, table, choice);
+  loader.prime(row.id, row);
+  let rows = joinedRows.get(loader);
+  if (!rows) joinedRows.set(loader, (rows = new Map()));
+  if (!rows.has(row.id)) rows.set(row.id, row);
+}
+
 /**
  * Follows a foreign key to the row it names, batched; null when the key is null. With the
- * resolving field's `info`, only the columns its selection needs are read.
+ * resolving field's `info`, only the columns its selection needs are read. A row the page's
+ * statement already read (primeJoinedRow) is returned as it is: a page's references then cost
+ * no promise per row.
  */
 export function loadReference<Row extends { id: string }>(
   context: Context,
   table: EntityTable,
   id: string | null,
   info?: GraphQLResolveInfo,
-) {
-  if (id === null) return Promise.resolve(null);
-  return rowLoader<Row>(context, table, columnsFor(table, info ? selectionOf(info) : null)).load(id);
+): Row | null | Promise<Row | null> {
+  if (id === null) return null;
+  const loader = rowLoader<Row>(context, table, columnsFor(table, info ? selectionOf(info) : null));
+  const joined = joinedRows.get(loader as DataLoader<string, unknown>)?.get(id);
+  return joined !== undefined ? (joined as Row) : loader.load(id);
 }
 
 export interface ChildrenOptions {

@@ -3,7 +3,7 @@ import { columnList, type Database, readRows } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
 import { type Fold, foldsFor, NO_FOLDS } from './folds.ts';
-import { rowLoader } from './loaders.ts';
+import { primeJoinedRow } from './loaders.ts';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -183,7 +183,7 @@ function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fo
       for (const { fold, list } of joined) {
         const reference = list.readJoined(row, at);
         at += list.width;
-        if (reference) rowLoader(context, fold.table, fold.choice).prime(reference.id as string, reference as { id: string });
+        if (reference) primeJoinedRow(context, fold.table, fold.choice, reference as { id: string });
       }
       return record;
     },

@@ -14,13 +14,13 @@ describe('renderStatement', () => {
     const statement = sql`select ${meetings.id} from ${meetings} where ${and(
       isNull(meetings.deletedAt),
       eq(meetings.regionId, '6f1c0a52-3e55-4c47-9a3b-2a5d0f0e6b11'),
-      or(inArray(meetings.kind, ['board', 'steering_group']), sql`${meetings.heldOn} < ${'2024-01-01'}`),
+      or(inArray(meetings.kind, ['sitting', 'steering_group']), sql`${meetings.heldOn} < ${'2024-01-01'}`),
     )} order by ${meetings.heldOn} desc limit ${sql.raw('21')}`;
     expect(renderStatement(statement)).toEqual({
       sql:
         'select "meetings"."id" from "meetings" where ("meetings"."deleted_at" is null and "meetings"."region_id" = $1 and ' +
         '("meetings"."kind" in ($2, $3) or "meetings"."held_on" < $4)) order by "meetings"."held_on" desc limit 21',
-      params: ['6f1c0a52-3e55-4c47-9a3b-2a5d0f0e6b11', 'board', 'steering_group', '2024-01-01'],
+      params: ['6f1c0a52-3e55-4c47-9a3b-2a5d0f0e6b11', 'sitting', 'steering_group', '2024-01-01'],
     });
   });
 
