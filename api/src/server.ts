@@ -24,6 +24,7 @@ import { DatabaseHealth, databaseUnavailableError, unavailableResponse } from '.
 import { persistedQueries } from './persisted-queries.ts';
 import { ClientLimits, clientOf, refusalResponse } from './rate-limits.ts';
 import { ReadRouting } from './read-routing.ts';
+import { asOnePlugin } from './request-plugins.ts';
 import { schema } from './schema/index.ts';
 
 /** Largest request body accepted; GraphQL documents and bulk upserts fit well inside. */
@@ -170,13 +171,16 @@ export async function createApp({
     // Only what the API uses: the cache-control plugin alone would hook every field of every
     // request (answers are not cached by Apollo here), and reporting goes to no Apollo service.
     plugins: [
-      inputChecks,
-      // Before the client limits: they charge the cost it measured.
-      queryLimits,
-      clientLimits.plugin(),
-      health.plugin(),
-      routing.plugin(),
-      budgetPlugin,
+      // One plugin to Apollo, the hooks run in this order (see request-plugins.ts).
+      asOnePlugin<Context>([
+        inputChecks,
+        // Before the client limits: they charge the cost it measured.
+        queryLimits,
+        clientLimits.plugin(),
+        health.plugin(),
+        routing.plugin(),
+        budgetPlugin,
+      ]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
