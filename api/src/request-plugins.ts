@@ -19,22 +19,24 @@ export function asOnePlugin<Context extends BaseContext>(plugins: ApolloServerPl
     const others = Object.keys(plugin).filter((key) => key !== 'requestDidStart');
     if (others.length > 0) throw new Error(`asOnePlugin takes request hooks only; a plugin has ${others.join(', ')}`);
   }
+  const hookNames = new Set<string>(HOOKS);
   return {
     async requestDidStart(requestContext) {
-      const listeners = (await Promise.all(plugins.map((plugin) => plugin.requestDidStart?.(requestContext)))).filter(
-        (listener): listener is GraphQLRequestListener<Context> => listener !== undefined && listener !== null,
-      );
-      const combined: GraphQLRequestListener<Context> = {};
+      const listeners = await Promise.all(plugins.map((plugin) => plugin.requestDidStart?.(requestContext)));
+      const byHook: Partial<Record<Hook, GraphQLRequestListener<Context>[]>> = {};
       for (const listener of listeners) {
-        const unknown = Object.keys(listener).filter((key) => !(HOOKS as readonly string[]).includes(key));
-        if (unknown.length > 0) throw new Error(`asOnePlugin does not run the request hooks ${unknown.join(', ')}`);
+        if (!listener) continue;
+        for (const key in listener) {
+          if (!hookNames.has(key)) throw new Error(`asOnePlugin does not run the request hook ${key}`);
+          (byHook[key as Hook] ??= []).push(listener);
+        }
       }
+      const combined: GraphQLRequestListener<Context> = {};
       for (const hook of HOOKS) {
-        const having = listeners.filter((listener) => listener[hook] !== undefined);
-        if (having.length === 0) continue;
-        (combined as Record<Hook, unknown>)[hook] = async (context: unknown) => {
-          await Promise.all(having.map((listener) => (listener[hook] as (context: unknown) => Promise<void>)(context)));
-        };
+        const having = byHook[hook];
+        if (!having) continue;
+        (combined as Record<Hook, unknown>)[hook] = (context: unknown) =>
+          Promise.all(having.map((listener) => (listener[hook] as (context: unknown) => Promise<void>)(context)));
       }
       return combined;
     },

@@ -58,6 +58,6 @@ describe('asOnePlugin', () => {
         return { async executionDidStart() {} };
       },
     };
-    await expect(asOnePlugin([executing]).requestDidStart!(request)).rejects.toThrow('does not run the request hooks executionDidStart');
+    await expect(asOnePlugin([executing]).requestDidStart!(request)).rejects.toThrow('does not run the request hook executionDidStart');
   });
 });
