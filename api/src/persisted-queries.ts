@@ -1,8 +1,7 @@
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import { KeyvAdapter } from '@apollo/utils.keyvadapter';
-import KeyvRedis from '@keyv/redis';
-import Keyv from 'keyv';
+import type { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import type { Logger } from './logger.ts';
+import { keyvRedisLibraries } from './redis.ts';
 
 /*
  * Automatic persisted queries: where a query registered by its sha256 hash is kept.
@@ -34,6 +33,7 @@ export function persistedQueries({
   logger: Logger;
 }): PersistedQueries {
   if (!redisUrl) return { options: { ttl: PERSISTED_QUERY_TTL_SECONDS }, close: async () => {} };
+  const { KeyvRedis, Keyv, KeyvAdapter } = keyvRedisLibraries();
   const store = new KeyvRedis(
     // While Redis does not answer, a look-up is a miss within a second (the client then sends the
     // query again) instead of waiting in the client's queue for a reconnection.

@@ -4,9 +4,20 @@ import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { Context } from './context.ts';
 import { GraphQLError } from 'graphql';
 import { measureOf } from './limits.ts';
-import { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as RateLimiterFlexible from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
+import { redisClient } from './redis.ts';
+
+// The package's index loads each of its two dozen stores (MongoDB, MySQL, DynamoDB, etcd, …);
+// the API uses the memory and Redis limiters and their result, required from their own files.
+const load = createRequire(import.meta.url);
+const RateLimiterMemory = load('rate-limiter-flexible/lib/RateLimiterMemory.js') as typeof RateLimiterFlexible.RateLimiterMemory;
+const RateLimiterRedis = load('rate-limiter-flexible/lib/RateLimiterRedis.js') as typeof RateLimiterFlexible.RateLimiterRedis;
+const RateLimiterRes = load('rate-limiter-flexible/lib/RateLimiterRes.js') as typeof RateLimiterFlexible.RateLimiterRes;
+type RateLimiterRes = RateLimiterFlexible.RateLimiterRes;
 
 export interface ClientLimitOptions {
   /** Cost one client may spend per window; 0 turns the rate limit off. */
@@ -64,10 +75,7 @@ export class ClientLimits {
     logger: Logger,
   ) {
     const prefix = options.keyPrefix ?? 'naravard';
-    this.#redis = options.redisUrl
-      ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1_000 })
-      : null;
-    this.#redis?.on('error', (error: unknown) => logger.warn({ err: error }, 'Redis for the rate limits does not answer'));
+    this.#redis = options.redisUrl ? redisClient(options.redisUrl, logger, 'the rate limits') : null;
     const limiter = (points: number, duration: number, name: string): RateLimiterAbstract => {
       const memory = new RateLimiterMemory({ points, duration, keyPrefix: `${prefix}:${name}` });
       if (!this.#redis) return memory;

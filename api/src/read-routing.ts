@@ -2,11 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type Connection, isDatabaseUnavailable, type Replica, type ReplicaSet, type ReplicaStatus } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { authenticate, type Principal } from './auth.ts';
 import { budgeted, type RequestScope } from './budget.ts';
 import type { Context } from './context.ts';
 import type { Logger } from './logger.ts';
+import { redisClient } from './redis.ts';
 import { DATABASE_UNAVAILABLE, type DatabaseHealth, databaseUnavailableError, RETRY_AFTER_SECONDS } from './outage.ts';
 
 /**
@@ -60,11 +61,7 @@ export class ReadRouting {
 
   constructor(readonly options: ReadRoutingOptions) {
     this.#prefix = `${options.keyPrefix ?? 'naravard'}:wrote:`;
-    this.#redis =
-      options.replicas && options.redisUrl
-        ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1_000 })
-        : null;
-    this.#redis?.on('error', (error: unknown) => options.logger.warn({ err: error }, 'Redis for read-your-writes does not answer'));
+    this.#redis = options.replicas && options.redisUrl ? redisClient(options.redisUrl, options.logger, 'read-your-writes') : null;
     options.replicas?.onChange((replica, status, previous) => {
       const log = status.state === 'ok' ? options.logger.info.bind(options.logger) : options.logger.warn.bind(options.logger);
       log({ replica: replica.name, state: status.state, previous, lagMs: status.lagMs }, `replica ${replica.name} is ${status.state}`);
