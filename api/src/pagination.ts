@@ -1,4 +1,4 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
 import { columnList, type Database, readRows } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
@@ -46,6 +46,8 @@ export function literalLimit(limit: number): SQL {
 
 /** Cursors are opaque to clients: the row's ID, so a page boundary survives any sort order. */
 export const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
+
+const cursorOfRow = (row: { id: string }) => encodeCursor(row.id);
 
 export function decodeCursor(cursor: string, argument: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -96,6 +98,54 @@ export interface Connection<Row> {
   totalCount: () => Promise<number>;
 }
 
+/** An edge whose cursor is encoded when a query reads it: most queries select only `node`. */
+class Edge<Row> {
+  constructor(
+    readonly node: Row,
+    private readonly toCursor: (node: Row) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.toCursor(this.node);
+  }
+}
+
+/** A page's PageInfo, its cursors encoded when a query reads them. */
+class PageInfo<Row> {
+  constructor(
+    private readonly edges: Edge<Row>[],
+    private readonly emptyCursor: string,
+    readonly hasPreviousPage: boolean,
+    readonly hasNextPage: boolean,
+  ) {}
+
+  get startCursor(): string {
+    return this.edges.length > 0 ? this.edges[0]!.cursor : this.emptyCursor;
+  }
+
+  get endCursor(): string {
+    return this.edges.length > 0 ? this.edges[this.edges.length - 1]!.cursor : this.emptyCursor;
+  }
+}
+
+/**
+ * A Relay connection of the rows `read` returns for the page the arguments ask for, with the
+ * meaning of Pothos' `resolveCursorConnection` (same page sizes, order, `hasPreviousPage` and
+ * `hasNextPage`, the empty page's cursors), but its cursors are encoded only when read: a query
+ * that selects nodes alone (most do) pays nothing for them.
+ */
+export async function cursorConnection<Row>(
+  options: { args: ConnectionArgs; toCursor: (row: Row) => string; defaultSize: number; maxSize: number },
+  read: (page: { before?: string; after?: string; limit: number; inverted: boolean }) => Promise<Row[]>,
+): Promise<Omit<Connection<Row>, 'totalCount'>> {
+  const { before, after, limit, inverted, expectedSize, hasPreviousPage, hasNextPage } = parseCursorConnectionArgs(options);
+  const rows = await read({ before, after, limit, inverted });
+  const trimmed = rows.length > expectedSize ? rows.slice(0, expectedSize) : rows;
+  if (inverted) trimmed.reverse();
+  const edges = trimmed.map((row) => new Edge(row, options.toCursor));
+  return { edges, pageInfo: new PageInfo(edges, options.args.after ?? options.args.before ?? '', hasPreviousPage(rows.length), hasNextPage(rows.length)) };
+}
+
 export async function paginateTable<Row extends { id: string }>(options: {
   db: Database;
   table: TableWithId;
@@ -114,8 +164,8 @@ export async function paginateTable<Row extends { id: string }>(options: {
   const page = pageStatement(table, choice, folds);
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
-  const connection = await resolveCursorConnection(
-    { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+  const connection = await cursorConnection<Row>(
+    { args, toCursor: cursorOfRow, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }) => {
       const conditions = and(
         where,
@@ -126,11 +176,11 @@ export async function paginateTable<Row extends { id: string }>(options: {
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
       const statement = sql`select ${sql.raw(page.text)}${conditions ? sql` where ${conditions}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${literalLimit(limit)}`;
-      return readRows(db, statement, (row) => page.read(row, context) as Row);
+      return readRows(db, statement, (row) => page.read(row, context) as unknown as Row);
     },
   );
   return {
-    ...(connection as Omit<Connection<Row>, 'totalCount'>),
+    ...connection,
     totalCount: async () => {
       const [result] = await db.select({ value: count() }).from(table as PgTable).where(where);
       return result?.value ?? 0;
@@ -221,8 +271,8 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
   const choice = columnsFor(table, options.selection);
   const name = `${getTableName(table)}.${foreignKey.name}:${choice.key}`;
-  const connection = await resolveCursorConnection(
-    { args, toCursor: (row) => encodeCursor((row as Row).id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+  const connection = await cursorConnection<Row>(
+    { args, toCursor: cursorOfRow, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }) => {
       const pageKey = JSON.stringify([filterKey, before ?? null, after ?? null, limit, inverted]);
       const loader = context.loader(
@@ -260,7 +310,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
     },
   );
   return {
-    ...(connection as Omit<Connection<Row>, 'totalCount'>),
+    ...connection,
     totalCount: () =>
       context
         .loader(

@@ -1,4 +1,4 @@
-import { type GraphQLSchema, isObjectType } from 'graphql';
+import { type GraphQLSchema, isNonNullType, isObjectType } from 'graphql';
 
 /**
  * Removes the resolvers that only read the parent's property named like the field (Relay's
@@ -29,4 +29,24 @@ function readsOwnProperty(resolve: (...args: never[]) => unknown, fieldName: str
   const source = Function.prototype.toString.call(resolve).replace(/\s+/g, '');
   const match = /^\(?(\w+)\)?=>\1\.(\w+)$/.exec(source);
   return match !== null && match[2] === fieldName;
+}
+
+/**
+ * Marks the global ID of every Node type (`id: ID!`) as computed from its parent alone: Relay's
+ * `globalID` resolver (patched to answer synchronously) encodes the type's name and the row's ID,
+ * reading neither arguments nor resolve info. graphql-jit (patched, see pnpm-workspace.yaml) then
+ * calls it inline for each row instead of through a resolver call with its own info, path and
+ * callbacks. graphql-js ignores the mark. The executor test checks that both executors give the
+ * same answers for every operation of the SDK. Returns how many fields were marked.
+ */
+export function markGlobalIdsFromParent(schema: GraphQLSchema): number {
+  let marked = 0;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !type.getInterfaces().some((implemented) => implemented.name === 'Node')) continue;
+    const id = type.getFields().id;
+    if (!id?.resolve || !isNonNullType(id.type) || String(id.type.ofType) !== 'ID') continue;
+    id.extensions = { ...id.extensions, jitFromParent: true };
+    marked += 1;
+  }
+  return marked;
 }

@@ -49,4 +49,18 @@ describe('the schema', () => {
     expect(meeting.getFields().id!.resolve).toBeTypeOf('function');
     expect(meeting.getFields().startsAt!.resolve).toBeTypeOf('function');
   });
+
+  it('marks the global ID of every Node type, and nothing else, as computed from its parent', () => {
+    const marked: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) if (field.extensions.jitFromParent === true) marked.push(`${type.name}.${field.name}`);
+    }
+    expect(marked).toContain('Meeting.id');
+    expect(marked).toContain('Observation.id');
+    expect(marked).toContain('Topic.id');
+    expect(marked.every((name) => name.endsWith('.id'))).toBe(true);
+    const nodeTypes = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'));
+    expect(marked).toHaveLength(nodeTypes.length);
+  });
 });

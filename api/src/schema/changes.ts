@@ -1,11 +1,10 @@
 import { tables } from '@naravard/db';
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { and, asc, count, desc, eq, gt, gte, lt, ne, type SQL } from 'drizzle-orm';
 import { hasScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { type Connection, checkPageSize, DEFAULT_PAGE_SIZE, literalLimit, MAX_PAGE_SIZE } from '../pagination.ts';
+import { type Connection, checkPageSize, cursorConnection, DEFAULT_PAGE_SIZE, literalLimit, MAX_PAGE_SIZE } from '../pagination.ts';
 import { rules } from '../writes.ts';
 
 type ChangeRow = typeof tables.changeLog.$inferSelect;
@@ -78,12 +77,12 @@ builder.queryFields((t) => ({
         }
         return BigInt(text.slice(CURSOR_PREFIX.length));
       };
-      const connection = await resolveCursorConnection(
+      const connection = await cursorConnection<ChangeRow>(
         {
           args,
           defaultSize: DEFAULT_PAGE_SIZE,
           maxSize: MAX_PAGE_SIZE,
-          toCursor: (change) => Buffer.from(`${CURSOR_PREFIX}${(change as ChangeRow).id}`).toString('base64url'),
+          toCursor: (change) => Buffer.from(`${CURSOR_PREFIX}${change.id}`).toString('base64url'),
         },
         ({ before, after, limit, inverted }) =>
           context.db
@@ -100,7 +99,7 @@ builder.queryFields((t) => ({
             .limit(literalLimit(limit) as unknown as number),
       );
       return {
-        ...(connection as Omit<Connection<ChangeRow>, 'totalCount'>),
+        ...connection,
         totalCount: async () => (await context.db.select({ value: count() }).from(log).where(and(...conditions)))[0]?.value ?? 0,
       };
     },

@@ -1,7 +1,7 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import { describeGeneratedTypes } from '../generated-descriptions.ts';
-import { withoutPropertyResolvers } from '../property-fields.ts';
+import { markGlobalIdsFromParent, withoutPropertyResolvers } from '../property-fields.ts';
 import './connections.ts';
 import './bookkeeping.ts';
 import './provenance.ts';
@@ -30,3 +30,4 @@ import './drafts.ts';
 /** The whole GraphQL schema, built from every domain module above. */
 export const schema = describeGeneratedTypes(lexicographicSortSchema(builder.toSchema()));
 withoutPropertyResolvers(schema);
+markGlobalIdsFromParent(schema);
