@@ -22,6 +22,8 @@ export interface Context {
    * of one request shares a batch and nothing is cached across requests.
    */
   loader<K, V>(name: string, create: () => DataLoader<K, V>): DataLoader<K, V>;
+  /** The request's loader of that name if one was made, without making one. */
+  existingLoader<K, V>(name: string): DataLoader<K, V> | undefined;
 }
 
 export function createContext({
@@ -48,6 +50,9 @@ export function createContext({
         loaders.set(name, loader as DataLoader<unknown, unknown>);
       }
       return loader;
+    },
+    existingLoader<K, V>(name: string) {
+      return loaders.get(name) as DataLoader<K, V> | undefined;
     },
   };
 }

@@ -17,18 +17,23 @@ const loaderKeys = new WeakMap<ColumnChoice, WeakMap<object, Map<string, string>
 
 /**
  * The name of a loader of `choice`'s columns for `owner` (a table, or a foreign key) and a variant,
- * made once: the same string object every time, so the request's map of loaders finds it by a
- * cached hash instead of hashing a freshly concatenated name on every field resolved.
+ * made once (by `name`, from the same three): the same string object every time, so the request's
+ * map of loaders finds it by a cached hash instead of hashing a freshly concatenated name on every
+ * field resolved. Called for every row of a page, so it allocates nothing once the name is made.
  */
-function loaderKey(choice: ColumnChoice, owner: object, name: () => string, variant = ''): string {
+function loaderKey<Owner extends object>(choice: ColumnChoice, owner: Owner, variant: string, name: (choice: ColumnChoice, owner: Owner, variant: string) => string): string {
   let byOwner = loaderKeys.get(choice);
   if (!byOwner) loaderKeys.set(choice, (byOwner = new WeakMap()));
   let byVariant = byOwner.get(owner);
   if (!byVariant) byOwner.set(owner, (byVariant = new Map()));
   let key = byVariant.get(variant);
-  if (key === undefined) byVariant.set(variant, (key = name()));
+  if (key === undefined) byVariant.set(variant, (key = name(choice, owner, variant)));
   return key;
 }
+
+const rowLoaderName = (choice: ColumnChoice, table: EntityTable, folded: string) => `byId:${getTableName(table)}:${choice.key}${folded}`;
+const childrenLoaderName = (choice: ColumnChoice, foreignKey: PgColumn, variant: string) =>
+  `children:${getTableName(foreignKey.table)}.${foreignKey.name}:${variant}:${choice.key}`;
 
 /**
  * The request's loader of one table's rows by ID: every lookup made while resolving one level of
@@ -43,51 +48,54 @@ export function rowLoader<Row extends { id: string }>(
   children: readonly ChildFold[] = NO_CHILD_FOLDS,
 ) {
   const folded = childFoldsKey(children);
-  const key = loaderKey(choice, table, () => `byId:${getTableName(table)}:${choice.key}${folded}`, folded);
-  return context.loader(
-    key,
-    () =>
-      new DataLoader<string, Row | null>(async (ids) => {
-        const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
-        const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
-        const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
-        const statement = renderedOnce(key, () => {
-          const lists = children.map((child, index) => {
-            const { table: childTable, foreignKey, orderBy, where } = child.options;
-            return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
-              from ${childTable} where ${and(eq(foreignKey, table.id), isNull(childTable.deletedAt), where)})`;
-          });
-          return sql`select ${listed(list)}${sql.join(
-            lists.map((column) => sql`, ${column}`),
-            sql``,
-          )} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`;
-        });
-        const childRows = children.map(() => new Map<string, unknown[]>());
-        const rows =
-          uuids.length === 0
-            ? []
-            : await readRows(
-                context.db,
-                statement,
-                (row) => {
-                  const parent = list.read(row, 0) as Row;
-                  children.forEach((_child, index) => {
-                    const value = row[list.width + index];
-                    const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
-                    childRows[index]!.set(parent.id, arrays.map((values) => childLists[index]!.read(values, 0)));
-                  });
-                  return parent;
-                },
-                { ids: uuids },
-              );
-        children.forEach((child, index) => {
-          const loader = childrenLoaderOf(context, child.options, child.choice);
-          for (const [parentId, rowsOfParent] of childRows[index]!) loader.prime(parentId, rowsOfParent);
-        });
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-  );
+  const key = loaderKey(choice, table, folded, rowLoaderName);
+  // Made once per request: a reference resolved for each row of a page finds it here without a closure of its own.
+  const existing = context.existingLoader<string, Row | null>(key);
+  if (existing) return existing;
+  return context.loader(key, () => newRowLoader<Row>(context, table, choice, children, key));
+}
+
+function newRowLoader<Row extends { id: string }>(context: Context, table: EntityTable, choice: ColumnChoice, children: readonly ChildFold[], key: string) {
+  return new DataLoader<string, Row | null>(async (ids) => {
+    const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
+    const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+    const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
+    const statement = renderedOnce(key, () => {
+      const lists = children.map((child, index) => {
+        const { table: childTable, foreignKey, orderBy, where } = child.options;
+        return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
+          from ${childTable} where ${and(eq(foreignKey, table.id), isNull(childTable.deletedAt), where)})`;
+      });
+      return sql`select ${listed(list)}${sql.join(
+        lists.map((column) => sql`, ${column}`),
+        sql``,
+      )} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`;
+    });
+    const childRows = children.map(() => new Map<string, unknown[]>());
+    const rows =
+      uuids.length === 0
+        ? []
+        : await readRows(
+            context.db,
+            statement,
+            (row) => {
+              const parent = list.read(row, 0) as Row;
+              children.forEach((_child, index) => {
+                const value = row[list.width + index];
+                const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+                childRows[index]!.set(parent.id, arrays.map((values) => childLists[index]!.read(values, 0)));
+              });
+              return parent;
+            },
+            { ids: uuids },
+          );
+    children.forEach((child, index) => {
+      const loader = childrenLoaderOf(context, child.options, child.choice);
+      for (const [parentId, rowsOfParent] of childRows[index]!) loader.prime(parentId, rowsOfParent);
+    });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
 }
 
 /** Loads rows by ID, null where missing: for `node(id:)`/`nodes(ids:)`. */
@@ -155,7 +163,10 @@ function childrenLoaderOf<Row>(context: Context, options: ChildrenOptions, choic
   const { table, foreignKey, orderBy, where, variant = '' } = options;
   // The variant names the extra condition (and so its bound values): one prepared statement each.
   // Callers of one table and foreign key give the same order, so the key need not name it.
-  const key = loaderKey(choice, foreignKey, () => `children:${getTableName(table)}.${foreignKey.name}:${variant}:${choice.key}`, variant);
+  const key = loaderKey(choice, foreignKey, variant, childrenLoaderName);
+  // Made once per request: each parent's field finds it here without a closure of its own.
+  const existing = context.existingLoader<string, Row[]>(key);
+  if (existing) return existing;
   return context.loader(
     key,
     () =>

@@ -27,6 +27,8 @@ export function selectedFields(info: GraphQLResolveInfo, ...path: string[]): Set
  * each of 80 parents, and a query sent a thousand times, compute their selection once.
  */
 const selectionsByNode = new WeakMap<FieldNode, Map<string, Selection | null>>();
+/** Selections of the field itself (no path below it), by the type the field is resolved on. */
+const ownSelectionsByNode = new WeakMap<FieldNode, Map<GraphQLObjectType, Selection | null>>();
 
 /**
  * What the query selects from the rows a field returns (at `path` below it, e.g. the nodes of a
@@ -38,6 +40,14 @@ export function selectionOf(info: GraphQLResolveInfo, ...path: string[]): Select
   // A field merged from several nodes (selected twice) is rare: computed each time.
   if (info.fieldNodes.length !== 1) return computeSelection(info, path);
   const node = info.fieldNodes[0]!;
+  // A reference's own selection, resolved for every row of a page: found without building a key.
+  if (path.length === 0) {
+    let byParentType = ownSelectionsByNode.get(node);
+    if (!byParentType) ownSelectionsByNode.set(node, (byParentType = new Map()));
+    let selection = byParentType.get(info.parentType);
+    if (selection === undefined) byParentType.set(info.parentType, (selection = computeSelection(info, path)));
+    return selection;
+  }
   let byPath = selectionsByNode.get(node);
   if (!byPath) selectionsByNode.set(node, (byPath = new Map()));
   // The same node under another return type (an interface's implementations) reads other fields.
