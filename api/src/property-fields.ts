@@ -50,3 +50,27 @@ export function markGlobalIdsFromParent(schema: GraphQLSchema): number {
   }
   return marked;
 }
+
+/**
+ * Marks the fields whose resolver is the schema's own function, unwrapped by any plugin, on the
+ * types below the root: graphql-jit (patched) then makes such a field's resolve info once per
+ * request instead of once per call, which for a reference or a child list resolved for each row
+ * of a page was an object with its path of four more per row. The info such a resolver gets has
+ * no `path` (the resolvers of this API read the selection from `fieldNodes`, never the path; a
+ * plugin that reads the path, as scope-auth's cache does, wraps the resolver and is not marked).
+ * Errors keep their paths: the executor builds them itself. Returns how many fields were marked.
+ */
+export function markSharedResolveInfo(schema: GraphQLSchema): number {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  let marked = 0;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || roots.has(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (!field.resolve || field.extensions.jitFromParent === true) continue;
+      if (field.resolve !== field.extensions.pothosOriginalResolve) continue;
+      field.extensions = { ...field.extensions, jitSharedInfo: true };
+      marked += 1;
+    }
+  }
+  return marked;
+}

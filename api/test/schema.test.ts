@@ -63,4 +63,20 @@ describe('the schema', () => {
     const nodeTypes = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node'));
     expect(marked).toHaveLength(nodeTypes.length);
   });
+
+  it('shares the resolve info within a request only for unwrapped resolvers below the root', () => {
+    const meeting = schema.getType('Meeting');
+    const query = schema.getType('Query');
+    if (!isObjectType(meeting) || !isObjectType(query)) throw new Error('types missing');
+    // A reference and a child list, resolved for every row of a page.
+    expect(meeting.getFields().organisation!.extensions.jitSharedInfo).toBe(true);
+    expect(meeting.getFields().agendaItems!.extensions.jitSharedInfo).toBe(true);
+    // Wrapped by a plugin (which may read the path): each call keeps its own info.
+    expect(meeting.getFields().assignments!.extensions.pothosResolveWrapped).toBe(true);
+    expect(meeting.getFields().assignments!.extensions.jitSharedInfo).toBeUndefined();
+    // Root fields run once per request: nothing to share.
+    expect(query.getFields().meetings!.extensions.jitSharedInfo).toBeUndefined();
+    // The global ID is called inline instead.
+    expect(meeting.getFields().id!.extensions.jitSharedInfo).toBeUndefined();
+  });
 });

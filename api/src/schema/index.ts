@@ -1,7 +1,7 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.ts';
 import { describeGeneratedTypes } from '../generated-descriptions.ts';
-import { markGlobalIdsFromParent, withoutPropertyResolvers } from '../property-fields.ts';
+import { markGlobalIdsFromParent, markSharedResolveInfo, withoutPropertyResolvers } from '../property-fields.ts';
 import './connections.ts';
 import './bookkeeping.ts';
 import './provenance.ts';
@@ -31,3 +31,4 @@ import './drafts.ts';
 export const schema = describeGeneratedTypes(lexicographicSortSchema(builder.toSchema()));
 withoutPropertyResolvers(schema);
 markGlobalIdsFromParent(schema);
+markSharedResolveInfo(schema);
