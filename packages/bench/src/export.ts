@@ -75,27 +75,40 @@ const cpuSeconds = (pid: number) => {
 };
 
 /**
- * CPU time of the API's PostgreSQL backends, in seconds, when PostgreSQL runs on this machine
- * (their processes are in /proc); null otherwise.
+ * CPU time of each of the API's PostgreSQL backends, in seconds, by process ID, when PostgreSQL
+ * runs on this machine (their processes are in /proc); null otherwise.
  */
 const observer = postgres(databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'naravard-bench' } });
-async function databaseCpuSeconds(): Promise<number | null> {
+async function databaseCpuByBackend(): Promise<Map<number, number> | null> {
   const backends = await observer<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and application_name = 'naravard'`;
-  let total = 0;
+  const byBackend = new Map<number, number>();
   for (const { pid } of backends) {
     try {
-      total += cpuSeconds(pid);
+      byBackend.set(pid, cpuSeconds(pid));
     } catch {
       return null;
     }
   }
-  return total;
+  return byBackend;
+}
+
+/**
+ * The backends' CPU time between two readings: a backend that appeared counts from zero; one that
+ * ended in between (the pool closed it) is left out, so the figure is then a lower bound, never a
+ * difference of two different sets of processes.
+ */
+function databaseCpuBetween(before: Map<number, number> | null, after: Map<number, number> | null): { seconds: number; ended: number } | null {
+  if (!before || !after) return null;
+  let seconds = 0;
+  for (const [pid, ticks] of after) seconds += ticks - (before.get(pid) ?? 0);
+  const ended = [...before.keys()].filter((pid) => !after.has(pid)).length;
+  return { seconds, ended };
 }
 
 async function exportOnce(url: string, pid: number) {
   const resting = memory(pid, 'VmRSS');
   const cpuBefore = cpuSeconds(pid);
-  const databaseCpuBefore = await databaseCpuSeconds();
+  const databaseCpuBefore = await databaseCpuByBackend();
   let peak = resting;
   const sampler = setInterval(() => (peak = Math.max(peak, memory(pid, 'VmRSS'))), 50);
   const started = performance.now();
@@ -115,8 +128,7 @@ async function exportOnce(url: string, pid: number) {
   }
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
-  const databaseCpuAfter = await databaseCpuSeconds();
-  const databaseCpu = databaseCpuBefore === null || databaseCpuAfter === null ? null : databaseCpuAfter - databaseCpuBefore;
+  const databaseCpu = databaseCpuBetween(databaseCpuBefore, await databaseCpuByBackend());
   clearInterval(sampler);
   const rows = values.format === 'csv' ? lines - 1 : lines;
   if (rows !== expected) throw new Error(`the export announced ${expected} rows and sent ${rows}`);
@@ -133,7 +145,9 @@ async function exportOnce(url: string, pid: number) {
     serverCpuSeconds: Math.round(cpu * 10) / 10,
     serverCpuMicrosecondsPerRow: Math.round((cpu * 1e6) / rows),
     // The backends the export used (its snapshot's connection among them); null when PostgreSQL is not local.
-    databaseCpuSeconds: databaseCpu === null ? null : Math.round(databaseCpu * 10) / 10,
+    databaseCpuSeconds: databaseCpu === null ? null : Math.round(databaseCpu.seconds * 10) / 10,
+    // Backends that ended during the export: their CPU time is missing from the figure.
+    databaseBackendsEnded: databaseCpu === null ? null : databaseCpu.ended,
   };
 }
 
@@ -146,7 +160,10 @@ try {
       `run ${run}: ${result.rows.toLocaleString('en')} rows, ${result.megabytes} MB in ${result.seconds} s = ${result.rowsPerSecond.toLocaleString('en')} rows/s; ` +
         `first byte ${result.firstByteMs} ms; server RSS resting ${result.restingRssMb} MB, peak ${result.peakRssMb} MB (+${result.growthMb} MB); ` +
         `server CPU ${result.serverCpuSeconds} s (${result.serverCpuMicrosecondsPerRow} µs a row)` +
-        (result.databaseCpuSeconds === null ? '' : `; PostgreSQL CPU ${result.databaseCpuSeconds} s`),
+        (result.databaseCpuSeconds === null
+          ? ''
+          : `; PostgreSQL CPU ${result.databaseBackendsEnded ? 'at least ' : ''}${result.databaseCpuSeconds} s` +
+            (result.databaseBackendsEnded ? ` (${result.databaseBackendsEnded} backend(s) ended during the export)` : '')),
     );
     console.log(JSON.stringify(result));
   }
