@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 import { lockDataFolder } from './data-lock.ts';
@@ -124,10 +124,6 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
 
 /**
- * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
- * embedded PGlite database in `NARAVARD_DATA_DIR` (default `.naravard/data`). Same Drizzle API either way.
- */
-/**
  * Longest a health check waits for its connection to open: shorter than the API's readiness check
  * (600 ms), so a database that cannot be connected to is reported as down, not as slow.
  */
@@ -142,6 +138,10 @@ function deadline(work: Promise<void>, ms: number): Promise<void> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Connects to PostgreSQL when `DATABASE_URL` (or `options.databaseUrl`) is set, otherwise to the
+ * embedded PGlite database in `NARAVARD_DATA_DIR` (default `.naravard/data`). Same Drizzle API either way.
+ */
 export async function connect(options: ConnectOptions = {}): Promise<Connection> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
