@@ -86,7 +86,8 @@ describe.runIf(hasPostgresBinaries)('a killed PostgreSQL under concurrent writer
         const { period, rows } = batch(id, n);
         const startedAt = Date.now();
         try {
-          const response = await post(api.url, UPSERT, { rows }, { authorization: `Bearer ${key}` });
+          // A request left unanswered shows as a failed outcome instead of holding the test to its timeout.
+          const response = await post(api.url, UPSERT, { rows }, { authorization: `Bearer ${key}` }, AbortSignal.timeout(20_000));
           const result = response.body?.data?.upsertObservations;
           outcomes.push({
             writer: id,

@@ -1,0 +1,98 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/*
+ * What the platform needs of postgres.js (3.4.9, patched: patches/postgres@3.4.9.patch) when a
+ * connection is lost in the middle of work, as in a database outage: the work fails, and nothing of
+ * it runs on the next session the pool opens on the same connection object. Unpatched, a
+ * transaction whose connection closed kept sending its statements to that object: once the pool had
+ * reconnected it for another query, they ran outside any transaction (half a batch committed after
+ * the client was told it failed) and their answers were taken for other queries' (an empty result
+ * for another request, and one query never answered).
+ */
+
+const databaseUrl = process.env.DATABASE_URL;
+const TABLE = `driver_test_${process.pid}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Settles within `ms`, or says it hung. */
+const within = <T>(promise: Promise<T>, ms: number, what: string) =>
+  Promise.race([promise, sleep(ms).then(() => Promise.reject(new Error(`${what}: no answer within ${ms} ms`)))]);
+
+describe.skipIf(!databaseUrl)('postgres.js when a connection is lost mid-work', () => {
+  let admin: postgres.Sql;
+  beforeAll(async () => {
+    admin = postgres(databaseUrl!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create table ${TABLE} (n int primary key)`);
+  });
+  afterAll(async () => {
+    await admin.unsafe(`drop table if exists ${TABLE}`);
+    await admin.end();
+  });
+
+  // How long after the close the transaction's code sends its next statement: while the pool's
+  // reconnect for the waiting query is still under way, and after it.
+  it.each([0, 20, 100])(
+    'fails the rest of a transaction whose connection closed, its code sending the next statement %i ms later',
+    async (delayMs) => {
+      const name = `driver_test_${process.pid}_${delayMs}`;
+      const sql = postgres(databaseUrl!, { max: 1, onnotice: () => {}, connection: { application_name: name } });
+      try {
+        let releaseSecond!: () => void;
+        const secondMayRun = new Promise<void>((resolve) => (releaseSecond = resolve));
+        let secondStatement!: Promise<unknown>;
+        const secondSent = new Promise<void>((sent) => {
+          void sql
+            .begin(async (tx) => {
+              await tx.unsafe(`insert into ${TABLE} values (1)`);
+              // The session is terminated while the transaction's code is between two statements.
+              await secondMayRun;
+              secondStatement = tx.unsafe(`insert into ${TABLE} values (2)`);
+              sent();
+              await secondStatement;
+              await tx.unsafe(`insert into ${TABLE} values (3)`);
+            })
+            .catch(() => {});
+        });
+        await sleep(100);
+        // Another query waits for the pool's only connection, so the pool reconnects it once it closes.
+        const waiting = sql.unsafe('select 42 as answer');
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`;
+        await sleep(delayMs);
+        releaseSecond();
+        await secondSent;
+        await expect(within(secondStatement, 5_000, 'the statement after the close')).rejects.toMatchObject({
+          code: expect.stringMatching(/^(CONNECTION_CLOSED|ECONNRESET|57P01)$/),
+        });
+        // The waiting query gets its own answer, and the pool keeps answering each query with its own.
+        expect(await within(waiting, 5_000, 'the waiting query')).toEqual([{ answer: 42 }]);
+        for (let n = 0; n < 3; n += 1) expect(await within(sql.unsafe(`select ${n} as n`), 5_000, `query ${n}`)).toEqual([{ n }]);
+        // Nothing of the transaction was committed: neither its first statement nor any later one.
+        expect(await admin.unsafe(`select n from ${TABLE} order by n`)).toEqual([]);
+      } finally {
+        await sql.end({ timeout: 1 });
+        await admin.unsafe(`delete from ${TABLE}`);
+      }
+    },
+  );
+
+  it('fails the queries of a reserved connection once it closed, and its release hands out nothing', async () => {
+    const name = `driver_test_${process.pid}_reserved`;
+    const sql = postgres(databaseUrl!, { max: 1, onnotice: () => {}, connection: { application_name: name } });
+    try {
+      const reserved = await sql.reserve();
+      expect(await reserved.unsafe('select 1 as one')).toEqual([{ one: 1 }]);
+      const waiting = sql.unsafe('select 42 as answer');
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${name}`;
+      await sleep(100);
+      await expect(within(reserved.unsafe('select 2 as two'), 5_000, 'a query of the lost reservation')).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+      reserved.release();
+      expect(await within(waiting, 5_000, 'the waiting query')).toEqual([{ answer: 42 }]);
+      // Released after the close, the connection is not handed out twice: queries in parallel each get their own answer.
+      const answers = await within(Promise.all([0, 1, 2, 3].map((n) => sql.unsafe(`select ${n} as n`))), 5_000, 'queries after the release');
+      expect(answers).toEqual([[{ n: 0 }], [{ n: 1 }], [{ n: 2 }], [{ n: 3 }]]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+});
