@@ -470,6 +470,12 @@ describe('incremental refresh', () => {
     const changed = idFor('observation:halland-dialogmote-2018-09-19:sip-2018-06-private-home-care');
     const deleted = idFor('observation:halland-dialogmote-2018-09-19:sip-2018-07-total-joint-planning');
     const db = server.database.db;
+    // The two rows as they were, put back afterwards so later tests see the seeded data set.
+    const before = (await db.execute(sql`select id, updated_at::text as "updatedAt" from observations where id in (${changed}, ${deleted})`)) as unknown as
+      | { id: string; updatedAt: string }[]
+      | { rows: { id: string; updatedAt: string }[] };
+    const originals = Array.isArray(before) ? before : before.rows;
+    expect(originals).toHaveLength(2);
     await db.execute(sql`update observations set updated_at = '2099-01-02T00:00:00Z' where id = ${changed}`);
     await db.execute(sql`update observations set updated_at = '2099-01-01T00:00:00Z', deleted_at = '2099-01-01T00:00:00Z' where id = ${deleted}`);
     try {
@@ -506,7 +512,11 @@ describe('incremental refresh', () => {
       // The deleted total is not added up: July is home care alone.
       expect(data.sums.find((group: any) => group.period === '2018-07').sum).toBe('81');
     } finally {
-      await db.execute(sql`update observations set deleted_at = null where id = ${deleted}`);
+      for (const original of originals) {
+        await db.execute(sql`update observations set deleted_at = null, updated_at = ${original.updatedAt}::timestamptz where id = ${original.id}`);
+      }
+      const restored = await ok(`{ observations(filter: { updatedSince: "2098-12-31T00:00:00Z", includeDeleted: true }) { totalCount } }`);
+      expect(restored.observations.totalCount).toBe(0);
     }
   });
 });

@@ -62,6 +62,35 @@ describe('meetings', () => {
     expect(dates[0]).toBe('2018-09-19');
     const byText = await server.graphql(`{ meetings(filter: { text: "fysiskt mote" }) { totalCount } }`);
     expect(byText.data!.meetings.totalCount).toBe(1);
+    // By topic: its slug, or its Swedish name; with another filter, both apply.
+    const sip = await server.graphql(`{ meetings(orderBy: HELD_ON_ASC, filter: { topic: "sip" }) { edges { node { heldOn } } } }`);
+    expect(sip.data!.meetings.edges.map((edge: any) => edge.node.heldOn)).toEqual(['2018-09-19', '2018-09-27', '2018-10-24', '2023-05-30', '2023-09-20']);
+    const dementia = await server.graphql(`{ meetings(orderBy: HELD_ON_ASC, filter: { topic: "Demens" }) { edges { node { heldOn kind } } } }`);
+    expect(dementia.data!.meetings.edges.map((edge: any) => edge.node)).toEqual([
+      { heldOn: '2018-11-08', kind: 'SEMINAR' },
+      { heldOn: '2023-05-30', kind: 'SITTING' },
+    ]);
+    const sipSittings = await server.graphql(`{ meetings(orderBy: HELD_ON_ASC, filter: { topic: "sip", kind: [SITTING] }) { totalCount } }`);
+    expect(sipSittings.data!.meetings.totalCount).toBe(2);
+
+    // Pages of four, newest last, follow each other without a gap or a repeat; the last says it is the last.
+    const pages: string[][] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const response: any = await server.graphql(
+        `query Page($after: String) { meetings(first: 4, after: $after, orderBy: HELD_ON_ASC) { edges { node { heldOn } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      const connection = response.data.meetings;
+      pages.push(connection.edges.map((edge: any) => edge.node.heldOn));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(pages).toEqual([
+      ['2018-09-19', '2018-09-27', '2018-10-24', '2018-11-08'],
+      ['2023-03-14', '2023-03-28', '2023-05-30', '2023-09-20'],
+      ['2023-11-15', '2023-12-07'],
+    ]);
     const wrongType = await server.graphql(`{ meetings(filter: { organisation: "${gid('Person', 'person:07:magnus-frithiof')}" }) { totalCount } }`);
     expect(wrongType.errors?.[0]).toMatchObject({
       message: "\"filter.organisation\" must be an ID of type Organisation, got an ID of type Person (or give the organisation's name)",
