@@ -1,7 +1,7 @@
 import type { ObjectRef } from '@pothos/core';
 import type { builder } from './builder.ts';
 import { WRITE_ERRORS } from './schema/errors.ts';
-import { parseInput, rules, type Writer, write } from './writes.ts';
+import { entityNamed, parseInput, rules, type Writer, write } from './writes.ts';
 
 /**
  * The delete and restore mutations every domain has, written once: the arguments, the scope, the
@@ -31,7 +31,7 @@ interface DeleteFieldOptions<Row, Before> {
 
 /** A `delete<X>(id, version)` mutation: a soft delete (tombstone) that needs the `write` scope. */
 export function deleteField<Row extends Bookkept, Before = undefined>(t: MutationFieldBuilder, options: DeleteFieldOptions<Row, Before>) {
-  const entity = options.ref.name;
+  const entity = entityNamed(options.ref.name);
   // Typed as any bookkept record: Pothos cannot resolve its result type for a generic `Row`.
   const ref: ObjectRef<Types, Bookkept> = options.ref;
   return t.field({
@@ -70,7 +70,7 @@ interface RestoreFieldOptions<Row, Before> {
 
 /** A `restore<X>(id)` mutation: brings back a deleted record; needs the `admin` scope. */
 export function restoreField<Row extends Bookkept, Before = undefined>(t: MutationFieldBuilder, options: RestoreFieldOptions<Row, Before>) {
-  const entity = options.ref.name;
+  const entity = entityNamed(options.ref.name);
   // Typed as any bookkept record: Pothos cannot resolve its result type for a generic `Row`.
   const ref: ObjectRef<Types, Bookkept> = options.ref;
   return t.field({

@@ -8,9 +8,9 @@ import { actorOf } from './auth.ts';
 import type { Context } from './context.ts';
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from './errors.ts';
 import { UUID } from './loaders.ts';
-import { ENTITIES } from './schema/entities.ts';
+import { ENTITIES, type EntityName, entityNamed } from './schema/entities.ts';
 
-export type EntityName = keyof typeof ENTITIES;
+export { type EntityName, entityNamed };
 
 // The package is CommonJS (`module.exports = Organisationsnummer`) but its types declare an ES default export.
 const Organisationsnummer = organisationsnummerModule as unknown as typeof organisationsnummerModule.default;
@@ -302,24 +302,25 @@ export const rules = {
  * The type and UUID of the record a global ID names, when it is of one of `typeNames` (described to
  * the client as `what`: "Organisation or Person", "record that can be tagged (…)"); else what is wrong.
  */
-function decodeRecordId(value: string, typeNames: readonly string[], what: string): { typeName: string; id: string } | { problem: string } {
+function decodeRecordId<Name extends string>(value: string, typeNames: readonly Name[], what: string): { typeName: Name; id: string } | { problem: string } {
   let decoded: { typename: string; id: string };
   try {
     decoded = decodeGlobalID(value);
   } catch {
     return { problem: `"${value}" is not an ID this API gave out` };
   }
-  if (!typeNames.includes(decoded.typename) || !UUID.test(decoded.id)) {
+  const typeName = typeNames.find((name) => name === decoded.typename);
+  if (!typeName || !UUID.test(decoded.id)) {
     return { problem: `must be the ID of a ${what}, not of a ${decoded.typename}` };
   }
-  return { typeName: decoded.typename, id: decoded.id };
+  return { typeName, id: decoded.id };
 }
 
 /**
  * The type and UUID of the record a global ID argument names, for arguments that take records of
  * several types (any record that carries citations, any that can be tagged); a ValidationError at `path` otherwise.
  */
-export function recordIdOf(value: string, typeNames: readonly string[], what: string, path: (string | number)[]): { typeName: string; id: string } {
+export function recordIdOf<Name extends string>(value: string, typeNames: readonly Name[], what: string, path: (string | number)[]): { typeName: Name; id: string } {
   const decoded = decodeRecordId(value, typeNames, what);
   if ('problem' in decoded) throw new ValidationError([{ path, message: decoded.problem }]);
   return decoded;

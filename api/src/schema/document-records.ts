@@ -5,7 +5,7 @@ import { anyOf } from '../columns.ts';
 import type { Context } from '../context.ts';
 import { BadInputError } from '../errors.ts';
 import { builder } from '../builder.ts';
-import { ENTITIES, loadEntity } from './entities.ts';
+import { ENTITIES, entityNamed, loadEntity } from './entities.ts';
 import { Document } from './refs.ts';
 
 /**
@@ -92,7 +92,7 @@ builder.objectField(Document, 'records', (t) =>
           throw new BadInputError(`"types" names no record type: ${unknown.join(', ')}; the types are ${typeNames.join(', ')}`, 'types');
         }
       }
-      const wantedTypes = wanted ? new Set([...wanted].map((name) => ENTITIES[name]!.type)) : null;
+      const wantedTypes = wanted ? new Set<EntityType>([...wanted].map((name) => ENTITIES[entityNamed(name)].type)) : null;
       const keys = (await recordKeysLoader(context).load(document.id)).filter((key) => !wantedTypes || wantedTypes.has(key.entityType));
       const records = await Promise.all(keys.map((key) => loadEntity(context, key.entityType, key.entityId)));
       return records.filter((record) => record !== null && !(record as { deletedAt?: Date | null }).deletedAt) as never;

@@ -26,7 +26,7 @@ import { taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, entitiesImplementing, loadEntity } from './entities.ts';
+import { ENTITIES, type EntityName, entitiesImplementing, isEntityName, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput, Tagged } from './provenance.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';
@@ -175,7 +175,7 @@ interface CitationListArgs extends ConnectionArgs {
 
 function entityTypesOf(typeNames: readonly string[], argument: string): EntityType[] {
   return typeNames.map((name) => {
-    const entity = ENTITIES[name];
+    const entity = isEntityName(name) ? ENTITIES[name] : undefined;
     if (!entity) {
       throw new BadInputError(`"${argument}": ${JSON.stringify(name)} is not a record type; use one of ${Object.keys(ENTITIES).join(', ')}`, argument);
     }
@@ -332,7 +332,7 @@ async function liveCitationsOf(writer: Writer, documentId: string) {
     .groupBy(c.entityType);
 }
 
-const GRAPHQL_TYPE_OF = new Map(Object.entries(ENTITIES).map(([name, entity]) => [entity.type, name]));
+const GRAPHQL_TYPE_OF = new Map<EntityType, string>(Object.entries(ENTITIES).map(([name, entity]) => [entity.type, name]));
 
 /** "12 citations (Decision 3, Audit 9)" */
 function describeCitations(groups: { entityType: EntityType; count: number }[]) {
@@ -341,7 +341,7 @@ function describeCitations(groups: { entityType: EntityType; count: number }[]) 
 }
 
 /** The type and UUID of a record that carries citations (its GraphQL type implements `Cited`), from its global ID; a ValidationError at `path` otherwise. */
-function citedRecordOf(schema: GraphQLSchema, value: string, path: (string | number)[]): { typeName: string; id: string } {
+function citedRecordOf(schema: GraphQLSchema, value: string, path: (string | number)[]): { typeName: EntityName; id: string } {
   const cited = entitiesImplementing(schema, 'Cited');
   return recordIdOf(value, cited, `record that carries citations (${cited.join(', ')})`, path);
 }
@@ -524,7 +524,7 @@ builder.mutationFields((t) => ({
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: record.typeName, id: record.id, path: ['record'] }]);
         const c = tables.citations;
-        const entityType = ENTITIES[record.typeName]!.type;
+        const entityType = ENTITIES[record.typeName].type;
         const existing = await writer.tx
           .select({ quote: c.quote, lineStart: c.lineStart, lineEnd: c.lineEnd })
           .from(c)
@@ -590,7 +590,7 @@ builder.mutationFields((t) => ({
           .select({ id: c.id, quote: c.quote, lineStart: c.lineStart })
           .from(c)
           .where(
-            and(eq(c.entityType, ENTITIES[record.typeName]!.type), eq(c.entityId, record.id), eq(c.documentId, document), isNull(c.deletedAt)),
+            and(eq(c.entityType, ENTITIES[record.typeName].type), eq(c.entityId, record.id), eq(c.documentId, document), isNull(c.deletedAt)),
           );
         const matching = candidates.filter(
           (candidate) =>

@@ -19,7 +19,7 @@ interface Entity {
  * GraphQL type. One place, so polymorphic links (a citation's subject, a search hit, a change)
  * resolve the same way everywhere.
  */
-export const ENTITIES: Record<string, Entity> = {
+export const ENTITIES = {
   Region: { type: 'region', table: tables.regions, ref: refs.Region },
   Organisation: { type: 'organisation', table: tables.organisations, ref: refs.Organisation },
   Person: { type: 'person', table: tables.people, ref: refs.Person },
@@ -43,15 +43,27 @@ export const ENTITIES: Record<string, Entity> = {
   Document: { type: 'document', table: tables.documents, ref: refs.Document },
   Topic: { type: 'topic', table: tables.topics, ref: refs.Topic },
   Citation: { type: 'citation', table: tables.citations, ref: refs.Citation },
-};
+} as const satisfies Record<string, Entity>;
 
-const BY_ENTITY_TYPE = new Map(Object.values(ENTITIES).map((entity) => [entity.type, entity]));
+/** An entity's name, its GraphQL type's: a literal, so a misspelt one fails the typecheck. */
+export type EntityName = keyof typeof ENTITIES;
+
+/** Whether a name that comes from outside the code (a global ID, a schema type) is an entity's. */
+export function isEntityName(name: string): name is EntityName {
+  return Object.hasOwn(ENTITIES, name);
+}
+
+/** The entity a name from outside the code names; an error for a name that is none. */
+export function entityNamed(name: string): EntityName {
+  if (!isEntityName(name)) throw new Error(`${name} is not an entity type`);
+  return name;
+}
+
+const BY_ENTITY_TYPE = new Map<EntityType, Entity>(Object.values(ENTITIES).map((entity) => [entity.type, entity]));
 
 /** The entity type of a GraphQL type name ("AgendaItem" → "agenda_item"). */
 export function entityTypeOf(typeName: string): EntityType {
-  const entity = ENTITIES[typeName];
-  if (!entity) throw new Error(`${typeName} is not an entity type`);
-  return entity.type;
+  return ENTITIES[entityNamed(typeName)].type;
 }
 
 /**
@@ -67,13 +79,13 @@ export async function loadEntity(context: Context, type: EntityType, id: string,
   return row;
 }
 
-const implementersBySchema = new WeakMap<GraphQLSchema, Map<string, string[]>>();
+const implementersBySchema = new WeakMap<GraphQLSchema, Map<string, EntityName[]>>();
 
 /**
  * The entity types whose GraphQL type implements an interface in the built schema ("Cited": the
  * records that carry citations, "Tagged": those that can be tagged), worked out once per schema.
  */
-export function entitiesImplementing(schema: GraphQLSchema, interfaceName: string): string[] {
+export function entitiesImplementing(schema: GraphQLSchema, interfaceName: string): EntityName[] {
   let byInterface = implementersBySchema.get(schema);
   if (!byInterface) {
     byInterface = new Map();
@@ -81,7 +93,7 @@ export function entitiesImplementing(schema: GraphQLSchema, interfaceName: strin
   }
   let names = byInterface.get(interfaceName);
   if (!names) {
-    names = Object.keys(ENTITIES).filter((name) => {
+    names = Object.keys(ENTITIES).filter(isEntityName).filter((name) => {
       const type = schema.getType(name);
       return isObjectType(type) && type.getInterfaces().some((face) => face.name === interfaceName);
     });

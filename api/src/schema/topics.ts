@@ -12,7 +12,7 @@ import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, entitiesImplementing, entityTypeOf, loadEntity } from './entities.ts';
+import { ENTITIES, type EntityName, entitiesImplementing, entityTypeOf, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { Tagged } from './provenance.ts';
 import { Topic, type TopicRow } from './refs.ts';
@@ -62,19 +62,20 @@ builder.node(Topic, {
       },
       resolve: async (topic, args, context, info) => {
         const taggable = taggableTypes(info.schema);
-        const names = args.types ?? taggable;
-        for (const name of names) {
-          if (!taggable.includes(name)) {
+        const names = (args.types ?? taggable).map((name) => {
+          const entity = taggable.find((candidate) => candidate === name);
+          if (!entity) {
             throw new BadInputError(
               `"types": ${JSON.stringify(name)} is not a type of record that can be tagged; use one of ${taggable.join(', ')}`,
               'types',
             );
           }
-        }
+          return entity;
+        });
         const l = tables.topicLinks;
         // The link must lead to a record of a wanted type that passes the lifecycle filter.
         const alternatives = names.map((name) => {
-          const table = ENTITIES[name]!.table as EntityTable & { updatedAt: PgColumn };
+          const table = ENTITIES[name].table as EntityTable & { updatedAt: PgColumn };
           const conditions = lifecycleConditions(table, args.filter);
           const live = conditions.length > 0 ? sql` and ${and(...conditions)}` : sql``;
           return sql`(${l.entityType} = ${entityTypeOf(name)} and exists (select 1 from ${table} where ${table.id} = ${l.entityId}${live}))`;
@@ -189,7 +190,7 @@ async function requireFreeSlug(writer: Writer, slug: string, exceptId: string | 
 }
 
 /** The GraphQL type, entity type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
-function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: string; entityType: EntityType; id: string } {
+function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: EntityName; entityType: EntityType; id: string } {
   const taggable = taggableTypes(schema);
   const record = recordIdOf(value, taggable, `record that can be tagged (${taggable.join(', ')})`, ['record']);
   return { ...record, entityType: entityTypeOf(record.typeName) };
