@@ -1,9 +1,8 @@
-import { checkQuote, idFor, type SeedCitation, type SeedFile, tables } from '@naravard/db';
+import { checkQuote, ENTITIES, idFor, type SeedCitation, type SeedFile, tables } from '@naravard/db';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { NotFoundError, ValidationError } from './errors.ts';
-import { ENTITIES } from './schema/entities.ts';
 import type { EntityName, Writer } from './writes.ts';
 
 export interface ApplySummary {
@@ -65,7 +64,7 @@ export async function applyDraft(writer: Writer, seed: SeedFile, text: string): 
   /** Creates the record, or updates it when the draft says otherwise; citations not yet attached are added. */
   const upsert = async (entity: EntityName, key: string, values: Record<string, unknown>, cite: SeedCitation[], path: (string | number)[]) => {
     const id = idFor(key);
-    const table = ENTITIES[entity]!.table;
+    const table = ENTITIES[entity].table;
     const [existing] = (await writer.tx.select().from(table as PgTable).where(eq(table.id, id)).for('update')) as Record<string, unknown>[];
     // People and bodies that exist are only referred to by a draft: it adds the spellings it met, never overwrites them.
     const referenceOnly = existing && existing.deletedAt === null && (entity === 'Person' || entity === 'Organisation');

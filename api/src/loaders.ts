@@ -1,14 +1,14 @@
 import { and, eq, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { columnList, listed, readRows, renderedOnce } from '@naravard/db';
+import { columnList, type EntityTable, listed, readRows, renderedOnce } from '@naravard/db';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf, selectionOfType, selectionUnderType } from './selection.ts';
 import type { Context } from './context.ts';
 
 /** A table with the bookkeeping columns every entity table has. */
-export type EntityTable = PgTable & { id: PgColumn; deletedAt: PgColumn; version: PgColumn; updatedAt: PgColumn };
+export type { EntityTable };
 
 /** A UUID, the form of every record's ID (the part of a global ID after the type name). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

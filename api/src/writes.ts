@@ -1,4 +1,4 @@
-import { databaseErrorOf, foldWhitespace, PERIOD, recordChange, tables, type Transaction } from '@naravard/db';
+import { databaseErrorOf, ENTITIES, type EntityName, entityNamed, foldWhitespace, PERIOD, recordChange, tables, type Transaction } from '@naravard/db';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -8,7 +8,6 @@ import { actorOf } from './auth.ts';
 import type { Context } from './context.ts';
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from './errors.ts';
 import { UUID } from './loaders.ts';
-import { ENTITIES, type EntityName, entityNamed } from './schema/entities.ts';
 
 export { type EntityName, entityNamed };
 
@@ -62,7 +61,7 @@ export class Writer {
   ) {}
 
   private table(entity: EntityName) {
-    return ENTITIES[entity]!.table as PgTable;
+    return ENTITIES[entity].table as PgTable;
   }
 
   /** Inserts a record and logs its creation. */
@@ -74,7 +73,7 @@ export class Writer {
 
   /** The live record, locked for this transaction, or a NotFoundError. */
   async current<T extends Row>(entity: EntityName, id: string, path: (string | number)[] = ['id']): Promise<T> {
-    const table = ENTITIES[entity]!.table;
+    const table = ENTITIES[entity].table;
     const [row] = (await this.tx
       .select()
       .from(table as PgTable)
@@ -115,7 +114,7 @@ export class Writer {
    */
   async update<T extends Row>(entity: EntityName, id: string, expectedVersion: number, values: Record<string, unknown>): Promise<T> {
     const before = await this.currentAt<T>(entity, id, expectedVersion);
-    const table = ENTITIES[entity]!.table;
+    const table = ENTITIES[entity].table;
     const [after] = (await this.tx
       .update(table as PgTable)
       .set({ ...values, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
@@ -128,7 +127,7 @@ export class Writer {
   /** Deletes a record softly: it leaves the lists, shows in `updatedSince` with `deletedAt`, and can be restored. */
   async delete<T extends Row>(entity: EntityName, id: string, expectedVersion: number | null): Promise<T> {
     const before = expectedVersion === null ? await this.current<T>(entity, id) : await this.currentAt<T>(entity, id, expectedVersion);
-    const table = ENTITIES[entity]!.table;
+    const table = ENTITIES[entity].table;
     const [after] = (await this.tx
       .update(table as PgTable)
       .set({ deletedAt: sql`now()`, version: sql`${table.version} + 1`, updatedAt: sql`now()` } as never)
@@ -140,7 +139,7 @@ export class Writer {
 
   /** Brings a deleted record back. */
   async restore<T extends Row>(entity: EntityName, id: string): Promise<T> {
-    const table = ENTITIES[entity]!.table;
+    const table = ENTITIES[entity].table;
     const [before] = (await this.tx
       .select()
       .from(table as PgTable)
@@ -160,7 +159,7 @@ export class Writer {
   async requireLive(references: { entity: EntityName; id: string | null | undefined; path: (string | number)[] }[]) {
     for (const { entity, id, path } of references) {
       if (!id) continue;
-      const table = ENTITIES[entity]!.table;
+      const table = ENTITIES[entity].table;
       const [row] = await this.tx
         .select({ id: table.id })
         .from(table as PgTable)
@@ -191,7 +190,7 @@ export class Writer {
       }
       await this.create('Citation', {
         documentId: citation.document,
-        entityType: ENTITIES[entity]!.type,
+        entityType: ENTITIES[entity].type,
         entityId,
         quote: citation.quote,
         lineStart: citation.lineStart,
@@ -210,7 +209,7 @@ export class Writer {
       if (!topic) throw new NotFoundError('Topic', slug, [...path, index]);
       const [link] = await this.tx
         .insert(tables.topicLinks)
-        .values({ topicId: topic.id, entityType: ENTITIES[entity]!.type, entityId })
+        .values({ topicId: topic.id, entityType: ENTITIES[entity].type, entityId })
         .onConflictDoNothing()
         .returning();
       if (link) await this.log('create', 'TopicLink', link.id, null, link);
@@ -228,7 +227,7 @@ export class Writer {
       actor: this.actor.name,
       apiKeyId: this.actor.apiKeyId,
       operation,
-      entityType: entity === 'TopicLink' ? 'topic_link' : ENTITIES[entity]!.type,
+      entityType: entity === 'TopicLink' ? 'topic_link' : ENTITIES[entity].type,
       entityId: id,
       before,
       after,

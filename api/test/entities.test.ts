@@ -1,10 +1,11 @@
+import { ENTITIES, type EntityName, entityNamed, entityTypeOf, isEntityName } from '@naravard/db';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
-import { ENTITIES, type EntityName, entitiesImplementing, entityNamed, entityTypeOf, isEntityName } from '../src/schema/entities.ts';
+import { entitiesImplementing } from '../src/schema/entities.ts';
 import type { Writer } from '../src/writes.ts';
 
 /*
- * The entity registry names entities by literal: a misspelt name in the code fails `pnpm typecheck`
+ * The entity registry (db/src/entities.ts) names entities by literal: a misspelt name in the code fails `pnpm typecheck`
  * (CI runs it), and a name that comes from outside the code (a global ID, a schema type) is checked
  * once, where it enters.
  */
