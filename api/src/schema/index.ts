@@ -18,7 +18,7 @@ import './allocations.ts';
 import './grant-aggregates.ts';
 import './audits.ts';
 import './grants.ts';
-import './indicators.ts';
+import './indicators/index.ts';
 import './documents.ts';
 import './topics.ts';
 import './api-keys.ts';

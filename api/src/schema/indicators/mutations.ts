@@ -1,0 +1,251 @@
+import { tables } from '@naravard/db';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { actorOf } from '../../auth.ts';
+import { builder } from '../../builder.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { deleteField, restoreField } from '../../mutation-fields.ts';
+import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { WRITE_ERRORS } from '../errors.ts';
+import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
+import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, requireFreeCode, targetPatchRules } from './write-rules.ts';
+import { MAX_UPSERT_ROWS, ObservationRowInput, type ResolvedUpsertRow, ROWS_PER_STATEMENT, upsertChunk, UpsertObservationsResult, validateRows } from './upsert.ts';
+
+/* The mutations of indicators, targets and observations. */
+
+builder.mutationFields((t) => ({
+  createIndicator: t.field({
+    type: Indicator,
+    description: 'Records a new indicator with its topics and citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateIndicatorInput, required: true, description: 'The indicator.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createIndicatorRules, args.input);
+      return write(context, async (writer) => {
+        await requireFreeCode(writer, input.code, ['input', 'code']);
+        const indicator = await writer.create<IndicatorRow & { version: number }>('Indicator', {
+          code: input.code,
+          name: input.name,
+          description: input.description ?? null,
+          unit: input.unit,
+          direction: input.direction,
+          sourceSystem: input.sourceSystem ?? null,
+          koladaKpiId: input.koladaKpiId ?? null,
+        });
+        await writer.tag('Indicator', indicator.id, input.topics, ['input', 'topics']);
+        await writer.cite('Indicator', indicator.id, input.citations, ['input', 'citations']);
+        return indicator;
+      });
+    },
+  }),
+  updateIndicator: t.field({
+    type: Indicator,
+    description: 'Changes fields of an indicator. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The indicator (its ID).' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: IndicatorPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
+      const patch = parseInput(indicatorPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await requireFreeCode(writer, patch.code, ['patch', 'code'], id);
+        return writer.update<IndicatorRow & { version: number }>('Indicator', id, args.version, patch);
+      });
+    },
+  }),
+  deleteIndicator: deleteField(t, {
+    ref: Indicator,
+    description: [
+      'Deletes an indicator (a tombstone: it leaves the lists, shows in `updatedSince` queries with `deletedAt`,',
+      'and an admin can restore it). Its targets and observations are not deleted with it; its code stays taken.',
+    ].join(' '),
+    idDescription: 'The indicator.',
+  }),
+  restoreIndicator: restoreField(t, {
+    ref: Indicator,
+    description: 'Brings back a deleted indicator. Needs the `admin` scope.',
+    idDescription: 'The deleted indicator.',
+  }),
+
+  addIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: 'Adds a target (målvärde) to an indicator, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AddIndicatorTargetInput, required: true, description: 'The target.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(addTargetRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Indicator', id: input.indicator, path: ['input', 'indicator'] }]);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
+        const target = await writer.create<IndicatorTargetRow & { version: number }>('IndicatorTarget', {
+          indicatorId: input.indicator,
+          comparator: input.comparator,
+          value: input.value,
+          regionId: regionId ?? null,
+          validFrom: input.validFrom ?? null,
+          validTo: input.validTo ?? null,
+          basis: input.basis ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('IndicatorTarget', target.id, input.citations, ['input', 'citations']);
+        return target;
+      });
+    },
+  }),
+  updateIndicatorTarget: t.field({
+    type: IndicatorTarget,
+    description: [
+      'Changes fields of a target. `version` must be the one you read: a stale version is a ConflictError.',
+      'The dates after the change must still be ordered (validFrom ≤ validTo).',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The target (its ID).' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: IndicatorTargetPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
+      const patch = parseInput(targetPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await writer.current<IndicatorTargetRow & { version: number }>('IndicatorTarget', id);
+        const validFrom = patch.validFrom !== undefined ? patch.validFrom : current.validFrom;
+        const validTo = patch.validTo !== undefined ? patch.validTo : current.validTo;
+        if (validFrom && validTo && validFrom > validTo) {
+          throw new ValidationError([
+            {
+              path: ['patch', patch.validTo !== undefined ? 'validTo' : 'validFrom'],
+              message: `the target would apply from ${validFrom} to ${validTo}: validTo must not be before validFrom`,
+            },
+          ]);
+        }
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
+        const { region: _region, ...rest } = patch;
+        return writer.update<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version, {
+          ...rest,
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteIndicatorTarget: deleteField(t, {
+    ref: IndicatorTarget,
+    description: 'Deletes a target (a tombstone; an admin can restore it).',
+    idDescription: 'The target.',
+  }),
+  restoreIndicatorTarget: restoreField(t, {
+    ref: IndicatorTarget,
+    description: 'Brings back a deleted target. Needs the `admin` scope.',
+    idDescription: 'The deleted target.',
+  }),
+
+  deleteObservation: deleteField(t, {
+    ref: Observation,
+    description: [
+      'Deletes one observation (a tombstone: it leaves lists, series and aggregates, and shows in `updatedSince`',
+      'queries with `deletedAt`). Upserting the same observation again brings it back; so can an admin.',
+    ].join(' '),
+    idDescription: 'The observation.',
+  }),
+  restoreObservation: restoreField(t, {
+    ref: Observation,
+    description: 'Brings back a deleted observation. Needs the `admin` scope.',
+    idDescription: 'The deleted observation.',
+  }),
+
+  upsertObservations: t.field({
+    type: UpsertObservationsResult,
+    description: [
+      `Stores up to ${MAX_UPSERT_ROWS.toLocaleString('en')} values of one indicator in one transaction, idempotently: each row is`,
+      'identified by indicator, subject, period and dimensions; a new row is inserted, a row whose value differs',
+      '(or whose observation was deleted) is updated with version + 1, and a row already stored as given is left',
+      'alone, so sending the same batch twice changes nothing the second time. Every row is checked first: one bad',
+      'row, two rows with the same identity, or an unknown region or organisation refuses the whole batch with an',
+      'error naming the row (["rows", "3", "period"]), and nothing is written. Each insert and update is recorded',
+      'in the change log. Needs the `write` scope.',
+    ].join(' '),
+    authScopes: { write: true },
+    errors: {
+      types: WRITE_ERRORS,
+      union: {
+        name: 'UpsertObservationsOutcome',
+        description: 'What upsertObservations answers: the counts of what it did, or why it wrote nothing.',
+      },
+    },
+    args: {
+      indicator: t.arg.string({ required: true, description: 'The indicator, by code ("SIP_MEETINGS").' }),
+      rows: t.arg({
+        type: [ObservationRowInput],
+        required: true,
+        description: `The values, at most ${MAX_UPSERT_ROWS.toLocaleString('en')}; each observation at most once.`,
+      }),
+    },
+    resolve: async (_root, args, context) => {
+      const code = parseInput(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), args.indicator, ['indicator']);
+      const rows = validateRows(args.rows);
+      const actor = actorOf(context.principal);
+      return write(context, async (writer) => {
+        const [indicator] = await writer.tx
+          .select()
+          .from(tables.indicators)
+          .where(and(eq(tables.indicators.code, code), isNull(tables.indicators.deletedAt)));
+        if (!indicator) throw new NotFoundError('Indicator', code, ['indicator']);
+
+        const regionCodes = [...new Set(rows.flatMap((row) => (row.regionCode ? [row.regionCode] : [])))];
+        const regionIds = new Map<string, string>();
+        if (regionCodes.length > 0) {
+          const found = await writer.tx
+            .select({ id: tables.regions.id, code: tables.regions.code })
+            .from(tables.regions)
+            .where(and(inArray(tables.regions.code, regionCodes), isNull(tables.regions.deletedAt)));
+          for (const region of found) regionIds.set(region.code, region.id);
+        }
+        const organisationIds = [...new Set(rows.flatMap((row) => (row.organisationId ? [row.organisationId] : [])))];
+        const liveOrganisations = new Set<string>();
+        if (organisationIds.length > 0) {
+          // At most MAX_UPSERT_ROWS parameters: one statement, under the parameter limit.
+          const found = await writer.tx
+            .select({ id: tables.organisations.id })
+            .from(tables.organisations)
+            .where(and(inArray(tables.organisations.id, organisationIds), isNull(tables.organisations.deletedAt)));
+          for (const organisation of found) liveOrganisations.add(organisation.id);
+        }
+        rows.forEach((row, index) => {
+          if (row.regionCode && !regionIds.has(row.regionCode)) throw new NotFoundError('Region', row.regionCode, ['rows', index, 'region']);
+          if (row.organisationId && !liveOrganisations.has(row.organisationId)) {
+            throw new NotFoundError('Organisation', row.organisationId, ['rows', index, 'organisation']);
+          }
+        });
+
+        // Written in the order of their identity, so two batches touching the same observations
+        // take their row locks in the same order and cannot deadlock each other.
+        const resolved = rows
+          .map((row): ResolvedUpsertRow => ({
+            regionId: row.regionCode ? regionIds.get(row.regionCode)! : null,
+            organisationId: row.organisationId,
+            period: row.period,
+            value: row.value,
+            dimensions: row.dimensions,
+          }))
+          .map((row) => ({ row, key: `${row.regionId ?? ''}|${row.organisationId ?? ''}|${row.period}|${row.dimensions}` }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          .map(({ row }) => row);
+        let inserted = 0;
+        let updated = 0;
+        for (let start = 0; start < resolved.length; start += ROWS_PER_STATEMENT) {
+          const counts = await upsertChunk(writer, actor, indicator.id, resolved.slice(start, start + ROWS_PER_STATEMENT));
+          inserted += counts.inserted;
+          updated += counts.updated;
+        }
+        return { inserted, updated, unchanged: rows.length - inserted - updated, indicator };
+      });
+    },
+  }),
+}));
