@@ -2,7 +2,7 @@ import { selectRows, tables } from '@naravard/db';
 import { sql } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { loadReference } from '../loaders.ts';
-import { GrantFilter, type GrantFilterShape, grantConditions } from './grants.ts';
+import { GrantFilter, type GrantFilterShape, grantConditions } from './grants/read.ts';
 import {
   GrantProgramme,
   type GrantProgrammeRow,

@@ -3,7 +3,7 @@ import { asc } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { assignmentList, assignmentListArgs } from './assignments.ts';
-import { ParticipantRole } from './meetings.ts';
+import { ParticipantRole } from './meetings/read.ts';
 import {
   Assignment,
   type AssignmentRow,

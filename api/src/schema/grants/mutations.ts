@@ -1,0 +1,270 @@
+import { tables } from '@naravard/db';
+import { eq } from 'drizzle-orm';
+import { builder } from '../../builder.ts';
+import { deleteField, restoreField } from '../../mutation-fields.ts';
+import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { WRITE_ERRORS } from '../errors.ts';
+import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow } from '../refs.ts';
+import { after, AllocationPatch, allocationPatchRules, allocationRulesBroken, CreateAllocationInput, createAllocationRules, CreateGrantInput, CreateGrantProgrammeInput, createGrantRules, createProgrammeRules, GrantPatch, grantPatchRules, GrantProgrammePatch, grantRulesBroken, liveCount, programmePatchRules, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
+
+/* The mutations of grant programmes, grants and allocations. */
+
+builder.mutationFields((t) => ({
+  createGrantProgramme: t.field({
+    type: GrantProgramme,
+    description: 'Records a grant programme with its topics and citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateGrantProgrammeInput, required: true, description: 'The programme.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createProgrammeRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: input.grantor, path: ['input', 'grantor'] }]);
+        const programme = await writer.create<GrantProgrammeRow>('GrantProgramme', {
+          name: input.name,
+          legalBasis: input.legalBasis ?? null,
+          grantorId: input.grantor ?? null,
+          description: input.description ?? null,
+        });
+        await writer.tag('GrantProgramme', programme.id, input.topics, ['input', 'topics']);
+        await writer.cite('GrantProgramme', programme.id, input.citations, ['input', 'citations']);
+        return programme;
+      });
+    },
+  }),
+  updateGrantProgramme: t.field({
+    type: GrantProgramme,
+    description: 'Changes fields of a grant programme. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The programme.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: GrantProgrammePatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
+      const patch = parseInput(programmePatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        await writer.requireLive([{ entity: 'Organisation', id: patch.grantor, path: ['patch', 'grantor'] }]);
+        const { grantor, ...rest } = patch;
+        return writer.update<GrantProgrammeRow>('GrantProgramme', id, args.version, {
+          ...rest,
+          ...(grantor !== undefined ? { grantorId: grantor } : {}),
+        });
+      });
+    },
+  }),
+  deleteGrantProgramme: deleteField(t, {
+    ref: GrantProgramme,
+    description:
+      'Deletes a grant programme (a tombstone; an admin can restore it). Refused while live grants or allocations are recorded under it: delete those first.',
+    idDescription: 'The programme.',
+    beforeDelete: async (writer, { id }) => {
+      await requireNothingAgainst(writer, 'programme', [
+        { label: 'grants', count: () => liveCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
+        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
+      ]);
+    },
+  }),
+  restoreGrantProgramme: restoreField(t, {
+    ref: GrantProgramme,
+    description: 'Brings back a deleted grant programme. Needs the `admin` scope.',
+    idDescription: 'The deleted programme.',
+  }),
+
+  createGrant: t.field({
+    type: Grant,
+    description: 'Records an amount granted under a programme, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateGrantInput, required: true, description: 'The grant.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createGrantRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
+          { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
+        ]);
+        const regionId = await writer.regionId(input.recipientRegion, ['input', 'recipientRegion']);
+        const grant = await writer.create<GrantRow>('Grant', {
+          programmeId: input.programme,
+          recipientRegionId: regionId ?? null,
+          recipientOrganisationId: input.recipientOrganisation ?? null,
+          period: input.period,
+          amountSek: input.amountSek ?? null,
+          amountIsApproximate: input.amountIsApproximate,
+          status: input.status,
+          requisitionDueOn: input.requisitionDueOn ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('Grant', grant.id, input.citations, ['input', 'citations']);
+        return grant;
+      });
+    },
+  }),
+  updateGrant: t.field({
+    type: Grant,
+    description:
+      'Changes fields of a grant, e.g. its status from REQUESTED to AWARDED to PAID. `version` must be the one you read: a stale version is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The grant.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: GrantPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
+      const patch = parseInput(grantPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await writer.currentAt<GrantRow>('Grant', id, args.version);
+        await writer.requireLive([
+          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
+          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
+        ]);
+        const regionId = await writer.regionId(patch.recipientRegion, ['patch', 'recipientRegion']);
+        refuse(
+          grantRulesBroken({
+            hasRecipientRegion: Boolean(after(regionId, current.recipientRegionId)),
+            hasRecipientOrganisation: Boolean(after(patch.recipientOrganisation, current.recipientOrganisationId)),
+            amountSek: after(patch.amountSek, current.amountSek),
+            amountIsApproximate: after(patch.amountIsApproximate, current.amountIsApproximate),
+          }),
+          'patch',
+        );
+        const { programme, recipientRegion: _region, recipientOrganisation, ...rest } = patch;
+        return writer.update<GrantRow>('Grant', id, args.version, {
+          ...rest,
+          ...(programme !== undefined ? { programmeId: programme } : {}),
+          ...(regionId !== undefined ? { recipientRegionId: regionId } : {}),
+          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
+        });
+      });
+    },
+  }),
+  deleteGrant: deleteField(t, {
+    ref: Grant,
+    description:
+      'Deletes a grant (a tombstone; an admin can restore it). Refused while live allocations are recorded against it: delete those first.',
+    idDescription: 'The grant.',
+    beforeDelete: async (writer, { id }) => {
+      await requireNothingAgainst(writer, 'grant', [
+        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
+      ]);
+    },
+  }),
+  restoreGrant: restoreField(t, {
+    ref: Grant,
+    description: 'Brings back a deleted grant; its programme must be live. Needs the `admin` scope.',
+    idDescription: 'The deleted grant.',
+    afterRestore: (writer, grant) => requireLiveSources(writer, [{ entity: 'GrantProgramme', id: grant.programmeId }]),
+  }),
+
+  createAllocation: t.field({
+    type: Allocation,
+    description:
+      'Records money passed on from a grant or a programme: an amount, a rate or a ceiling, with its citations. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateAllocationInput, required: true, description: 'The allocation.' }) },
+    resolve: async (_root, args, context) => {
+      const input = parseInput(createAllocationRules, args.input);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Grant', id: input.grant, path: ['input', 'grant'] },
+          { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
+          { entity: 'Organisation', id: input.fromOrganisation, path: ['input', 'fromOrganisation'] },
+          { entity: 'Organisation', id: input.recipientOrganisation, path: ['input', 'recipientOrganisation'] },
+        ]);
+        await requireGrantUnderProgramme(writer, input.grant ?? null, input.programme ?? null, ['input', 'programme']);
+        const regionId = await writer.regionId(input.region, ['input', 'region']);
+        const allocation = await writer.create<AllocationRow>('Allocation', {
+          grantId: input.grant ?? null,
+          programmeId: input.programme ?? null,
+          fromOrganisationId: input.fromOrganisation ?? null,
+          recipientOrganisationId: input.recipientOrganisation ?? null,
+          recipientDescription: input.recipientDescription ?? null,
+          regionId: regionId ?? null,
+          period: input.period ?? null,
+          amountSek: input.amountSek ?? null,
+          rateSek: input.rateSek ?? null,
+          rateMaxSek: input.rateMaxSek ?? null,
+          rateUnit: input.rateUnit ?? null,
+          capSek: input.capSek ?? null,
+          capUnit: input.capUnit ?? null,
+          paidOn: input.paidOn ?? null,
+          description: input.description ?? null,
+        });
+        await writer.cite('Allocation', allocation.id, input.citations, ['input', 'citations']);
+        return allocation;
+      });
+    },
+  }),
+  updateAllocation: t.field({
+    type: Allocation,
+    description:
+      'Changes fields of an allocation; the result must still satisfy the rules of a new one. `version` must be the one you read.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The allocation.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AllocationPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
+      const patch = parseInput(allocationPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const current = await writer.currentAt<AllocationRow>('Allocation', id, args.version);
+        await writer.requireLive([
+          { entity: 'Grant', id: patch.grant, path: ['patch', 'grant'] },
+          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
+          { entity: 'Organisation', id: patch.fromOrganisation, path: ['patch', 'fromOrganisation'] },
+          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
+        ]);
+        const grantId = after(patch.grant, current.grantId);
+        const programmeId = after(patch.programme, current.programmeId);
+        refuse(
+          allocationRulesBroken({
+            grant: grantId,
+            programme: programmeId,
+            amountSek: after(patch.amountSek, current.amountSek),
+            rateSek: after(patch.rateSek, current.rateSek),
+            rateMaxSek: after(patch.rateMaxSek, current.rateMaxSek),
+            rateUnit: after(patch.rateUnit, current.rateUnit),
+            capSek: after(patch.capSek, current.capSek),
+            capUnit: after(patch.capUnit, current.capUnit),
+          }),
+          'patch',
+        );
+        await requireGrantUnderProgramme(writer, grantId, programmeId, ['patch', patch.programme !== undefined ? 'programme' : 'grant']);
+        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
+        const { grant, programme, fromOrganisation, recipientOrganisation, region: _region, ...rest } = patch;
+        return writer.update<AllocationRow>('Allocation', id, args.version, {
+          ...rest,
+          ...(grant !== undefined ? { grantId: grant } : {}),
+          ...(programme !== undefined ? { programmeId: programme } : {}),
+          ...(fromOrganisation !== undefined ? { fromOrganisationId: fromOrganisation } : {}),
+          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
+          ...(regionId !== undefined ? { regionId } : {}),
+        });
+      });
+    },
+  }),
+  deleteAllocation: deleteField(t, {
+    ref: Allocation,
+    description: 'Deletes an allocation (a tombstone: it leaves the lists, shows in `updatedSince` with `deletedAt`; an admin can restore it).',
+    idDescription: 'The allocation.',
+  }),
+  restoreAllocation: restoreField(t, {
+    ref: Allocation,
+    description: 'Brings back a deleted allocation; its grant and programme must be live. Needs the `admin` scope.',
+    idDescription: 'The deleted allocation.',
+    afterRestore: (writer, allocation) =>
+      requireLiveSources(writer, [
+        { entity: 'Grant', id: allocation.grantId },
+        { entity: 'GrantProgramme', id: allocation.programmeId },
+      ]),
+  }),
+}));

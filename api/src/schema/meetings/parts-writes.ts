@@ -1,0 +1,188 @@
+import { tables } from '@naravard/db';
+import { z } from 'zod';
+import { and, count, eq, isNull } from 'drizzle-orm';
+import { builder } from '../../builder.ts';
+import { ValidationError } from '../../errors.ts';
+import { deleteField, restoreField } from '../../mutation-fields.ts';
+import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
+import { WRITE_ERRORS } from '../errors.ts';
+import { CitationInput } from '../provenance.ts';
+import { AgendaItem, type AgendaItemRow, type DecisionRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
+import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } from './writes.ts';
+
+/* The mutations of a meeting's agenda items and participants. */
+
+//
+// Agenda items and participants are added to an existing meeting one at a time, with the input
+// types createMeeting uses (AgendaItemInput with its decisions, ParticipantInput). An ordinal is
+// unique within its meeting, deleted items included (the database key covers them: restore the
+// deleted item, or renumber it first). Deleting an agenda item is refused while live decisions
+// were taken at it. Participants are removed softly (removeParticipant) and can be restored.
+
+const agendaItemPatchRules = z
+  .object({ ordinal: agendaItemRules.shape.ordinal, title: agendaItemRules.shape.title, summary: agendaItemRules.shape.summary })
+  .partial()
+  .strict();
+
+const AgendaItemPatch = builder.inputType('AgendaItemPatch', {
+  description: 'Fields of an agenda item to change; fields left out stay as they are, null clears the summary.',
+  fields: (t) => ({
+    ordinal: t.int({ description: 'New item number (unique within the meeting).' }),
+    title: t.string({ description: 'New heading.' }),
+    summary: t.string({ description: 'New summary.' }),
+  }),
+});
+
+/** Refuses an ordinal another item of the meeting (a deleted one too) already has, at `path`. */
+async function requireFreeOrdinal(writer: Writer, meetingId: string, ordinal: number, self: string | null, path: (string | number)[]) {
+  const i = tables.agendaItems;
+  const [other] = await writer.tx
+    .select({ id: i.id, title: i.title, deletedAt: i.deletedAt })
+    .from(i)
+    .where(and(eq(i.meetingId, meetingId), eq(i.ordinal, ordinal)));
+  if (other && other.id !== self) {
+    throw new ValidationError([
+      {
+        path,
+        message: `the meeting already has an item ${ordinal} (${other.title}${other.deletedAt ? ', deleted: restore or renumber it' : ''})`,
+      },
+    ]);
+  }
+}
+
+builder.mutationFields((t) => ({
+  addAgendaItem: t.field({
+    type: AgendaItem,
+    description:
+      "Adds an agenda item, with its decisions, topics and citations, to a meeting in one transaction. The ordinal must be free in the meeting; decisions take the meeting's day, body (unless `decidedBy` is given) and region. Needs the `write` scope.",
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      meeting: t.arg.id({ required: true, description: 'The meeting (Meeting ID).' }),
+      input: t.arg({ type: AgendaItemInput, required: true, description: 'The agenda item.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const meetingId = parseInput(rules.globalId('Meeting'), args.meeting, ['meeting']);
+      const input = parseInput(agendaItemRules, args.input);
+      return write(context, async (writer) => {
+        const meeting = await writer.current<MeetingRow & { version: number }>('Meeting', meetingId, ['meeting']);
+        await writer.requireLive(
+          input.decisions.map((decision, d) => ({
+            entity: 'Organisation' as const,
+            id: decision.decidedBy,
+            path: ['input', 'decisions', d, 'decidedBy'],
+          })),
+        );
+        await requireFreeOrdinal(writer, meetingId, input.ordinal, null, ['input', 'ordinal']);
+        const item = await writer.create<AgendaItemRow & { version: number }>('AgendaItem', {
+          meetingId,
+          ordinal: input.ordinal,
+          title: input.title,
+          summary: input.summary ?? null,
+        });
+        await writer.tag('AgendaItem', item.id, input.topics, ['input', 'topics']);
+        await writer.cite('AgendaItem', item.id, input.citations, ['input', 'citations']);
+        for (const [d, decisionInput] of input.decisions.entries()) {
+          const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
+            kind: decisionInput.kind,
+            title: decisionInput.title ?? null,
+            text: decisionInput.text,
+            decidedOn: meeting.heldOn,
+            decidedById: decisionInput.decidedBy ?? meeting.organisationId ?? null,
+            meetingId,
+            agendaItemId: item.id,
+            regionId: meeting.regionId ?? null,
+          });
+          await writer.tag('Decision', decision.id, decisionInput.topics, ['input', 'decisions', d, 'topics']);
+          await writer.cite('Decision', decision.id, decisionInput.citations, ['input', 'decisions', d, 'citations']);
+        }
+        return item;
+      });
+    },
+  }),
+  updateAgendaItem: t.field({
+    type: AgendaItem,
+    description:
+      'Changes the number, heading or summary of an agenda item. A new ordinal must be free in the meeting. A stale `version` is a ConflictError.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id({ required: true, description: 'The agenda item.' }),
+      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
+      patch: t.arg({ type: AgendaItemPatch, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const id = parseInput(rules.globalId('AgendaItem'), args.id, ['id']);
+      const patch = parseInput(agendaItemPatchRules, stripUndefined(args.patch), ['patch']);
+      return write(context, async (writer) => {
+        const before = await writer.currentAt<AgendaItemRow>('AgendaItem', id, args.version);
+        if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, before.meetingId, patch.ordinal, id, ['patch', 'ordinal']);
+        return writer.update<AgendaItemRow & { version: number }>('AgendaItem', id, args.version, patch);
+      });
+    },
+  }),
+  deleteAgendaItem: deleteField(t, {
+    ref: AgendaItem,
+    description:
+      'Deletes an agenda item (a tombstone an admin can restore). Refused while live decisions were taken at it: delete or move those first.',
+    idDescription: 'The agenda item.',
+    beforeDelete: async (writer, item) => {
+      const d = tables.decisions;
+      const [{ value }] = (await writer.tx
+        .select({ value: count() })
+        .from(d)
+        .where(and(eq(d.agendaItemId, item.id), isNull(d.deletedAt)))) as [{ value: number }];
+      if (value > 0) {
+        throw new ValidationError([{ path: ['id'], message: `${value} live decision(s) were taken at this item; delete or move them first` }]);
+      }
+    },
+  }),
+  restoreAgendaItem: restoreField(t, {
+    ref: AgendaItem,
+    description: 'Brings back a deleted agenda item. Needs the `admin` scope.',
+    idDescription: 'The deleted agenda item.',
+  }),
+
+  addParticipant: t.field({
+    type: Participant,
+    description: 'Adds someone who took part in a meeting: a person, a body, or a person representing a body. Needs the `write` scope.',
+    authScopes: { write: true },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      meeting: t.arg.id({ required: true, description: 'The meeting (Meeting ID).' }),
+      input: t.arg({ type: ParticipantInput, required: true, description: 'Who took part and how.' }),
+      citations: t.arg({ type: [CitationInput], description: 'Passages of the minutes naming the participant.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const meetingId = parseInput(rules.globalId('Meeting'), args.meeting, ['meeting']);
+      const input = parseInput(participantRules, args.input);
+      const citations = parseInput(rules.citations().default([]), args.citations ?? undefined, ['citations']);
+      return write(context, async (writer) => {
+        await writer.requireLive([
+          { entity: 'Meeting', id: meetingId, path: ['meeting'] },
+          { entity: 'Person', id: input.person, path: ['input', 'person'] },
+          { entity: 'Organisation', id: input.organisation, path: ['input', 'organisation'] },
+        ]);
+        const participant = await writer.create<ParticipantRow & { version: number }>('Participant', {
+          meetingId,
+          personId: input.person ?? null,
+          organisationId: input.organisation ?? null,
+          role: input.role,
+          title: input.title ?? null,
+        });
+        await writer.cite('Participant', participant.id, citations, ['citations']);
+        return participant;
+      });
+    },
+  }),
+  removeParticipant: deleteField(t, {
+    ref: Participant,
+    description: 'Removes a participant from a meeting (a tombstone an admin can restore).',
+    idDescription: 'The participant.',
+  }),
+  restoreParticipant: restoreField(t, {
+    ref: Participant,
+    description: 'Brings back a removed participant. Needs the `admin` scope.',
+    idDescription: 'The removed participant.',
+  }),
+}));
