@@ -1,7 +1,8 @@
 import { selectRows } from '@naravard/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLDED_LETTERS, indexProbe, type SearchableTypeValue, splitQuery } from '../src/schema/search.ts';
+import { FOLDED_LETTERS, type SearchableTypeValue } from '../src/schema/search/sources.ts';
+import { indexProbe, splitQuery } from '../src/schema/search/statements.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;

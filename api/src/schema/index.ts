@@ -24,7 +24,7 @@ import './topics.ts';
 import './api-keys.ts';
 import './changes.ts';
 import './imports.ts';
-import './search.ts';
+import './search/index.ts';
 import './drafts.ts';
 
 /** The whole GraphQL schema, built from every domain module above. */
