@@ -9,7 +9,6 @@ import type { RecommendationRow } from '../refs.ts';
 
 /* The rules of audit writes: an audit owns its recommendations and responses, a response its parts. */
 
-//
 // An audit owns its recommendations and its responses; a response owns its parts (one per
 // recommendation answered). Deleting a whole deletes its live parts in the same transaction, so
 // they share its `deletedAt`; restoring the whole brings back exactly the parts deleted with it

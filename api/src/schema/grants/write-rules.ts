@@ -9,7 +9,6 @@ import { GrantStatus } from './read.ts';
 
 /* The rules and inputs of writes to grant programmes, grants and allocations. */
 
-//
 // Money is given as a string ("51900000", "148.50"): exact, never a binary float, at most two
 // decimals (öre), never negative. A programme or a grant that money is still recorded against
 // (live grants or allocations) cannot be deleted: delete those first. A grant or an allocation

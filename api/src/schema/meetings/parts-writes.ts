@@ -12,7 +12,6 @@ import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } 
 
 /* The mutations of a meeting's agenda items and participants. */
 
-//
 // Agenda items and participants are added to an existing meeting one at a time, with the input
 // types createMeeting uses (AgendaItemInput with its decisions, ParticipantInput). An ordinal is
 // unique within its meeting, deleted items included (the database key covers them: restore the

@@ -12,7 +12,6 @@ import { OrganisationKind, Ownership } from './read.ts';
 
 /* The rules, inputs and mutations of organisations, people and memberships. */
 
-//
 // Deleting: an organisation is refused (ValidationError at `id`) while live bodies sit under it
 // (`children`) or live memberships point at it: delete or move those first. A person is refused
 // while live memberships point at them. Meetings, decisions, assignments and participants that name
