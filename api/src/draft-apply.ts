@@ -1,9 +1,9 @@
-import { checkQuote, ENTITIES, idFor, type SeedCitation, type SeedFile, tables } from '@naravard/db';
+import { checkQuote, ENTITIES, type EntityName, idFor, type SeedCitation, type SeedFile, tables } from '@naravard/db';
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { NotFoundError, ValidationError } from './errors.ts';
-import type { EntityName, Writer } from './writes.ts';
+import type { Writer } from './writes.ts';
 
 export interface ApplySummary {
   created: number;

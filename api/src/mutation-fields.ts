@@ -1,7 +1,8 @@
 import type { ObjectRef } from '@pothos/core';
 import type { builder } from './builder.ts';
 import { WRITE_ERRORS } from './schema/errors.ts';
-import { entityNamed, parseInput, rules, type Writer, write } from './writes.ts';
+import { entityNamed } from '@naravard/db';
+import { parseInput, rules, type Writer, write } from './writes.ts';
 
 /**
  * The delete and restore mutations every domain has, written once: the arguments, the scope, the

@@ -9,8 +9,6 @@ import type { Context } from './context.ts';
 import { ConflictError, type FieldIssue, NotFoundError, ValidationError } from './errors.ts';
 import { UUID } from './loaders.ts';
 
-export { type EntityName, entityNamed };
-
 // The package is CommonJS (`module.exports = Organisationsnummer`) but its types declare an ES default export.
 const Organisationsnummer = organisationsnummerModule as unknown as typeof organisationsnummerModule.default;
 

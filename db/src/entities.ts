@@ -55,8 +55,3 @@ export function entityNamed(name: string): EntityName {
 export function entityTypeOf(name: string): EntityType {
   return ENTITIES[entityNamed(name)].type;
 }
-
-/** An entity's table, as the bookkept table every entity's is. */
-export function entityTable(name: EntityName): EntityTable {
-  return ENTITIES[name].table;
-}

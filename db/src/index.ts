@@ -5,7 +5,7 @@ export * from './sql.ts';
 export { PERIOD } from './schema/periods.ts';
 export * as tables from './schema/index.ts';
 export type { EntityType } from './schema/enums.ts';
-export { ENTITIES, type EntityName, type EntityTable, entityNamed, entityTable, entityTypeOf, isEntityName } from './entities.ts';
+export { ENTITIES, type EntityName, type EntityTable, entityNamed, entityTypeOf, isEntityName } from './entities.ts';
 export { idFor } from './seed/keys.ts';
 export { checkQuote, checkSeedSet, foldWhitespace, readSeedSet, SEED_FOLDER, SeedError, type SeedDocument, type SeedSet } from './seed/read.ts';
 export { type ReviewNote, type SeedCitation, type SeedFile, seedFileSchema } from './seed/format.ts';

@@ -1,11 +1,11 @@
-import { type EntityType, tables } from '@naravard/db';
+import { ENTITIES, type EntityType, entityNamed, tables } from '@naravard/db';
 import { and, isNull, sql } from 'drizzle-orm';
 import DataLoader from 'dataloader';
 import { anyOf } from '../columns.ts';
 import type { Context } from '../context.ts';
 import { BadInputError } from '../errors.ts';
 import { builder } from '../builder.ts';
-import { ENTITIES, entityNamed, loadEntity } from './entities.ts';
+import { loadEntity } from './entities.ts';
 import { Document } from './refs.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type EntityType, foldWhitespace, tables } from '@naravard/db';
+import { ENTITIES, type EntityName, type EntityType, foldWhitespace, isEntityName, tables } from '@naravard/db';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { GraphQLSchema } from 'graphql';
@@ -26,7 +26,7 @@ import { taggedEntityNode } from '../nodes.ts';
 import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, type EntityName, entitiesImplementing, isEntityName, loadEntity } from './entities.ts';
+import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { CitationInput, Tagged } from './provenance.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';

@@ -1,4 +1,4 @@
-import { ENTITIES, type EntityName, type EntityTable, type EntityType, entityNamed, entityTypeOf, isEntityName } from '@naravard/db';
+import { ENTITIES, type EntityName, type EntityTable, type EntityType, isEntityName } from '@naravard/db';
 import { brandWithType, type ObjectRef } from '@pothos/core';
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
 import type { Context } from '../context.ts';
@@ -7,8 +7,6 @@ import * as refs from './refs.ts';
 
 // biome-ignore lint: the registry holds refs of every row type
 type AnyRef = ObjectRef<any, any>;
-
-export { ENTITIES, type EntityName, entityNamed, entityTypeOf, isEntityName };
 
 /**
  * Each entity's GraphQL type (the entities themselves, their tables and their names in the

@@ -1,8 +1,7 @@
-import { tables } from '@naravard/db';
+import { entityTypeOf, tables } from '@naravard/db';
 import { asc, eq } from 'drizzle-orm';
 import { builder } from '../builder.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
-import { entityTypeOf } from './entities.ts';
 import { Citation, type CitationRow, Topic, type TopicRow } from './refs.ts';
 
 type TopicLinkRow = (typeof tables.topicLinks)['$inferSelect'];

@@ -1,4 +1,4 @@
-import { type EntityType, tables } from '@naravard/db';
+import { ENTITIES, type EntityName, type EntityType, entityTypeOf, tables } from '@naravard/db';
 import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { GraphQLSchema } from 'graphql';
@@ -12,7 +12,7 @@ import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
 import { Timestamped } from './bookkeeping.ts';
-import { ENTITIES, type EntityName, entitiesImplementing, entityTypeOf, loadEntity } from './entities.ts';
+import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from './errors.ts';
 import { Tagged } from './provenance.ts';
 import { Topic, type TopicRow } from './refs.ts';

@@ -1,9 +1,9 @@
-import { tables } from '@naravard/db';
+import { type EntityName, tables } from '@naravard/db';
 import { and, eq, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
-import { type EntityName, rules, type Writer } from '../../writes.ts';
+import { rules, type Writer } from '../../writes.ts';
 import { CitationInput } from '../provenance.ts';
 import type { RecommendationRow } from '../refs.ts';
 
