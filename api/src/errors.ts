@@ -1,6 +1,9 @@
-import { databaseErrorOf } from '@naravard/db';
+import { ConflictError, databaseErrorOf, NotFoundError, ValidationError } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.ts';
+
+// The write errors are the domain's (db); the API answers them as typed results or with a code.
+export { ConflictError, type FieldIssue, NotFoundError, ValidationError } from '@naravard/db';
 
 /** A request the API refuses because of what the caller sent; `argument` names the argument. */
 export class BadInputError extends GraphQLError {
@@ -44,51 +47,6 @@ export function formatErrorFor(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
-}
-
-/** One problem with the input: where (the path of the field, e.g. ["input", "rows", 3, "period"]) and what. */
-export interface FieldIssue {
-  path: (string | number)[];
-  message: string;
-}
-
-/** The input broke a rule; nothing was written. */
-export class ValidationError extends Error {
-  constructor(readonly issues: FieldIssue[]) {
-    super(
-      issues.length === 1
-        ? `Invalid input at ${issues[0]!.path.join('.')}: ${issues[0]!.message}`
-        : `Invalid input: ${issues.length} problems, the first at ${issues[0]?.path.join('.')}: ${issues[0]?.message}`,
-    );
-    this.name = 'ValidationError';
-  }
-}
-
-/** No live record of that type has that ID. */
-export class NotFoundError extends Error {
-  constructor(
-    readonly typeName: string,
-    readonly id: string,
-    readonly path: (string | number)[] = [],
-  ) {
-    super(`No ${typeName} has the ID ${id}${path.length ? ` (at ${path.join('.')})` : ''}.`);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** The record changed since the client read it: the client's version is stale. */
-export class ConflictError extends Error {
-  constructor(
-    readonly typeName: string,
-    readonly id: string,
-    readonly expectedVersion: number,
-    readonly currentVersion: number,
-  ) {
-    super(
-      `${typeName} ${id} is at version ${currentVersion}, not ${expectedVersion}: someone changed it since you read it. Read it again and reapply your change.`,
-    );
-    this.name = 'ConflictError';
-  }
 }
 
 /** The caller's API key lacks the scope this operation needs (or there is no key). */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { type Connection, connect } from './connect.ts';
+import { type Connection, connect, type Database } from './connect.ts';
 import { migrate } from './migrate.ts';
 import { loadSeedData } from './seed/load.ts';
+import { type Actor, Writer } from './writer.ts';
 
 export interface TestDatabase extends Connection {
   /** The connection string of the test's own database, when running on PostgreSQL. */
@@ -64,4 +65,35 @@ export async function createTestDatabase(options: { seed?: boolean; namePrefix?:
       await drop();
     },
   };
+}
+
+/** Carries what a rolled-back write returned or threw out of its transaction. */
+class RolledBack extends Error {
+  constructor(readonly outcome: { value: unknown } | { error: unknown }) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Runs `work` through a Writer in a transaction that is always rolled back: a test of a write rule
+ * sees its writes (and the change log) inside, and leaves the database as it found it for the
+ * next test. Returns what `work` returned, or throws what it threw.
+ */
+export async function inRolledBackWrite<T>(db: Database, actor: Actor, work: (writer: Writer) => Promise<T>): Promise<T> {
+  try {
+    await db.transaction(async (tx) => {
+      let outcome: { value: unknown } | { error: unknown };
+      try {
+        outcome = { value: await work(new Writer(tx, actor)) };
+      } catch (error) {
+        outcome = { error };
+      }
+      throw new RolledBack(outcome);
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+    if ('error' in error.outcome) throw error.outcome.error;
+    return error.outcome.value as T;
+  }
+  throw new Error('unreachable: the transaction always rolls back');
 }

@@ -1,7 +1,6 @@
-import { tables } from '@naravard/db';
+import { tables, upsertObservations } from '@naravard/db';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { actorOf } from '../../auth.ts';
 import { builder } from '../../builder.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
@@ -9,7 +8,7 @@ import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../errors.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
 import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, requireFreeCode, targetPatchRules } from './write-rules.ts';
-import { MAX_UPSERT_ROWS, ObservationRowInput, type ResolvedUpsertRow, ROWS_PER_STATEMENT, upsertChunk, UpsertObservationsResult, validateRows } from './upsert.ts';
+import { MAX_UPSERT_ROWS, ObservationRowInput, UpsertObservationsResult, validateRows } from './upsert.ts';
 
 /* The mutations of indicators, targets and observations. */
 
@@ -190,62 +189,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const code = parseInput(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), args.indicator, ['indicator']);
       const rows = validateRows(args.rows);
-      const actor = actorOf(context.principal);
-      return write(context, async (writer) => {
-        const [indicator] = await writer.tx
-          .select()
-          .from(tables.indicators)
-          .where(and(eq(tables.indicators.code, code), isNull(tables.indicators.deletedAt)));
-        if (!indicator) throw new NotFoundError('Indicator', code, ['indicator']);
-
-        const regionCodes = [...new Set(rows.flatMap((row) => (row.regionCode ? [row.regionCode] : [])))];
-        const regionIds = new Map<string, string>();
-        if (regionCodes.length > 0) {
-          const found = await writer.tx
-            .select({ id: tables.regions.id, code: tables.regions.code })
-            .from(tables.regions)
-            .where(and(inArray(tables.regions.code, regionCodes), isNull(tables.regions.deletedAt)));
-          for (const region of found) regionIds.set(region.code, region.id);
-        }
-        const organisationIds = [...new Set(rows.flatMap((row) => (row.organisationId ? [row.organisationId] : [])))];
-        const liveOrganisations = new Set<string>();
-        if (organisationIds.length > 0) {
-          // At most MAX_UPSERT_ROWS parameters: one statement, under the parameter limit.
-          const found = await writer.tx
-            .select({ id: tables.organisations.id })
-            .from(tables.organisations)
-            .where(and(inArray(tables.organisations.id, organisationIds), isNull(tables.organisations.deletedAt)));
-          for (const organisation of found) liveOrganisations.add(organisation.id);
-        }
-        rows.forEach((row, index) => {
-          if (row.regionCode && !regionIds.has(row.regionCode)) throw new NotFoundError('Region', row.regionCode, ['rows', index, 'region']);
-          if (row.organisationId && !liveOrganisations.has(row.organisationId)) {
-            throw new NotFoundError('Organisation', row.organisationId, ['rows', index, 'organisation']);
-          }
-        });
-
-        // Written in the order of their identity, so two batches touching the same observations
-        // take their row locks in the same order and cannot deadlock each other.
-        const resolved = rows
-          .map((row): ResolvedUpsertRow => ({
-            regionId: row.regionCode ? regionIds.get(row.regionCode)! : null,
-            organisationId: row.organisationId,
-            period: row.period,
-            value: row.value,
-            dimensions: row.dimensions,
-          }))
-          .map((row) => ({ row, key: `${row.regionId ?? ''}|${row.organisationId ?? ''}|${row.period}|${row.dimensions}` }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-          .map(({ row }) => row);
-        let inserted = 0;
-        let updated = 0;
-        for (let start = 0; start < resolved.length; start += ROWS_PER_STATEMENT) {
-          const counts = await upsertChunk(writer, actor, indicator.id, resolved.slice(start, start + ROWS_PER_STATEMENT));
-          inserted += counts.inserted;
-          updated += counts.updated;
-        }
-        return { inserted, updated, unchanged: rows.length - inserted - updated, indicator };
-      });
+      return write(context, (writer) => upsertObservations(writer, code, rows));
     },
   }),
 }));

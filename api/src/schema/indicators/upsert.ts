@@ -1,24 +1,15 @@
-import { OBSERVATION_CSV_COLUMNS, observationMerge, selectRows } from '@naravard/db';
-import { sql } from 'drizzle-orm';
+import { OBSERVATION_CSV_COLUMNS, type ObservationUpsertOutcome, type ObservationUpsertRow } from '@naravard/db';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { type FieldIssue, ValidationError } from '../../errors.ts';
-import { rules, type Writer } from '../../writes.ts';
-import { Indicator, type IndicatorRow } from '../refs.ts';
+import { rules } from '../../writes.ts';
+import { Indicator } from '../refs.ts';
 import { DimensionInput } from './observation-list.ts';
 
 /* The bulk upsert of observations: row rules, validation, statements and its result type. */
 
 /** Most rows one upsertObservations call takes. */
 export const MAX_UPSERT_ROWS = 10_000;
-/**
- * Rows per merge statement. PGlite cannot cancel a statement, and while one runs no timer fires:
- * a stop (the request's time budget, the server's drain limit) takes effect only between
- * statements, so each must be short. At 250 rows a statement takes a few tens of milliseconds on
- * PGlite (2,000 took seconds on a loaded machine and pushed a shutdown past its limit); the
- * extra statements cost PostgreSQL little, as the merge is set-based within each.
- */
-export const ROWS_PER_STATEMENT = 250;
 /** Most issues one refused batch lists; the rest are counted. */
 const MAX_LISTED_ISSUES = 100;
 
@@ -71,21 +62,12 @@ const observationRowRules = z
     });
   });
 
-/** A validated row: subject, period, value, and dimensions as the object stored (names sorted). */
-interface UpsertRow {
-  regionCode: string | null;
-  organisationId: string | null;
-  period: string;
-  value: string;
-  dimensions: string;
-}
-
 /**
  * Every row checked before anything is read or written. A bad row refuses the whole batch with
  * issues at ["rows", index, field] (at most MAX_LISTED_ISSUES listed, the rest counted); so does a
  * row that repeats another row's identity (subject, period and dimensions).
  */
-export function validateRows(rows: readonly unknown[]): UpsertRow[] {
+export function validateRows(rows: readonly unknown[]): ObservationUpsertRow[] {
   if (rows.length > MAX_UPSERT_ROWS) {
     throw new ValidationError([{ path: ['rows'], message: `at most ${MAX_UPSERT_ROWS} rows per call, got ${rows.length}: split the batch` }]);
   }
@@ -95,7 +77,7 @@ export function validateRows(rows: readonly unknown[]): UpsertRow[] {
     if (issues.length < MAX_LISTED_ISSUES) issues.push(issue);
     else unlisted += 1;
   };
-  const valid: UpsertRow[] = [];
+  const valid: ObservationUpsertRow[] = [];
   const firstRowOf = new Map<string, number>();
   rows.forEach((input, index) => {
     const result = observationRowRules.safeParse(input);
@@ -109,7 +91,7 @@ export function validateRows(rows: readonly unknown[]): UpsertRow[] {
     const dimensions = Object.fromEntries(
       [...row.dimensions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(({ name, value }) => [name, value]),
     );
-    const upsertRow: UpsertRow = {
+    const upsertRow: ObservationUpsertRow = {
       regionCode: row.region ?? null,
       organisationId: row.organisation ? row.organisation.toLowerCase() : null,
       period: row.period,
@@ -133,55 +115,7 @@ export function validateRows(rows: readonly unknown[]): UpsertRow[] {
   return valid;
 }
 
-/**
- * One statement per chunk: the rows as one JSON parameter, merged by the same set-based statement
- * imports use (`observationMerge`: insert or update what differs, and a change-log row with before
- * and after for each), instead of through Writer.log, which inserts one change per call. One
- * parameter keeps the statement's text the same for every chunk, so PostgreSQL parses it once per
- * connection; rows as VALUES with five parameters each took about 40% longer to merge. Returns how
- * many rows were inserted and updated.
- */
-export async function upsertChunk(
-  writer: Writer,
-  actor: { name: string; apiKeyId: string | null },
-  indicatorId: string,
-  chunk: readonly ResolvedUpsertRow[],
-) {
-  // `dimensions` is already JSON (validateRows wrote it with JSON.stringify); the rest are quoted here.
-  const rows = `[${chunk
-    .map((row) => `{"r":${JSON.stringify(row.regionId)},"o":${JSON.stringify(row.organisationId)},"p":${JSON.stringify(row.period)},"v":${JSON.stringify(row.value)},"d":${row.dimensions}}`)
-    .join(',')}]`;
-  const [counts] = await selectRows<{ inserted: number; updated: number }>(
-    writer.tx,
-    sql`
-      with input as (
-        select ${indicatorId}::uuid as indicator_id, v.r as region_id, v.o as organisation_id, v.p as period, v.v as value, v.d as dimensions
-        from jsonb_to_recordset(${rows}::jsonb) as v (r uuid, o uuid, p text, v numeric, d jsonb)
-      ),
-      ${observationMerge('input', actor.name, actor.apiKeyId)}
-      select (count(*) filter (where inserted))::int as inserted, (count(*) filter (where not inserted))::int as updated
-      from written`,
-  );
-  return { inserted: Number(counts?.inserted ?? 0), updated: Number(counts?.updated ?? 0) };
-}
-
-/** A validated row with its subject resolved to IDs, as upsertChunk writes it. */
-export interface ResolvedUpsertRow {
-  regionId: string | null;
-  organisationId: string | null;
-  period: string;
-  value: string;
-  dimensions: string;
-}
-
-interface UpsertOutcomeShape {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  indicator: IndicatorRow;
-}
-
-export const UpsertObservationsResult = builder.objectRef<UpsertOutcomeShape>('UpsertObservationsResult').implement({
+export const UpsertObservationsResult = builder.objectRef<ObservationUpsertOutcome>('UpsertObservationsResult').implement({
   description: 'What a bulk upsert of observations did: how many rows were new, changed, and already stored as given.',
   fields: (t) => ({
     inserted: t.exposeInt('inserted', { description: 'Rows stored as new observations.' }),

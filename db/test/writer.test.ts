@@ -1,0 +1,240 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  NotFoundError,
+  type ObservationUpsertRow,
+  tables as t,
+  upsertObservations,
+  ValidationError,
+  writeAs,
+} from '../src/index.ts';
+import { createTestDatabase, inRolledBackWrite, type TestDatabase } from '../src/testing.ts';
+import { type Fixture, insertFixture } from './fixture.ts';
+
+/*
+ * The Writer and the write rules below the API, without GraphQL or HTTP: each test writes in a
+ * transaction that is rolled back at its end, so the tests share one database and never see each
+ * other's writes.
+ */
+
+let database: TestDatabase;
+let fixture: Fixture;
+let multiLineDocumentId: string;
+const ACTOR = { name: 'writer-test', apiKeyId: null };
+
+// Four lines; the quote below spans lines 2 and 3, with the line break folded into a space.
+const DOCUMENT_TEXT = 'Rad ett.\nBeslut: nämnden beslutar\natt anta planen.\nRad fyra.';
+const QUOTE = 'nämnden beslutar att anta planen.';
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  fixture = await insertFixture(database.db);
+  const [document] = await database.db
+    .insert(t.documents)
+    .values({ title: 'Protokoll', kind: 'minutes', regionId: fixture.region.id, origin: 'test', textSha256: 'c'.repeat(64), text: DOCUMENT_TEXT })
+    .returning();
+  multiLineDocumentId = document!.id;
+});
+afterAll(() => database?.dispose());
+
+const write = <T>(work: Parameters<typeof inRolledBackWrite<T>>[2]) => inRolledBackWrite(database.db, ACTOR, work);
+
+describe('the Writer', () => {
+  it('creates a record at version 1 and logs its creation with the after image', async () => {
+    const { topic, log } = await write(async (writer) => {
+      const topic = await writer.create<typeof t.topics.$inferSelect & { deletedAt: Date | null }>('Topic', { slug: 'new-topic', name: 'Ny' });
+      const log = await writer.tx.select().from(t.changeLog).where(eq(t.changeLog.entityId, topic.id));
+      return { topic, log };
+    });
+    expect(topic).toMatchObject({ slug: 'new-topic', name: 'Ny', version: 1, deletedAt: null });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ actor: 'writer-test', apiKeyId: null, operation: 'create', entityType: 'topic', before: null });
+    expect(log[0]!.after).toMatchObject({ id: topic.id, slug: 'new-topic', version: 1 });
+    // Rolled back: nothing of it is left.
+    expect(await database.db.select().from(t.topics).where(eq(t.topics.slug, 'new-topic'))).toEqual([]);
+  });
+
+  it('updates at the current version, raising it by one and logging before and after', async () => {
+    const { after, log } = await write(async (writer) => {
+      const after = await writer.update('Topic', fixture.topic.id, 1, { name: 'Omdöpt' });
+      const log = await writer.tx
+        .select()
+        .from(t.changeLog)
+        .where(and(eq(t.changeLog.entityId, fixture.topic.id), eq(t.changeLog.operation, 'update')));
+      return { after, log };
+    });
+    expect(after).toMatchObject({ id: fixture.topic.id, name: 'Omdöpt', version: 2 });
+    expect(log).toHaveLength(1);
+    expect(log[0]!.before).toMatchObject({ name: 'Test', version: 1 });
+    expect(log[0]!.after).toMatchObject({ name: 'Omdöpt', version: 2 });
+  });
+
+  it('refuses an update at a stale version with a ConflictError naming both versions', async () => {
+    const error = await write((writer) => writer.update('Topic', fixture.topic.id, 7, { name: 'Omdöpt' })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ typeName: 'Topic', id: fixture.topic.id, expectedVersion: 7, currentVersion: 1 });
+  });
+
+  it('deletes softly, finds no live record after, and restores it', async () => {
+    const outcome = await write(async (writer) => {
+      const deleted = await writer.delete('Topic', fixture.topic.id, 1);
+      const missing = await writer.current('Topic', fixture.topic.id).catch((caught: unknown) => caught);
+      const restored = await writer.restore('Topic', fixture.topic.id);
+      const operations = await writer.tx
+        .select({ operation: t.changeLog.operation })
+        .from(t.changeLog)
+        .where(eq(t.changeLog.entityId, fixture.topic.id))
+        .orderBy(t.changeLog.id);
+      return { deleted, missing, restored, operations: operations.map((row) => row.operation) };
+    });
+    expect(outcome.deleted.version).toBe(2);
+    expect(outcome.deleted.deletedAt).toBeInstanceOf(Date);
+    expect(outcome.missing).toBeInstanceOf(NotFoundError);
+    expect(outcome.missing).toMatchObject({ typeName: 'Topic', id: fixture.topic.id, path: ['id'] });
+    expect(outcome.restored).toMatchObject({ version: 3, deletedAt: null });
+    expect(outcome.operations).toEqual(['delete', 'restore']);
+  });
+
+  it('refuses to restore a live record', async () => {
+    const error = await write((writer) => writer.restore('Topic', fixture.topic.id)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ typeName: 'deleted Topic', id: fixture.topic.id });
+  });
+
+  it('names the input field of the first reference that is not live', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const error = await write((writer) =>
+      writer.requireLive([
+        { entity: 'Organisation', id: fixture.board.id, path: ['input', 'organisation'] },
+        { entity: 'Meeting', id: missing, path: ['input', 'meeting'] },
+      ]),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ typeName: 'Meeting', id: missing, path: ['input', 'meeting'] });
+  });
+
+  it('resolves a region code to its ID, and names the field of an unknown one', async () => {
+    expect(await write((writer) => writer.regionId('99', ['input', 'region']))).toBe(fixture.region.id);
+    expect(await write((writer) => writer.regionId(null, ['input', 'region']))).toBeNull();
+    expect(await write((writer) => writer.regionId(undefined, ['input', 'region']))).toBeUndefined();
+    const error = await write((writer) => writer.regionId('98', ['input', 'region'])).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ typeName: 'Region', id: '98', path: ['input', 'region'] });
+  });
+});
+
+describe('citations and topics through the Writer', () => {
+  it('cites a quote that stands on the lines it names, whitespace folded', async () => {
+    const citations = await write(async (writer) => {
+      await writer.cite('Decision', fixture.decision.id, [{ document: multiLineDocumentId, quote: QUOTE, lineStart: 2, lineEnd: 3 }], ['input', 'citations']);
+      return writer.tx.select().from(t.citations).where(eq(t.citations.documentId, multiLineDocumentId));
+    });
+    expect(citations).toHaveLength(1);
+    expect(citations[0]).toMatchObject({ entityType: 'decision', entityId: fixture.decision.id, quote: QUOTE, lineStart: 2, lineEnd: 3 });
+  });
+
+  it('refuses a quote the document does not hold, at the quote', async () => {
+    const error = await write((writer) =>
+      writer.cite('Decision', fixture.decision.id, [{ document: multiLineDocumentId, quote: 'nämnden avslår', lineStart: 2, lineEnd: 3 }], ['input', 'citations']),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([{ path: ['input', 'citations', 0, 'quote'], message: 'the quote does not appear in the document' }]);
+  });
+
+  it('refuses a quote that is in the document but not on the lines named, at lineStart', async () => {
+    const error = await write((writer) =>
+      writer.cite('Decision', fixture.decision.id, [{ document: multiLineDocumentId, quote: QUOTE, lineStart: 3, lineEnd: 4 }], ['input', 'citations']),
+    ).catch((caught: unknown) => caught);
+    expect((error as ValidationError).issues).toEqual([{ path: ['input', 'citations', 0, 'lineStart'], message: 'the quote is not on lines 3-4' }]);
+  });
+
+  it('tags once per topic however often a slug is given, and names an unknown slug', async () => {
+    const links = await write(async (writer) => {
+      await writer.tag('Assignment', fixture.assignment.id, ['test-topic', 'test-topic'], ['input', 'topics']);
+      return writer.tx.select().from(t.topicLinks).where(eq(t.topicLinks.entityId, fixture.assignment.id));
+    });
+    expect(links.map((link) => [link.topicId, link.entityType])).toEqual([[fixture.topic.id, 'assignment']]);
+    const error = await write((writer) => writer.tag('Assignment', fixture.assignment.id, ['test-topic', 'no-such-topic'], ['input', 'topics'])).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ typeName: 'Topic', id: 'no-such-topic', path: ['input', 'topics', 1] });
+  });
+});
+
+describe('writeAs', () => {
+  it('commits the whole write, or nothing of it when it fails', async () => {
+    const slug = 'committed-topic';
+    const failure = await writeAs(database.db, ACTOR, async (writer) => {
+      await writer.create('Topic', { slug, name: 'Halv' });
+      throw new Error('the second half failed');
+    }).catch((caught: unknown) => caught);
+    expect(failure).toMatchObject({ message: 'the second half failed' });
+    expect(await database.db.select().from(t.topics).where(eq(t.topics.slug, slug))).toEqual([]);
+    expect(await database.db.select().from(t.changeLog).where(eq(t.changeLog.actor, 'writer-test'))).toEqual([]);
+
+    const created = await writeAs(database.db, ACTOR, (writer) => writer.create<{ id: string; version: number; deletedAt: Date | null }>('Topic', { slug, name: 'Hel' }));
+    try {
+      const [stored] = await database.db.select().from(t.topics).where(eq(t.topics.slug, slug));
+      expect(stored).toMatchObject({ id: created.id, name: 'Hel' });
+    } finally {
+      await database.db.execute(sql`delete from change_log where entity_id = ${created.id}`);
+      await database.db.delete(t.topics).where(eq(t.topics.id, created.id));
+    }
+  });
+
+  it('answers a broken unique key or CHECK as a ValidationError naming the rule', async () => {
+    const duplicate = await writeAs(database.db, ACTOR, (writer) => writer.create('Topic', { slug: 'test-topic', name: 'Dubblett' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(duplicate).toBeInstanceOf(ValidationError);
+    expect((duplicate as ValidationError).issues).toEqual([
+      { path: ['input'], message: 'a record with the same natural key already exists (topics_slug_key)' },
+    ]);
+    const badSlug = await writeAs(database.db, ACTOR, (writer) => writer.create('Topic', { slug: 'Not A Slug', name: 'Fel' })).catch((caught: unknown) => caught);
+    expect((badSlug as ValidationError).issues).toEqual([{ path: ['input'], message: 'the values break the rule topics_slug_format' }]);
+  });
+});
+
+describe('upsertObservations', () => {
+  const row = (period: string, value: string, dimensions = '{}'): ObservationUpsertRow => ({ regionCode: '99', organisationId: null, period, value, dimensions });
+
+  it('inserts new rows, updates changed ones, leaves equal ones, and logs each change set-based', async () => {
+    const outcome = await write(async (writer) => {
+      // The fixture holds 2018-05 = 12 with {"ownership":"public"}; the same row again is unchanged.
+      const counts = await upsertObservations(writer, 'TEST_INDICATOR', [
+        row('2018-05', '12.0', '{"ownership":"public"}'),
+        row('2018-05', '13', '{"ownership":"private"}'),
+        row('2018-06', '-0.5'),
+      ]);
+      const again = await upsertObservations(writer, 'TEST_INDICATOR', [row('2018-06', '7')]);
+      const log = await writer.tx
+        .select({ operation: t.changeLog.operation, before: t.changeLog.before, after: t.changeLog.after })
+        .from(t.changeLog)
+        .where(and(eq(t.changeLog.entityType, 'observation'), eq(t.changeLog.actor, 'writer-test')))
+        .orderBy(t.changeLog.id);
+      return { counts, again, log };
+    });
+    expect(outcome.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 1 });
+    expect(outcome.counts.indicator.code).toBe('TEST_INDICATOR');
+    expect(outcome.again).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 });
+    expect(outcome.log.map((entry) => entry.operation).sort()).toEqual(['create', 'create', 'update']);
+    const update = outcome.log.find((entry) => entry.operation === 'update')!;
+    expect(update.before).toMatchObject({ period: '2018-06', value: '-0.5', version: 1, dimensions: {} });
+    expect(update.after).toMatchObject({ period: '2018-06', value: '7', version: 2, dimensions: {} });
+  });
+
+  it('names the row of a subject that does not exist, and writes nothing', async () => {
+    const before = await database.db.select({ id: t.observations.id }).from(t.observations);
+    const error = await writeAs(database.db, ACTOR, (writer) =>
+      upsertObservations(writer, 'TEST_INDICATOR', [row('2019-01', '1'), { ...row('2019-02', '2'), regionCode: '98' }]),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ typeName: 'Region', id: '98', path: ['rows', 1, 'region'] });
+    expect(await database.db.select({ id: t.observations.id }).from(t.observations)).toEqual(before);
+  });
+
+  it('refuses an unknown indicator at the indicator argument', async () => {
+    const error = await write((writer) => upsertObservations(writer, 'NO_SUCH_INDICATOR', [row('2019-01', '1')])).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ typeName: 'Indicator', id: 'NO_SUCH_INDICATOR', path: ['indicator'] });
+  });
+});
