@@ -1,6 +1,6 @@
 import type { ObjectRef } from '@pothos/core';
 import type { builder } from './builder.ts';
-import { WRITE_ERRORS } from './schema/errors.ts';
+import { WRITE_ERRORS } from './write-error-types.ts';
 import { entityNamed } from '@naravard/db';
 import { parseInput, rules, type Writer, write } from './writes.ts';
 

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { parseInput, rules } from '../writes.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 
 const ApiKeyScope = databaseEnum('ApiKeyScope', 'What an API key may do.', {
   write: 'Create, change and delete records.',

@@ -19,10 +19,10 @@ import {
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
-import { entityNode, taggedEntityNode } from '../nodes.ts';
+import { entityNode, taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 import { CitationInput } from './provenance.ts';
 import {
   Assignment, Searchable,

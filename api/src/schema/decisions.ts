@@ -18,10 +18,10 @@ import {
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
-import { taggedEntityNode } from '../nodes.ts';
+import { taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 import { DatePrecision, precisionProblem } from './dates.ts';
 import { CitationInput } from './provenance.ts';
 import {

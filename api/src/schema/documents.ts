@@ -22,12 +22,12 @@ import {
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
-import { taggedEntityNode } from '../nodes.ts';
+import { taggedEntityNode } from './nodes.ts';
 import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
-import { Timestamped } from './bookkeeping.ts';
+import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 import { CitationInput, Tagged } from './provenance.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';
 

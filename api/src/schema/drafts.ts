@@ -1,7 +1,7 @@
 import type { Draft } from '@naravard/ingest/draft';
 import { builder } from '../builder.ts';
 import { ValidationError } from '../errors.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 
 /** Texts longer than this are drafted from the command line (`naravard ingest draft`), not in a request. */
 const MAX_TEXT_CHARACTERS = 2_000_000;

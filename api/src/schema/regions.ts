@@ -3,9 +3,9 @@ import { and, eq, gte, ilike, isNull, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
-import { entityNode } from '../nodes.ts';
+import { entityNode } from './nodes.ts';
 import { parseInput, rules, stripUndefined, write } from '../writes.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 import { Region, type RegionRow } from './refs.ts';
 
 builder.node(Region, {

@@ -7,13 +7,13 @@ import { builder } from '../builder.ts';
 import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
 import { type EntityTable, loadReference } from '../loaders.ts';
-import { loadNodes } from '../nodes.ts';
+import { loadNodes } from './nodes.ts';
 import { deleteField, restoreField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
-import { Timestamped } from './bookkeeping.ts';
+import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
-import { WRITE_ERRORS } from './errors.ts';
+import { WRITE_ERRORS } from '../write-error-types.ts';
 import { Tagged } from './provenance.ts';
 import { Topic, type TopicRow } from './refs.ts';
 

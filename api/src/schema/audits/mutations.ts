@@ -4,7 +4,7 @@ import { builder } from '../../builder.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Recommendation, RecommendationResponse, type RecommendationResponseRow, type RecommendationRow } from '../refs.ts';
 import { ANSWER_REQUIRED, answers, answersWithin, AuditPatch, auditPatchRules, AuditResponsePatch, CreateAuditInput, createAuditRules, createRecommendation, deletePartsOf, partPatchRules, partsDeletedWith, RecommendationInput, RecommendationPatch, recommendationPatchRules, RecommendationResponsePatch, recommendationRules, RecordAuditResponseInput, recordResponseRules, requireFreeOrdinal, requireLiveAudit, responsePatchRules } from './write-rules.ts';
 

@@ -3,7 +3,7 @@ import { asc, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, takesNames, taggedWith, textMatches } from '../../filters.ts';
 import { loadChildren, loadReference } from '../../loaders.ts';
-import { entityNode, taggedEntityNode } from '../../nodes.ts';
+import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../../pagination.ts';
 import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Document, type DocumentRow, Organisation, type OrganisationRow, Person, type PersonRow, Recommendation, Searchable, RecommendationResponse, type RecommendationResponseRow, type RecommendationRow, Region, type RegionRow } from '../refs.ts';
 

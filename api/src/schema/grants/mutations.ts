@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow } from '../refs.ts';
 import { after, AllocationPatch, allocationPatchRules, allocationRulesBroken, CreateAllocationInput, createAllocationRules, CreateGrantInput, CreateGrantProgrammeInput, createGrantRules, createProgrammeRules, GrantPatch, grantPatchRules, GrantProgrammePatch, grantRulesBroken, liveCount, programmePatchRules, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
 

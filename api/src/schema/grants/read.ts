@@ -7,7 +7,7 @@ import type { Context } from '../../context.ts';
 import { databaseEnum } from '../../enums.ts';
 import { allOf, takesNames, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, taggedWith, wordsInVector } from '../../filters.ts';
 import { loadChildren, loadReference } from '../../loaders.ts';
-import { entityNode, taggedEntityNode } from '../../nodes.ts';
+import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey, paginateTable } from '../../pagination.ts';
 import { periodBounds, periodStart, programmeInRegion } from '../grant-periods.ts';
 import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from '../refs.ts';

@@ -5,7 +5,7 @@ import { builder } from '../../builder.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
 import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, requireFreeCode, targetPatchRules } from './write-rules.ts';
 import { MAX_UPSERT_ROWS, ObservationRowInput, UpsertObservationsResult, validateRows } from './upsert.ts';

@@ -3,7 +3,7 @@ import { asc, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { allOf, takesNames, lifecycleConditions, lifecycleFilterFields, resolveFilterNames, taggedWith, textMatches } from '../../filters.ts';
 import { loadChildren, loadReference } from '../../loaders.ts';
-import { entityNode, taggedEntityNode } from '../../nodes.ts';
+import { entityNode, taggedEntityNode } from '../nodes.ts';
 import type { OrderKey } from '../../pagination.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation, type ObservationRow, Organisation, type OrganisationRow, Region, type RegionRow } from '../refs.ts';
 import { type Grain, IndicatorDirection, PeriodGrain, TargetComparator } from './periods.ts';

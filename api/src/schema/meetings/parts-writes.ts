@@ -5,7 +5,7 @@ import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
 import { AgendaItem, type AgendaItemRow, type DecisionRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
 import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } from './writes.ts';

@@ -5,7 +5,7 @@ import { databaseEnum } from '../../enums.ts';
 import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, takesNames, taggedWith, wordsInVector } from '../../filters.ts';
 import { foldableChildren, loadChildren, loadReference } from '../../loaders.ts';
 import { selectionOf } from '../../selection.ts';
-import { entityNode, taggedEntityNode } from '../../nodes.ts';
+import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../../pagination.ts';
 import { AgendaItem, Searchable, type AgendaItemRow, Decision, type DecisionRow, Meeting, type MeetingRow, Organisation, type OrganisationRow, Participant, type ParticipantRow, Person, type PersonRow, Region, type RegionRow } from '../refs.ts';
 

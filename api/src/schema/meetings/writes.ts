@@ -4,7 +4,7 @@ import { builder } from '../../builder.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
 import { DecisionKind as DecisionKindInput } from '../decisions.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
 import { type AgendaItemRow, type DecisionRow, Meeting, type MeetingRow } from '../refs.ts';
 import { MeetingKind, ParticipantRole } from './read.ts';

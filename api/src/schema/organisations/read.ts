@@ -4,7 +4,7 @@ import { builder } from '../../builder.ts';
 import { databaseEnum } from '../../enums.ts';
 import { allOf, takesNames, filterId, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, resolveFilterNames, textMatches } from '../../filters.ts';
 import { loadChildren, loadReference } from '../../loaders.ts';
-import { entityNode } from '../../nodes.ts';
+import { entityNode } from '../nodes.ts';
 import { filteredList, type OrderKey, paginateTable } from '../../pagination.ts';
 import { Membership, type MembershipRow, Organisation, type OrganisationRow, Person, type PersonRow, Region, type RegionRow } from '../refs.ts';
 

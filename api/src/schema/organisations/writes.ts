@@ -5,7 +5,7 @@ import { builder } from '../../builder.ts';
 import { type FieldIssue, ValidationError } from '../../errors.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
-import { WRITE_ERRORS } from '../errors.ts';
+import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
 import { Membership, type MembershipRow, Organisation, type OrganisationRow, Person, type PersonRow } from '../refs.ts';
 import { OrganisationKind, Ownership } from './read.ts';

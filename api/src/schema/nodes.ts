@@ -1,9 +1,9 @@
-import type { Context } from './context.ts';
-import { BadInputError } from './errors.ts';
+import type { Context } from '../context.ts';
+import { BadInputError } from '../errors.ts';
 import type { GraphQLResolveInfo } from 'graphql';
-import { type EntityTable, loadNode, loadRows, UUID } from './loaders.ts';
-import { Timestamped } from './schema/bookkeeping.ts';
-import { Cited, Tagged } from './schema/provenance.ts';
+import { type EntityTable, loadNode, loadRows, UUID } from '../loaders.ts';
+import { Timestamped } from '../bookkeeping.ts';
+import { Cited, Tagged } from './provenance.ts';
 
 /** Rows for `node(id:)`/`nodes(ids:)` of a type without an entity table's shared interfaces (topics). */
 export function loadNodes<Row extends { id: string }>(context: Context, table: EntityTable, ids: string[]) {

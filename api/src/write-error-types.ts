@@ -1,5 +1,5 @@
-import { builder } from '../builder.ts';
-import { ConflictError, type FieldIssue, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { builder } from './builder.ts';
+import { ConflictError, type FieldIssue, ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
 
 /** The typed errors a write can answer with, instead of its result. Nothing was written when one comes back. */
 export const WriteError = builder.interfaceRef<Error>('WriteError').implement({

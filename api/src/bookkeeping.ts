@@ -1,4 +1,4 @@
-import { builder } from '../builder.ts';
+import { builder } from './builder.ts';
 
 /** Fields every record has, for incremental refresh and tombstones. */
 export interface Bookkeeping {
