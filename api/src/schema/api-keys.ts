@@ -50,7 +50,7 @@ builder.queryFields((t) => ({
 
 const createApiKeyRules = z.object({
   name: rules.text(100),
-  scopes: z.array(z.enum(['write', 'admin'])).min(1, 'a key needs at least one scope'),
+  scopes: z.array(z.enum(tables.apiKeyScope.enumValues)).min(1, 'a key needs at least one scope'),
 });
 
 builder.mutationFields((t) => ({

@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { assignmentForecast, assignmentStatus } from '../schema/assignments.ts';
+import { decisionKind } from '../schema/decisions.ts';
+import { documentKind } from '../schema/documents.ts';
+import { grantStatus } from '../schema/grants.ts';
+import { indicatorDirection, targetComparator } from '../schema/indicators.ts';
+import { meetingKind, participantRole } from '../schema/meetings.ts';
+import { organisationKind, ownership } from '../schema/organisations.ts';
 import { PERIOD } from '../schema/periods.ts';
 
 /**
@@ -34,29 +41,14 @@ export const citationSchema = z.strictObject({
 });
 const cite = z.array(citationSchema).min(1, 'every fact needs at least one citation');
 
-export const organisationKinds = [
-  'regional_council',
-  'board',
-  'committee',
-  'steering_group',
-  'administration',
-  'operational_area',
-  'health_centre',
-  'municipality',
-  'national_body',
-  'working_group',
-  'auditor',
-  'other',
-] as const;
-
 const organisation = z.strictObject({
   key,
-  kind: z.enum(organisationKinds),
+  kind: z.enum(organisationKind.enumValues),
   name: text,
   aliases: z.array(text).default([]),
   region: regionCode.nullable().default(null),
   parent: key.nullable().default(null),
-  ownership: z.enum(['public', 'private']).nullable().default(null),
+  ownership: z.enum(ownership.enumValues).nullable().default(null),
   organisationNumber: z.string().regex(/^[0-9]{6}-[0-9]{4}$/).nullable().default(null),
   description: text.nullable().default(null),
   cite,
@@ -74,11 +66,9 @@ const membership = z.strictObject({
   cite,
 });
 
-export const decisionKinds = ['decision', 'direction', 'delegation', 'approval'] as const;
-
 const decisionFields = {
   key,
-  kind: z.enum(decisionKinds),
+  kind: z.enum(decisionKind.enumValues),
   title: text.nullable().default(null),
   text,
   decidedOn: partialDate.nullable().default(null),
@@ -102,25 +92,21 @@ const agendaItem = z.strictObject({
   cite,
 });
 
-export const participantRoles = ['chair', 'secretary', 'present', 'absent', 'presenter', 'guest', 'adjuster', 'substitute'] as const;
-
 const participant = z
   .strictObject({
     key,
     person: key.nullable().default(null),
     organisation: key.nullable().default(null),
-    role: z.enum(participantRoles),
+    role: z.enum(participantRole.enumValues),
     title: text.nullable().default(null),
     cite,
   })
   .refine((p) => p.person !== null || p.organisation !== null, 'a participant is a person or an organisation');
 
-export const meetingKinds = ['sitting', 'steering_group', 'dialogue_meeting', 'seminar', 'workshop', 'other'] as const;
-
 const meeting = z.strictObject({
   key,
   title: text,
-  kind: z.enum(meetingKinds),
+  kind: z.enum(meetingKind.enumValues),
   organisation: key.nullable().default(null),
   region: regionCode.nullable().default(null),
   heldOn: isoDate,
@@ -133,22 +119,12 @@ const meeting = z.strictObject({
   cite,
 });
 
-export const assignmentStatuses = [
-  'not_started',
-  'started',
-  'ongoing',
-  'completed',
-  'not_applicable',
-  'directed_elsewhere',
-  'not_handled',
-] as const;
-
 const assignmentReport = z.strictObject({
   key,
   reportedOn: isoDate.nullable().default(null),
   source: text.nullable().default(null),
-  status: z.enum(assignmentStatuses).nullable().default(null),
-  forecast: z.enum(['expected_done', 'not_expected_done']).nullable().default(null),
+  status: z.enum(assignmentStatus.enumValues).nullable().default(null),
+  forecast: z.enum(assignmentForecast.enumValues).nullable().default(null),
   text,
   cite,
 });
@@ -170,7 +146,7 @@ const assignment = z.strictObject({
   region: regionCode.nullable().default(null),
   issuedOn: isoDate.nullable().default(null),
   dueOn: isoDate.nullable().default(null),
-  status: z.enum(assignmentStatuses),
+  status: z.enum(assignmentStatus.enumValues),
   topics: topicSlugs,
   reports: z.array(assignmentReport).default([]),
   cite,
@@ -232,7 +208,7 @@ const grant = z
     period,
     amountSek: sek.nullable().default(null),
     amountIsApproximate: z.boolean().default(false),
-    status: z.enum(['requested', 'awarded', 'paid']),
+    status: z.enum(grantStatus.enumValues),
     requisitionDueOn: isoDate.nullable().default(null),
     description: text.nullable().default(null),
     cite,
@@ -266,7 +242,7 @@ const allocation = z
 
 const indicatorTarget = z.strictObject({
   key,
-  comparator: z.enum(['at_most', 'at_least', 'equal']),
+  comparator: z.enum(targetComparator.enumValues),
   value: decimal,
   region: regionCode.nullable().default(null),
   validFrom: isoDate.nullable().default(null),
@@ -282,7 +258,7 @@ const indicator = z.strictObject({
   name: text,
   description: text.nullable().default(null),
   unit: text,
-  direction: z.enum(['higher_is_better', 'lower_is_better', 'neutral']),
+  direction: z.enum(indicatorDirection.enumValues),
   sourceSystem: text.nullable().default(null),
   koladaKpiId: z.string().regex(/^[NU][0-9]{5}$/).nullable().default(null),
   topics: topicSlugs,
@@ -303,23 +279,12 @@ const observation = z
   })
   .refine((o) => (o.region === null) !== (o.organisation === null), 'an observation has one subject: region or organisation');
 
-export const documentKinds = [
-  'minutes',
-  'information_letter',
-  'audit_report',
-  'audit_response',
-  'report',
-  'grant_letter',
-  'dashboard',
-  'other',
-] as const;
-
 const document = z.strictObject({
   key,
   /** The text file in `db/seed/documents/`. */
   file: z.string().regex(/^[\w.-]+\.txt$/),
   title: text,
-  kind: z.enum(documentKinds),
+  kind: z.enum(documentKind.enumValues),
   region: regionCode.nullable().default(null),
   issuedBy: key.nullable().default(null),
   issuedOn: isoDate.nullable().default(null),

@@ -28,7 +28,7 @@ export const participantRules = z
   });
 
 const decisionRules = z.object({
-  kind: z.enum(['decision', 'direction', 'delegation', 'approval']),
+  kind: z.enum(tables.decisionKind.enumValues),
   title: rules.text(500).nullish(),
   text: rules.text(20_000),
   decidedBy: rules.globalId('Organisation').nullish(),
