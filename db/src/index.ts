@@ -23,3 +23,4 @@ export { columnList, type ColumnList, listed, readRows, type RenderedStatement, 
 export * from './write-errors.ts';
 export { type Actor, type CitationInputShape, type ObservationMergeRow, translateDatabaseError, writeAs, Writer } from './writer.ts';
 export * from './observations.ts';
+export * from './decisions.ts';

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConflictError,
+  createDecision,
   NotFoundError,
   type ObservationUpsertRow,
   tables as t,
@@ -236,5 +237,41 @@ describe('upsertObservations', () => {
   it('refuses an unknown indicator at the indicator argument', async () => {
     const error = await write((writer) => upsertObservations(writer, 'NO_SUCH_INDICATOR', [row('2019-01', '1')])).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ typeName: 'Indicator', id: 'NO_SUCH_INDICATOR', path: ['indicator'] });
+  });
+});
+
+describe('createDecision', () => {
+  const decision = (topics: string[]) => ({
+    kind: 'decision' as const,
+    title: null,
+    text: 'Nämnden beslutar att anta planen.',
+    decidedOn: '2023-03-28',
+    decidedById: fixture.board.id,
+    meetingId: fixture.meeting.id,
+    agendaItemId: fixture.agendaItem.id,
+    regionId: fixture.region.id,
+    topics,
+    citations: [{ document: multiLineDocumentId, quote: QUOTE, lineStart: 2, lineEnd: 3 }],
+  });
+
+  it('records the decision at day precision, tagged and cited, each logged', async () => {
+    const outcome = await write(async (writer) => {
+      const created = await createDecision(writer, decision(['test-topic']), ['input']);
+      const links = await writer.tx.select().from(t.topicLinks).where(eq(t.topicLinks.entityId, created.id));
+      const citations = await writer.tx.select().from(t.citations).where(eq(t.citations.entityId, created.id));
+      const logged = await writer.tx.select({ entityType: t.changeLog.entityType }).from(t.changeLog).where(eq(t.changeLog.actor, 'writer-test'));
+      return { created, links, citations, logged: logged.map((row) => row.entityType).sort() };
+    });
+    expect(outcome.created).toMatchObject({ kind: 'decision', decidedOn: '2023-03-28', decidedOnPrecision: 'day', version: 1 });
+    expect(outcome.links.map((link) => link.topicId)).toEqual([fixture.topic.id]);
+    expect(outcome.citations).toMatchObject([{ entityType: 'decision', quote: QUOTE, lineStart: 2, lineEnd: 3 }]);
+    expect(outcome.logged).toEqual(['citation', 'decision', 'topic_link']);
+  });
+
+  it('names an unknown topic below the path the decision stands at', async () => {
+    const error = await write((writer) => createDecision(writer, decision(['no-such-topic']), ['input', 'agendaItems', 2, 'decisions', 0])).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ typeName: 'Topic', id: 'no-such-topic', path: ['input', 'agendaItems', 2, 'decisions', 0, 'topics', 0] });
   });
 });

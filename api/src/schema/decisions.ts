@@ -1,4 +1,4 @@
-import { tables } from '@naravard/db';
+import { createDecision, tables } from '@naravard/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
@@ -312,20 +312,23 @@ builder.mutationFields((t) => ({
         const decidedOn = input.decidedOn !== undefined ? input.decidedOn : (meeting?.heldOn ?? null);
         const problem = precisionProblem(decidedOn, input.decidedOnPrecision ?? 'day');
         if (problem) throw new ValidationError([{ path: ['input', 'decidedOnPrecision'], message: problem }]);
-        const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
-          kind: input.kind,
-          title: input.title ?? null,
-          text: input.text,
-          decidedOn,
-          decidedOnPrecision: input.decidedOnPrecision ?? 'day',
-          decidedById: input.decidedBy !== undefined ? input.decidedBy : (meeting?.organisationId ?? null),
-          meetingId,
-          agendaItemId: input.agendaItem ?? null,
-          regionId: regionId !== undefined ? regionId : (meeting?.regionId ?? null),
-        });
-        await writer.tag('Decision', decision.id, input.topics, ['input', 'topics']);
-        await writer.cite('Decision', decision.id, input.citations, ['input', 'citations']);
-        return decision;
+        return createDecision(
+          writer,
+          {
+            kind: input.kind,
+            title: input.title ?? null,
+            text: input.text,
+            decidedOn,
+            decidedOnPrecision: input.decidedOnPrecision ?? 'day',
+            decidedById: input.decidedBy !== undefined ? input.decidedBy : (meeting?.organisationId ?? null),
+            meetingId,
+            agendaItemId: input.agendaItem ?? null,
+            regionId: regionId !== undefined ? regionId : (meeting?.regionId ?? null),
+            topics: input.topics,
+            citations: input.citations,
+          },
+          ['input'],
+        );
       });
     },
   }),

@@ -1,4 +1,4 @@
-import { tables } from '@naravard/db';
+import { createDecision, tables } from '@naravard/db';
 import { z } from 'zod';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
@@ -7,7 +7,7 @@ import { deleteField, restoreField } from '../../mutation-fields.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
-import { AgendaItem, type AgendaItemRow, type DecisionRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
+import { AgendaItem, type AgendaItemRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
 import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } from './writes.ts';
 
 /* The mutations of a meeting's agenda items and participants. */
@@ -82,18 +82,22 @@ builder.mutationFields((t) => ({
         await writer.tag('AgendaItem', item.id, input.topics, ['input', 'topics']);
         await writer.cite('AgendaItem', item.id, input.citations, ['input', 'citations']);
         for (const [d, decisionInput] of input.decisions.entries()) {
-          const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
-            kind: decisionInput.kind,
-            title: decisionInput.title ?? null,
-            text: decisionInput.text,
-            decidedOn: meeting.heldOn,
-            decidedById: decisionInput.decidedBy ?? meeting.organisationId ?? null,
-            meetingId,
-            agendaItemId: item.id,
-            regionId: meeting.regionId ?? null,
-          });
-          await writer.tag('Decision', decision.id, decisionInput.topics, ['input', 'decisions', d, 'topics']);
-          await writer.cite('Decision', decision.id, decisionInput.citations, ['input', 'decisions', d, 'citations']);
+          await createDecision(
+            writer,
+            {
+              kind: decisionInput.kind,
+              title: decisionInput.title ?? null,
+              text: decisionInput.text,
+              decidedOn: meeting.heldOn,
+              decidedById: decisionInput.decidedBy ?? meeting.organisationId ?? null,
+              meetingId,
+              agendaItemId: item.id,
+              regionId: meeting.regionId ?? null,
+              topics: decisionInput.topics,
+              citations: decisionInput.citations,
+            },
+            ['input', 'decisions', d],
+          );
         }
         return item;
       });

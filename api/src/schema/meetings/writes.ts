@@ -1,4 +1,4 @@
-import { tables } from '@naravard/db';
+import { createDecision, tables } from '@naravard/db';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { deleteField, restoreField } from '../../mutation-fields.ts';
@@ -6,7 +6,7 @@ import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
 import { DecisionKind as DecisionKindInput } from '../decisions.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
-import { type AgendaItemRow, type DecisionRow, Meeting, type MeetingRow } from '../refs.ts';
+import { type AgendaItemRow, Meeting, type MeetingRow } from '../refs.ts';
 import { MeetingKind, ParticipantRole } from './read.ts';
 
 /* The rules, inputs and mutations of meetings. */
@@ -203,19 +203,22 @@ builder.mutationFields((t) => ({
           await writer.tag('AgendaItem', item.id, itemInput.topics, ['input', 'agendaItems', i, 'topics']);
           await writer.cite('AgendaItem', item.id, itemInput.citations, ['input', 'agendaItems', i, 'citations']);
           for (const [d, decisionInput] of itemInput.decisions.entries()) {
-            const decision = await writer.create<DecisionRow & { version: number }>('Decision', {
-              kind: decisionInput.kind,
-              title: decisionInput.title ?? null,
-              text: decisionInput.text,
-              decidedOn: input.heldOn,
-              decidedById: decisionInput.decidedBy ?? input.organisation ?? null,
-              meetingId: meeting.id,
-              agendaItemId: item.id,
-              regionId: regionId ?? null,
-            });
-            const at = ['input', 'agendaItems', i, 'decisions', d];
-            await writer.tag('Decision', decision.id, decisionInput.topics, [...at, 'topics']);
-            await writer.cite('Decision', decision.id, decisionInput.citations, [...at, 'citations']);
+            await createDecision(
+              writer,
+              {
+                kind: decisionInput.kind,
+                title: decisionInput.title ?? null,
+                text: decisionInput.text,
+                decidedOn: input.heldOn,
+                decidedById: decisionInput.decidedBy ?? input.organisation ?? null,
+                meetingId: meeting.id,
+                agendaItemId: item.id,
+                regionId: regionId ?? null,
+                topics: decisionInput.topics,
+                citations: decisionInput.citations,
+              },
+              ['input', 'agendaItems', i, 'decisions', d],
+            );
           }
         }
         return meeting;
