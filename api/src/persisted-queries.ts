@@ -1,5 +1,4 @@
 import type { ApolloServerOptions, BaseContext } from '@apollo/server';
-import type { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import type { Logger } from './logger.ts';
 import { keyvRedisLibraries } from './redis.ts';
 

@@ -12,7 +12,6 @@ let refused: WriteTest['refused'];
 const REKVISITION = gid('Decision', 'decision:kronoberg-revisionssvar-2025-03-25:rekvisition-statsbidrag-2025');
 const GRANT_2025 = gid('Grant', 'grant:kronoberg-revisionssvar-2025-03-25:statsbidrag-nara-vard-2025');
 const SIP = gid('Topic', 'topic:sip');
-const KRONOBERG = gid('Region', 'region:07');
 
 beforeAll(async () => {
   ({ server, as, refused } = await startWriteTest());
@@ -162,43 +161,5 @@ describe('delete and restore a topic', () => {
     expect((await server.graphql(RESTORE, { id: topic.id }, as.admin)).data!.restoreTopic).toEqual({ __typename: 'Topic', deletedAt: null, version: 4 });
     expect(await topicsOf(REKVISITION)).toContain('long-term-financing');
     expect(await decisionsTagged('long-term-financing')).toContain(REKVISITION);
-  });
-});
-
-describe('updateRegion', () => {
-  const UPDATE_REGION = `mutation ($id: ID!, $version: Int!, $patch: RegionPatch!) { updateRegion(id: $id, version: $version, patch: $patch) {
-    ${RESULT} ... on Region { version code name countyName } } }`;
-
-  it('lets an admin correct a region’s names, with version checks, logged', async () => {
-    const updated = await server.graphql(UPDATE_REGION, { id: KRONOBERG, version: 1, patch: { countyName: 'Kronobergs län (G)' } }, as.admin);
-    expect(updated.data!.updateRegion).toEqual({ __typename: 'Region', version: 2, code: '07', name: 'Region Kronoberg', countyName: 'Kronobergs län (G)' });
-    const read = await server.graphql(`{ region(code: "07") { countyName } }`);
-    expect(read.data!.region.countyName).toBe('Kronobergs län (G)');
-    expect(await refused(UPDATE_REGION, { id: KRONOBERG, version: 1, patch: { name: 'X' } }, 'updateRegion', as.admin)).toMatchObject({
-      __typename: 'ConflictError',
-      currentVersion: 2,
-    });
-    const log = await server.graphql(`query ($id: ID!) { changes(first: 5, entityId: $id) { edges { node { operation actor before after } } } }`, { id: KRONOBERG });
-    expect(log.data!.changes.edges.at(-1).node).toMatchObject({
-      operation: 'UPDATE',
-      actor: as.adminKeyName,
-      before: { countyName: 'Kronobergs län' },
-      after: { countyName: 'Kronobergs län (G)' },
-    });
-  });
-
-  it('refuses writers (regions are reference data), blank and huge names, and IDs of other types', async () => {
-    expect(await refused(UPDATE_REGION, { id: KRONOBERG, version: 2, patch: { name: 'Region Kronoberg' } }, 'updateRegion')).toMatchObject({
-      __typename: 'ForbiddenError',
-      requiredScope: 'admin',
-    });
-    const bad = await refused(UPDATE_REGION, { id: KRONOBERG, version: 2, patch: { name: ' ', countyName: 'x'.repeat(201) } }, 'updateRegion', as.admin);
-    expect(bad.issues.map((issue: any) => issue.path.join('.'))).toEqual(['patch.name', 'patch.countyName']);
-    expect(await refused(UPDATE_REGION, { id: SIP, version: 1, patch: { name: 'X' } }, 'updateRegion', as.admin)).toMatchObject({
-      __typename: 'ValidationError',
-      issues: [{ path: ['id'] }],
-    });
-    const code = await server.graphql(UPDATE_REGION, { id: KRONOBERG, version: 2, patch: { code: '99' } }, as.admin);
-    expect(code.status).toBe(400);
   });
 });

@@ -18,10 +18,10 @@ import {
   wordsInVector,
 } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
-import { deleteField, restoreField } from '../mutation-fields.ts';
+import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { CitationInput } from './provenance.ts';
 import {
@@ -492,48 +492,28 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAssignment: t.field({
-    type: Assignment,
+  updateAssignment: updateField(t, {
+    ref: Assignment,
     description:
       'Changes fields of an assignment. `version` must be the one you read: a stale version is a ConflictError. The dates must stay in order.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The assignment.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: AssignmentPatch, required: true, description: 'The fields to change.' }),
+    idDescription: 'The assignment.',
+    patch: AssignmentPatch,
+    patchRules: assignmentPatchRules,
+    references: {
+      issuedBy: { entity: 'Organisation', column: 'issuedById' },
+      assigneeOrganisation: { entity: 'Organisation', column: 'assigneeOrganisationId' },
+      assigneePerson: { entity: 'Person', column: 'assigneePersonId' },
+      originDecision: { entity: 'Decision', column: 'originDecisionId' },
+      meeting: { entity: 'Meeting', column: 'meetingId' },
+      relatedDecision: { entity: 'Decision', column: 'relatedDecisionId' },
     },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Assignment'), args.id, ['id']);
-      const patch = parseInput(assignmentPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const before = await writer.currentAt<AssignmentRow>('Assignment', id, args.version);
-        const problem = datesProblem(
-          patch.issuedOn !== undefined ? patch.issuedOn : before.issuedOn,
-          patch.dueOn !== undefined ? patch.dueOn : before.dueOn,
-        );
-        if (problem) throw new ValidationError([{ path: ['patch', patch.dueOn !== undefined ? 'dueOn' : 'issuedOn'], message: problem }]);
-        await writer.requireLive([
-          { entity: 'Organisation', id: patch.issuedBy, path: ['patch', 'issuedBy'] },
-          { entity: 'Organisation', id: patch.assigneeOrganisation, path: ['patch', 'assigneeOrganisation'] },
-          { entity: 'Person', id: patch.assigneePerson, path: ['patch', 'assigneePerson'] },
-          { entity: 'Decision', id: patch.originDecision, path: ['patch', 'originDecision'] },
-          { entity: 'Meeting', id: patch.meeting, path: ['patch', 'meeting'] },
-          { entity: 'Decision', id: patch.relatedDecision, path: ['patch', 'relatedDecision'] },
-        ]);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { issuedBy, assigneeOrganisation, assigneePerson, originDecision, meeting, relatedDecision, region: _region, ...rest } = patch;
-        return writer.update<AssignmentRow & { version: number }>('Assignment', id, args.version, {
-          ...rest,
-          ...(issuedBy !== undefined ? { issuedById: issuedBy } : {}),
-          ...(assigneeOrganisation !== undefined ? { assigneeOrganisationId: assigneeOrganisation } : {}),
-          ...(assigneePerson !== undefined ? { assigneePersonId: assigneePerson } : {}),
-          ...(originDecision !== undefined ? { originDecisionId: originDecision } : {}),
-          ...(meeting !== undefined ? { meetingId: meeting } : {}),
-          ...(relatedDecision !== undefined ? { relatedDecisionId: relatedDecision } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
+    regions: { region: 'regionId' },
+    check: (_writer, { patch, current }) => {
+      const problem = datesProblem(
+        patch.issuedOn !== undefined ? patch.issuedOn : current.issuedOn,
+        patch.dueOn !== undefined ? patch.dueOn : current.dueOn,
+      );
+      if (problem) throw new ValidationError([{ path: ['patch', patch.dueOn !== undefined ? 'dueOn' : 'issuedOn'], message: problem }]);
     },
   }),
   deleteAssignment: deleteField(t, {
@@ -573,26 +553,16 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAssignmentReport: t.field({
-    type: AssignmentReport,
+  updateAssignmentReport: updateField(t, {
+    ref: AssignmentReport,
     description:
       "Changes fields of a report; if it then gives a status and is the assignment's newest dated report, the assignment takes that status. A stale `version` is a ConflictError.",
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The report.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: AssignmentReportPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('AssignmentReport'), args.id, ['id']);
-      const patch = parseInput(reportPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const report = await writer.update<AssignmentReportRow & { version: number }>('AssignmentReport', id, args.version, patch);
-        await writer.requireLive([{ entity: 'Assignment', id: report.assignmentId, path: ['id'] }]);
-        await followNewestReport(writer, report.assignmentId, report.id);
-        return report;
-      });
+    idDescription: 'The report.',
+    patch: AssignmentReportPatch,
+    patchRules: reportPatchRules,
+    afterUpdate: async (writer, report) => {
+      await writer.requireLive([{ entity: 'Assignment', id: report.assignmentId, path: ['id'] }]);
+      await followNewestReport(writer, report.assignmentId, report.id);
     },
   }),
   deleteAssignmentReport: deleteField(t, {

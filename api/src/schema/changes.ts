@@ -4,7 +4,7 @@ import { hasScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
 import { BadInputError } from '../errors.ts';
-import { type Connection, checkPageSize, cursorConnection, DEFAULT_PAGE_SIZE, literalLimit, MAX_PAGE_SIZE } from '../pagination.ts';
+import { checkPageSize, cursorConnection, DEFAULT_PAGE_SIZE, literalLimit, MAX_PAGE_SIZE } from '../pagination.ts';
 import { rules } from '../writes.ts';
 
 type ChangeRow = typeof tables.changeLog.$inferSelect;

@@ -17,10 +17,10 @@ import {
   wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
-import { deleteField, restoreField } from '../mutation-fields.ts';
+import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { DatePrecision, precisionProblem } from './dates.ts';
 import { CitationInput } from './provenance.ts';
@@ -332,58 +332,41 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateDecision: t.field({
-    type: Decision,
+  updateDecision: updateField(t, {
+    ref: Decision,
     description:
       'Changes fields of a decision. `version` must be the one you read: a stale version is a ConflictError. The agenda item must still belong to the meeting afterwards.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The decision.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: DecisionPatch, required: true, description: 'The fields to change.' }),
+    idDescription: 'The decision.',
+    patch: DecisionPatch,
+    patchRules: decisionPatchRules,
+    references: {
+      decidedBy: { entity: 'Organisation', column: 'decidedById' },
+      meeting: { entity: 'Meeting', column: 'meetingId' },
+      agendaItem: { entity: 'AgendaItem', column: 'agendaItemId' },
     },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Decision'), args.id, ['id']);
-      const patch = parseInput(decisionPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const before = await writer.currentAt<DecisionRow>('Decision', id, args.version);
-        await writer.requireLive([
-          { entity: 'Organisation', id: patch.decidedBy, path: ['patch', 'decidedBy'] },
-          { entity: 'Meeting', id: patch.meeting, path: ['patch', 'meeting'] },
-          { entity: 'AgendaItem', id: patch.agendaItem, path: ['patch', 'agendaItem'] },
-        ]);
-        const meetingId = patch.meeting !== undefined ? patch.meeting : before.meetingId;
-        const agendaItemId = patch.agendaItem !== undefined ? patch.agendaItem : before.agendaItemId;
-        if (agendaItemId) {
-          const item = (await agendaItemOf(writer, agendaItemId))!;
-          if (item.meetingId !== meetingId) {
-            throw new ValidationError([
-              {
-                path: ['patch', patch.agendaItem !== undefined ? 'agendaItem' : 'meeting'],
-                message: meetingId
-                  ? `agenda item ${item.ordinal} (${item.title}) belongs to another meeting`
-                  : `agenda item ${item.ordinal} (${item.title}) belongs to a meeting: a decision without a meeting has no agenda item, clear it too`,
-              },
-            ]);
-          }
+    regions: { region: 'regionId' },
+    check: async (writer, { patch, current, values }) => {
+      const meetingId = patch.meeting !== undefined ? patch.meeting : current.meetingId;
+      const agendaItemId = patch.agendaItem !== undefined ? patch.agendaItem : current.agendaItemId;
+      if (agendaItemId) {
+        const item = (await agendaItemOf(writer, agendaItemId))!;
+        if (item.meetingId !== meetingId) {
+          throw new ValidationError([
+            {
+              path: ['patch', patch.agendaItem !== undefined ? 'agendaItem' : 'meeting'],
+              message: meetingId
+                ? `agenda item ${item.ordinal} (${item.title}) belongs to another meeting`
+                : `agenda item ${item.ordinal} (${item.title}) belongs to a meeting: a decision without a meeting has no agenda item, clear it too`,
+            },
+          ]);
         }
-        const problem = precisionProblem(
-          patch.decidedOn !== undefined ? patch.decidedOn : before.decidedOn,
-          patch.decidedOnPrecision ?? before.decidedOnPrecision,
-        );
-        if (problem) throw new ValidationError([{ path: ['patch', patch.decidedOnPrecision ? 'decidedOnPrecision' : 'decidedOn'], message: problem }]);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { decidedBy, meeting, agendaItem, region: _region, ...rest } = patch;
-        return writer.update<DecisionRow & { version: number }>('Decision', id, args.version, {
-          ...rest,
-          ...(patch.decidedOnPrecision === null ? { decidedOnPrecision: 'day' as const } : {}),
-          ...(decidedBy !== undefined ? { decidedById: decidedBy } : {}),
-          ...(meeting !== undefined ? { meetingId: meeting } : {}),
-          ...(agendaItem !== undefined ? { agendaItemId: agendaItem } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
+      }
+      const problem = precisionProblem(
+        patch.decidedOn !== undefined ? patch.decidedOn : current.decidedOn,
+        patch.decidedOnPrecision ?? current.decidedOnPrecision,
+      );
+      if (problem) throw new ValidationError([{ path: ['patch', patch.decidedOnPrecision ? 'decidedOnPrecision' : 'decidedOn'], message: problem }]);
+      if (patch.decidedOnPrecision === null) values.decidedOnPrecision = 'day';
     },
   }),
   deleteDecision: deleteField(t, {

@@ -21,10 +21,10 @@ import {
   wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
-import { deleteField, restoreField } from '../mutation-fields.ts';
+import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { taggedEntityNode } from './nodes.ts';
 import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
-import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts';
 import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
@@ -436,46 +436,31 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateDocument: t.field({
-    type: Document,
+  updateDocument: updateField(t, {
+    ref: Document,
     description:
       "Changes a document's metadata, or its text while no live citation quotes it. `version` must be the one you read: a stale version is a ConflictError.",
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The document.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: DocumentPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Document'), args.id, ['id']);
-      const patch = parseInput(documentPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.currentAt<DocumentRow>('Document', id, args.version);
-        await writer.requireLive([{ entity: 'Organisation', id: patch.issuedBy, path: ['patch', 'issuedBy'] }]);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { issuedBy, region: _region, text, ...rest } = patch;
-        const changes: Record<string, unknown> = {
-          ...rest,
-          ...(issuedBy !== undefined ? { issuedById: issuedBy } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        };
-        if (text !== undefined && text !== current.text) {
-          const quoted = await liveCitationsOf(writer, id);
-          if (quoted.length > 0) {
-            throw new ValidationError([
-              {
-                path: ['patch', 'text'],
-                message: `the text is quoted by ${describeCitations(quoted)} and can no longer change; add the corrected text as a new document`,
-              },
-            ]);
-          }
-          const textSha256 = sha256Of(text);
-          await requireNewText(writer, textSha256, id, ['patch', 'text']);
-          Object.assign(changes, { text, textSha256 });
-        }
-        return writer.update<DocumentRow>('Document', id, args.version, changes);
-      });
+    idDescription: 'The document.',
+    patch: DocumentPatch,
+    patchRules: documentPatchRules,
+    references: { issuedBy: { entity: 'Organisation', column: 'issuedById' } },
+    regions: { region: 'regionId' },
+    check: async (writer, { patch, current, values }) => {
+      if (patch.text === undefined) return;
+      delete values.text;
+      if (patch.text === current.text) return;
+      const quoted = await liveCitationsOf(writer, current.id);
+      if (quoted.length > 0) {
+        throw new ValidationError([
+          {
+            path: ['patch', 'text'],
+            message: `the text is quoted by ${describeCitations(quoted)} and can no longer change; add the corrected text as a new document`,
+          },
+        ]);
+      }
+      const textSha256 = sha256Of(patch.text);
+      await requireNewText(writer, textSha256, current.id, ['patch', 'text']);
+      Object.assign(values, { text: patch.text, textSha256 });
     },
   }),
   deleteDocument: deleteField(t, {

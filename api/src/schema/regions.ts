@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
 import { entityNode } from './nodes.ts';
-import { parseInput, rules, stripUndefined, write } from '../writes.ts';
-import { WRITE_ERRORS } from '../write-error-types.ts';
+import { rules } from '../writes.ts';
+import { updateField } from '../mutation-fields.ts';
 import { Region, type RegionRow } from './refs.ts';
 
 builder.node(Region, {
@@ -98,21 +98,14 @@ const RegionPatch = builder.inputType('RegionPatch', {
 });
 
 builder.mutationFields((t) => ({
-  updateRegion: t.field({
-    type: Region,
+  updateRegion: updateField(t, {
+    ref: Region,
     description:
       "Corrects a region's name or county name. Regions are reference data, so this needs the `admin` scope. `version` must be the one you read.",
-    authScopes: { admin: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The region.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: RegionPatch, required: true, description: 'The names to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Region'), args.id, ['id']);
-      const patch = parseInput(regionPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, (writer) => writer.update<RegionRow>('Region', id, args.version, patch));
-    },
+    scope: 'admin',
+    idDescription: 'The region.',
+    patch: RegionPatch,
+    patchRules: regionPatchRules,
+    patchDescription: 'The names to change.',
   }),
 }));

@@ -8,9 +8,9 @@ import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
 import { type EntityTable, loadReference } from '../loaders.ts';
 import { loadNodes } from './nodes.ts';
-import { deleteField, restoreField } from '../mutation-fields.ts';
+import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
-import { parseInput, recordIdOf, rules, stripUndefined, type Writer, write } from '../writes.ts';
+import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts';
 import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
@@ -262,23 +262,14 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateTopic: t.field({
-    type: Topic,
+  updateTopic: updateField(t, {
+    ref: Topic,
     description: 'Changes fields of a topic. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The topic.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: TopicPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Topic'), args.id, ['id']);
-      const patch = parseInput(topicPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        if (patch.slug !== undefined) await requireFreeSlug(writer, patch.slug, id, ['patch', 'slug']);
-        return writer.update<TopicRow>('Topic', id, args.version, patch);
-      });
+    idDescription: 'The topic.',
+    patch: TopicPatch,
+    patchRules: topicPatchRules,
+    check: async (writer, { patch, current }) => {
+      if (patch.slug !== undefined) await requireFreeSlug(writer, patch.slug, current.id, ['patch', 'slug']);
     },
   }),
   deleteTopic: deleteField(t, {

@@ -2,10 +2,10 @@ import { tables } from '@naravard/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Recommendation, RecommendationResponse, type RecommendationResponseRow, type RecommendationRow } from '../refs.ts';
+import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Recommendation, RecommendationResponse, type RecommendationResponseRow } from '../refs.ts';
 import { ANSWER_REQUIRED, answers, answersWithin, AuditPatch, auditPatchRules, AuditResponsePatch, CreateAuditInput, createAuditRules, createRecommendation, deletePartsOf, partPatchRules, partsDeletedWith, RecommendationInput, RecommendationPatch, recommendationPatchRules, RecommendationResponsePatch, recommendationRules, RecordAuditResponseInput, recordResponseRules, requireFreeOrdinal, requireLiveAudit, responsePatchRules } from './write-rules.ts';
 
 /* The mutations of audits, recommendations and responses. */
@@ -43,34 +43,17 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAudit: t.field({
-    type: Audit,
+  updateAudit: updateField(t, {
+    ref: Audit,
     description: 'Changes fields of an audit. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The audit.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: AuditPatch, required: true, description: 'The fields to change.' }),
+    idDescription: 'The audit.',
+    patch: AuditPatch,
+    patchRules: auditPatchRules,
+    references: {
+      auditor: { entity: 'Organisation', column: 'auditorId' },
+      audited: { entity: 'Organisation', column: 'auditedId' },
     },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Audit'), args.id, ['id']);
-      const patch = parseInput(auditPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        await writer.requireLive([
-          { entity: 'Organisation', id: patch.auditor, path: ['patch', 'auditor'] },
-          { entity: 'Organisation', id: patch.audited, path: ['patch', 'audited'] },
-        ]);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { auditor, audited, region: _region, ...rest } = patch;
-        return writer.update<AuditRow>('Audit', id, args.version, {
-          ...rest,
-          ...(auditor !== undefined ? { auditorId: auditor } : {}),
-          ...(audited !== undefined ? { auditedId: audited } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
-    },
+    regions: { region: 'regionId' },
   }),
   deleteAudit: deleteField(t, {
     ref: Audit,
@@ -127,24 +110,14 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateRecommendation: t.field({
-    type: Recommendation,
+  updateRecommendation: updateField(t, {
+    ref: Recommendation,
     description: 'Changes the number or wording of a recommendation. `version` must be the one you read.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The recommendation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-      patch: t.arg({ type: RecommendationPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Recommendation'), args.id, ['id']);
-      const patch = parseInput(recommendationPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.currentAt<RecommendationRow>('Recommendation', id, args.version);
-        if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.auditId, patch.ordinal, id, ['patch', 'ordinal']);
-        return writer.update<RecommendationRow>('Recommendation', id, args.version, patch);
-      });
+    idDescription: 'The recommendation.',
+    patch: RecommendationPatch,
+    patchRules: recommendationPatchRules,
+    check: async (writer, { patch, current }) => {
+      if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.auditId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
   }),
   deleteRecommendation: deleteField(t, {
@@ -239,56 +212,28 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAuditResponse: t.field({
-    type: AuditResponse,
+  updateAuditResponse: updateField(t, {
+    ref: AuditResponse,
     description: 'Changes fields of an audit response (not its parts). `version` must be the one you read.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The audit response.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-      patch: t.arg({ type: AuditResponsePatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('AuditResponse'), args.id, ['id']);
-      const patch = parseInput(responsePatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        await writer.requireLive([
-          { entity: 'Organisation', id: patch.respondent, path: ['patch', 'respondent'] },
-          { entity: 'Document', id: patch.document, path: ['patch', 'document'] },
-          { entity: 'Person', id: patch.caseOfficer, path: ['patch', 'caseOfficer'] },
-          { entity: 'Person', id: patch.signatory, path: ['patch', 'signatory'] },
-        ]);
-        const { respondent, document, caseOfficer, signatory, ...rest } = patch;
-        return writer.update<AuditResponseRow>('AuditResponse', id, args.version, {
-          ...rest,
-          ...(respondent !== undefined ? { respondentId: respondent } : {}),
-          ...(document !== undefined ? { documentId: document } : {}),
-          ...(caseOfficer !== undefined ? { caseOfficerId: caseOfficer } : {}),
-          ...(signatory !== undefined ? { signatoryId: signatory } : {}),
-        });
-      });
+    idDescription: 'The audit response.',
+    patch: AuditResponsePatch,
+    patchRules: responsePatchRules,
+    references: {
+      respondent: { entity: 'Organisation', column: 'respondentId' },
+      document: { entity: 'Document', column: 'documentId' },
+      caseOfficer: { entity: 'Person', column: 'caseOfficerId' },
+      signatory: { entity: 'Person', column: 'signatoryId' },
     },
   }),
-  updateRecommendationResponse: t.field({
-    type: RecommendationResponse,
+  updateRecommendationResponse: updateField(t, {
+    ref: RecommendationResponse,
     description:
       'Changes the answer to one recommendation (one part of an audit response); at least one of its four parts must remain. `version` must be the one you read.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The answer to one recommendation (RecommendationResponse ID).' }),
-      version: t.arg.int({ required: true, description: 'The version you last read.' }),
-      patch: t.arg({ type: RecommendationResponsePatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('RecommendationResponse'), args.id, ['id']);
-      const patch = parseInput(partPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.currentAt<RecommendationResponseRow>('RecommendationResponse', id, args.version);
-        if (!answers({ ...current, ...patch })) throw new ValidationError([{ path: ['patch'], message: ANSWER_REQUIRED }]);
-        return writer.update<RecommendationResponseRow>('RecommendationResponse', id, args.version, patch);
-      });
+    idDescription: 'The answer to one recommendation (RecommendationResponse ID).',
+    patch: RecommendationResponsePatch,
+    patchRules: partPatchRules,
+    check: (_writer, { patch, current }) => {
+      if (!answers({ ...current, ...patch })) throw new ValidationError([{ path: ['patch'], message: ANSWER_REQUIRED }]);
     },
   }),
   deleteAuditResponse: deleteField(t, {

@@ -1,8 +1,8 @@
 import { tables } from '@naravard/db';
 import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow } from '../refs.ts';
 import { after, AllocationPatch, allocationPatchRules, allocationRulesBroken, CreateAllocationInput, createAllocationRules, CreateGrantInput, CreateGrantProgrammeInput, createGrantRules, createProgrammeRules, GrantPatch, grantPatchRules, GrantProgrammePatch, grantRulesBroken, liveCount, programmePatchRules, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
@@ -32,28 +32,13 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateGrantProgramme: t.field({
-    type: GrantProgramme,
+  updateGrantProgramme: updateField(t, {
+    ref: GrantProgramme,
     description: 'Changes fields of a grant programme. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The programme.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: GrantProgrammePatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('GrantProgramme'), args.id, ['id']);
-      const patch = parseInput(programmePatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        await writer.requireLive([{ entity: 'Organisation', id: patch.grantor, path: ['patch', 'grantor'] }]);
-        const { grantor, ...rest } = patch;
-        return writer.update<GrantProgrammeRow>('GrantProgramme', id, args.version, {
-          ...rest,
-          ...(grantor !== undefined ? { grantorId: grantor } : {}),
-        });
-      });
-    },
+    idDescription: 'The programme.',
+    patch: GrantProgrammePatch,
+    patchRules: programmePatchRules,
+    references: { grantor: { entity: 'Organisation', column: 'grantorId' } },
   }),
   deleteGrantProgramme: deleteField(t, {
     ref: GrantProgramme,
@@ -103,44 +88,28 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateGrant: t.field({
-    type: Grant,
+  updateGrant: updateField(t, {
+    ref: Grant,
     description:
       'Changes fields of a grant, e.g. its status from REQUESTED to AWARDED to PAID. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The grant.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: GrantPatch, required: true, description: 'The fields to change.' }),
+    idDescription: 'The grant.',
+    patch: GrantPatch,
+    patchRules: grantPatchRules,
+    references: {
+      programme: { entity: 'GrantProgramme', column: 'programmeId' },
+      recipientOrganisation: { entity: 'Organisation', column: 'recipientOrganisationId' },
     },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Grant'), args.id, ['id']);
-      const patch = parseInput(grantPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.currentAt<GrantRow>('Grant', id, args.version);
-        await writer.requireLive([
-          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
-          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
-        ]);
-        const regionId = await writer.regionId(patch.recipientRegion, ['patch', 'recipientRegion']);
-        refuse(
-          grantRulesBroken({
-            hasRecipientRegion: Boolean(after(regionId, current.recipientRegionId)),
-            hasRecipientOrganisation: Boolean(after(patch.recipientOrganisation, current.recipientOrganisationId)),
-            amountSek: after(patch.amountSek, current.amountSek),
-            amountIsApproximate: after(patch.amountIsApproximate, current.amountIsApproximate),
-          }),
-          'patch',
-        );
-        const { programme, recipientRegion: _region, recipientOrganisation, ...rest } = patch;
-        return writer.update<GrantRow>('Grant', id, args.version, {
-          ...rest,
-          ...(programme !== undefined ? { programmeId: programme } : {}),
-          ...(regionId !== undefined ? { recipientRegionId: regionId } : {}),
-          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
-        });
-      });
+    regions: { recipientRegion: 'recipientRegionId' },
+    check: (_writer, { patch, current, values }) => {
+      refuse(
+        grantRulesBroken({
+          hasRecipientRegion: Boolean(after(values.recipientRegionId as string | null | undefined, current.recipientRegionId)),
+          hasRecipientOrganisation: Boolean(after(patch.recipientOrganisation, current.recipientOrganisationId)),
+          amountSek: after(patch.amountSek, current.amountSek),
+          amountIsApproximate: after(patch.amountIsApproximate, current.amountIsApproximate),
+        }),
+        'patch',
+      );
     },
   }),
   deleteGrant: deleteField(t, {
@@ -201,55 +170,37 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAllocation: t.field({
-    type: Allocation,
+  updateAllocation: updateField(t, {
+    ref: Allocation,
     description:
       'Changes fields of an allocation; the result must still satisfy the rules of a new one. `version` must be the one you read.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The allocation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: AllocationPatch, required: true, description: 'The fields to change.' }),
+    idDescription: 'The allocation.',
+    patch: AllocationPatch,
+    patchRules: allocationPatchRules,
+    references: {
+      grant: { entity: 'Grant', column: 'grantId' },
+      programme: { entity: 'GrantProgramme', column: 'programmeId' },
+      fromOrganisation: { entity: 'Organisation', column: 'fromOrganisationId' },
+      recipientOrganisation: { entity: 'Organisation', column: 'recipientOrganisationId' },
     },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Allocation'), args.id, ['id']);
-      const patch = parseInput(allocationPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.currentAt<AllocationRow>('Allocation', id, args.version);
-        await writer.requireLive([
-          { entity: 'Grant', id: patch.grant, path: ['patch', 'grant'] },
-          { entity: 'GrantProgramme', id: patch.programme, path: ['patch', 'programme'] },
-          { entity: 'Organisation', id: patch.fromOrganisation, path: ['patch', 'fromOrganisation'] },
-          { entity: 'Organisation', id: patch.recipientOrganisation, path: ['patch', 'recipientOrganisation'] },
-        ]);
-        const grantId = after(patch.grant, current.grantId);
-        const programmeId = after(patch.programme, current.programmeId);
-        refuse(
-          allocationRulesBroken({
-            grant: grantId,
-            programme: programmeId,
-            amountSek: after(patch.amountSek, current.amountSek),
-            rateSek: after(patch.rateSek, current.rateSek),
-            rateMaxSek: after(patch.rateMaxSek, current.rateMaxSek),
-            rateUnit: after(patch.rateUnit, current.rateUnit),
-            capSek: after(patch.capSek, current.capSek),
-            capUnit: after(patch.capUnit, current.capUnit),
-          }),
-          'patch',
-        );
-        await requireGrantUnderProgramme(writer, grantId, programmeId, ['patch', patch.programme !== undefined ? 'programme' : 'grant']);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { grant, programme, fromOrganisation, recipientOrganisation, region: _region, ...rest } = patch;
-        return writer.update<AllocationRow>('Allocation', id, args.version, {
-          ...rest,
-          ...(grant !== undefined ? { grantId: grant } : {}),
-          ...(programme !== undefined ? { programmeId: programme } : {}),
-          ...(fromOrganisation !== undefined ? { fromOrganisationId: fromOrganisation } : {}),
-          ...(recipientOrganisation !== undefined ? { recipientOrganisationId: recipientOrganisation } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
+    regions: { region: 'regionId' },
+    check: async (writer, { patch, current }) => {
+      const grantId = after(patch.grant, current.grantId);
+      const programmeId = after(patch.programme, current.programmeId);
+      refuse(
+        allocationRulesBroken({
+          grant: grantId,
+          programme: programmeId,
+          amountSek: after(patch.amountSek, current.amountSek),
+          rateSek: after(patch.rateSek, current.rateSek),
+          rateMaxSek: after(patch.rateMaxSek, current.rateMaxSek),
+          rateUnit: after(patch.rateUnit, current.rateUnit),
+          capSek: after(patch.capSek, current.capSek),
+          capUnit: after(patch.capUnit, current.capUnit),
+        }),
+        'patch',
+      );
+      await requireGrantUnderProgramme(writer, grantId, programmeId, ['patch', patch.programme !== undefined ? 'programme' : 'grant']);
     },
   }),
   deleteAllocation: deleteField(t, {

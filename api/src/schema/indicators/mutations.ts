@@ -1,10 +1,9 @@
-import { tables, upsertObservations } from '@naravard/db';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { upsertObservations } from '@naravard/db';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
-import { NotFoundError, ValidationError } from '../../errors.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { ValidationError } from '../../errors.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
 import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, requireFreeCode, targetPatchRules } from './write-rules.ts';
@@ -38,23 +37,14 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateIndicator: t.field({
-    type: Indicator,
+  updateIndicator: updateField(t, {
+    ref: Indicator,
     description: 'Changes fields of an indicator. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The indicator (its ID).' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: IndicatorPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Indicator'), args.id, ['id']);
-      const patch = parseInput(indicatorPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        await requireFreeCode(writer, patch.code, ['patch', 'code'], id);
-        return writer.update<IndicatorRow & { version: number }>('Indicator', id, args.version, patch);
-      });
+    idDescription: 'The indicator (its ID).',
+    patch: IndicatorPatch,
+    patchRules: indicatorPatchRules,
+    check: async (writer, { patch, current }) => {
+      await requireFreeCode(writer, patch.code, ['patch', 'code'], current.id);
     },
   }),
   deleteIndicator: deleteField(t, {
@@ -97,41 +87,27 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateIndicatorTarget: t.field({
-    type: IndicatorTarget,
+  updateIndicatorTarget: updateField(t, {
+    ref: IndicatorTarget,
     description: [
       'Changes fields of a target. `version` must be the one you read: a stale version is a ConflictError.',
       'The dates after the change must still be ordered (validFrom ≤ validTo).',
     ].join(' '),
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The target (its ID).' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: IndicatorTargetPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('IndicatorTarget'), args.id, ['id']);
-      const patch = parseInput(targetPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const current = await writer.current<IndicatorTargetRow & { version: number }>('IndicatorTarget', id);
-        const validFrom = patch.validFrom !== undefined ? patch.validFrom : current.validFrom;
-        const validTo = patch.validTo !== undefined ? patch.validTo : current.validTo;
-        if (validFrom && validTo && validFrom > validTo) {
-          throw new ValidationError([
-            {
-              path: ['patch', patch.validTo !== undefined ? 'validTo' : 'validFrom'],
-              message: `the target would apply from ${validFrom} to ${validTo}: validTo must not be before validFrom`,
-            },
-          ]);
-        }
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { region: _region, ...rest } = patch;
-        return writer.update<IndicatorTargetRow & { version: number }>('IndicatorTarget', id, args.version, {
-          ...rest,
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
+    idDescription: 'The target (its ID).',
+    patch: IndicatorTargetPatch,
+    patchRules: targetPatchRules,
+    regions: { region: 'regionId' },
+    check: (_writer, { patch, current }) => {
+      const validFrom = patch.validFrom !== undefined ? patch.validFrom : current.validFrom;
+      const validTo = patch.validTo !== undefined ? patch.validTo : current.validTo;
+      if (validFrom && validTo && validFrom > validTo) {
+        throw new ValidationError([
+          {
+            path: ['patch', patch.validTo !== undefined ? 'validTo' : 'validFrom'],
+            message: `the target would apply from ${validFrom} to ${validTo}: validTo must not be before validFrom`,
+          },
+        ]);
+      }
     },
   }),
   deleteIndicatorTarget: deleteField(t, {

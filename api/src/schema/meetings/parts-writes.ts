@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
 import { AgendaItem, type AgendaItemRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
@@ -103,25 +103,15 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateAgendaItem: t.field({
-    type: AgendaItem,
+  updateAgendaItem: updateField(t, {
+    ref: AgendaItem,
     description:
       'Changes the number, heading or summary of an agenda item. A new ordinal must be free in the meeting. A stale `version` is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The agenda item.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: AgendaItemPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('AgendaItem'), args.id, ['id']);
-      const patch = parseInput(agendaItemPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const before = await writer.currentAt<AgendaItemRow>('AgendaItem', id, args.version);
-        if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, before.meetingId, patch.ordinal, id, ['patch', 'ordinal']);
-        return writer.update<AgendaItemRow & { version: number }>('AgendaItem', id, args.version, patch);
-      });
+    idDescription: 'The agenda item.',
+    patch: AgendaItemPatch,
+    patchRules: agendaItemPatchRules,
+    check: async (writer, { patch, current }) => {
+      if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.meetingId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
   }),
   deleteAgendaItem: deleteField(t, {

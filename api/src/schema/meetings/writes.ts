@@ -1,8 +1,8 @@
 import { createDecision, tables } from '@naravard/db';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, write } from '../../writes.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, rules, write } from '../../writes.ts';
 import { DecisionKind as DecisionKindInput } from '../decisions.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
@@ -225,30 +225,14 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateMeeting: t.field({
-    type: Meeting,
+  updateMeeting: updateField(t, {
+    ref: Meeting,
     description: 'Changes fields of a meeting. `version` must be the one you read: a stale version is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The meeting.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: MeetingPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Meeting'), args.id, ['id']);
-      const patch = parseInput(meetingPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        await writer.requireLive([{ entity: 'Organisation', id: patch.organisation, path: ['patch', 'organisation'] }]);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { organisation, region: _region, ...rest } = patch;
-        return writer.update<MeetingRow & { version: number }>('Meeting', id, args.version, {
-          ...rest,
-          ...(organisation !== undefined ? { organisationId: organisation } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
-    },
+    idDescription: 'The meeting.',
+    patch: MeetingPatch,
+    patchRules: meetingPatchRules,
+    references: { organisation: { entity: 'Organisation', column: 'organisationId' } },
+    regions: { region: 'regionId' },
   }),
   deleteMeeting: deleteField(t, {
     ref: Meeting,

@@ -3,8 +3,8 @@ import { and, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { type FieldIssue, ValidationError } from '../../errors.ts';
-import { deleteField, restoreField } from '../../mutation-fields.ts';
-import { parseInput, rules, stripUndefined, type Writer, write } from '../../writes.ts';
+import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
+import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
 import { Membership, type MembershipRow, Organisation, type OrganisationRow, Person, type PersonRow } from '../refs.ts';
@@ -270,39 +270,24 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateOrganisation: t.field({
-    type: Organisation,
+  updateOrganisation: updateField(t, {
+    ref: Organisation,
     description:
       'Changes fields of an organisation. `version` must be the one you read: a stale version is a ConflictError. A new parent must not be the body itself or one under it.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The organisation.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: OrganisationPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Organisation'), args.id, ['id']);
-      const patch = parseInput(organisationPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const before = await writer.currentAt<OrganisationRow>('Organisation', id, args.version);
-        const kind = patch.kind ?? before.kind;
-        const municipalityCode = patch.municipalityCode !== undefined ? patch.municipalityCode : before.municipalityCode;
-        const problem = municipalityCodeProblem(kind, municipalityCode);
-        if (problem) {
-          throw new ValidationError([{ path: ['patch', patch.municipalityCode !== undefined ? 'municipalityCode' : 'kind'], message: problem }]);
-        }
-        await writer.requireLive([{ entity: 'Organisation', id: patch.parent, path: ['patch', 'parent'] }]);
-        if (patch.parent) await requireNoCycle(writer, id, patch.parent, ['patch', 'parent']);
-        await requireUniqueKeys(writer, id, patch, ['patch']);
-        const regionId = await writer.regionId(patch.region, ['patch', 'region']);
-        const { parent, region: _region, ...rest } = patch;
-        return writer.update<OrganisationRow & { version: number }>('Organisation', id, args.version, {
-          ...rest,
-          ...(parent !== undefined ? { parentId: parent } : {}),
-          ...(regionId !== undefined ? { regionId } : {}),
-        });
-      });
+    idDescription: 'The organisation.',
+    patch: OrganisationPatch,
+    patchRules: organisationPatchRules,
+    references: { parent: { entity: 'Organisation', column: 'parentId' } },
+    regions: { region: 'regionId' },
+    check: async (writer, { patch, current }) => {
+      const kind = patch.kind ?? current.kind;
+      const municipalityCode = patch.municipalityCode !== undefined ? patch.municipalityCode : current.municipalityCode;
+      const problem = municipalityCodeProblem(kind, municipalityCode);
+      if (problem) {
+        throw new ValidationError([{ path: ['patch', patch.municipalityCode !== undefined ? 'municipalityCode' : 'kind'], message: problem }]);
+      }
+      if (patch.parent) await requireNoCycle(writer, current.id, patch.parent, ['patch', 'parent']);
+      await requireUniqueKeys(writer, current.id, patch, ['patch']);
     },
   }),
   deleteOrganisation: deleteField(t, {
@@ -344,21 +329,12 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updatePerson: t.field({
-    type: Person,
+  updatePerson: updateField(t, {
+    ref: Person,
     description: 'Changes the name or other spellings of a person. A stale `version` is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The person.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: PersonPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Person'), args.id, ['id']);
-      const patch = parseInput(personPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, (writer) => writer.update<PersonRow & { version: number }>('Person', id, args.version, patch));
-    },
+    idDescription: 'The person.',
+    patch: PersonPatch,
+    patchRules: personPatchRules,
   }),
   deletePerson: deleteField(t, {
     ref: Person,
@@ -403,34 +379,24 @@ builder.mutationFields((t) => ({
       });
     },
   }),
-  updateMembership: t.field({
-    type: Membership,
+  updateMembership: updateField(t, {
+    ref: Membership,
     description:
       'Changes the title or dates of a membership; set `endedOn` to record that the role ended. The dates must stay in order. A stale `version` is a ConflictError.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id({ required: true, description: 'The membership.' }),
-      version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: MembershipPatch, required: true, description: 'The fields to change.' }),
-    },
-    resolve: async (_root, args, context) => {
-      const id = parseInput(rules.globalId('Membership'), args.id, ['id']);
-      const patch = parseInput(membershipPatchRules, stripUndefined(args.patch), ['patch']);
-      return write(context, async (writer) => {
-        const before = await writer.currentAt<MembershipRow>('Membership', id, args.version);
-        const startedOn = patch.startedOn !== undefined ? patch.startedOn : before.startedOn;
-        const endedOn = patch.endedOn !== undefined ? patch.endedOn : before.endedOn;
-        if (startedOn && endedOn && endedOn < startedOn) {
-          throw new ValidationError([
-            {
-              path: ['patch', patch.endedOn !== undefined ? 'endedOn' : 'startedOn'],
-              message: `the role must not end (${endedOn}) before it starts (${startedOn})`,
-            },
-          ]);
-        }
-        return writer.update<MembershipRow & { version: number }>('Membership', id, args.version, patch);
-      });
+    idDescription: 'The membership.',
+    patch: MembershipPatch,
+    patchRules: membershipPatchRules,
+    check: (_writer, { patch, current }) => {
+      const startedOn = patch.startedOn !== undefined ? patch.startedOn : current.startedOn;
+      const endedOn = patch.endedOn !== undefined ? patch.endedOn : current.endedOn;
+      if (startedOn && endedOn && endedOn < startedOn) {
+        throw new ValidationError([
+          {
+            path: ['patch', patch.endedOn !== undefined ? 'endedOn' : 'startedOn'],
+            message: `the role must not end (${endedOn}) before it starts (${startedOn})`,
+          },
+        ]);
+      }
     },
   }),
   deleteMembership: deleteField(t, {
