@@ -8,6 +8,7 @@ import './provenance.ts';
 import '../write-error-types.ts';
 import './regions.ts';
 import './organisations/index.ts';
+import './people/index.ts';
 import './meetings/index.ts';
 import './decisions.ts';
 import './assignments.ts';

@@ -1,4 +1,4 @@
-/* Organisations (regions' boards, committees, municipalities), people and their memberships: nodes, lists and writes. */
+/* Organisations (regions' boards, committees, municipalities): nodes, lists and writes. */
 
 import './read.ts';
 import './writes.ts';

@@ -7,10 +7,11 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../provenance.ts';
-import { Membership, type MembershipRow, Organisation, type OrganisationRow, Person, type PersonRow } from '../refs.ts';
+import { Organisation, type OrganisationRow } from '../refs.ts';
 import { OrganisationKind, Ownership } from './read.ts';
+import { aliasesRule, requireLiveOwners, requireNothingLiveUnder } from './write-rules.ts';
 
-/* The rules, inputs and mutations of organisations, people and memberships. */
+/* The rules, inputs and mutations of organisations. */
 
 // Deleting: an organisation is refused (ValidationError at `id`) while live bodies sit under it
 // (`children`) or live memberships point at it: delete or move those first. A person is refused
@@ -24,12 +25,6 @@ import { OrganisationKind, Ownership } from './read.ts';
 
 const OrganisationKindValues = tables.organisationKind.enumValues;
 const OwnershipValues = tables.ownership.enumValues;
-
-/** Aliases: each a non-blank text, duplicates dropped; null in a patch clears them. */
-const aliasesRule = z
-  .array(rules.text(300))
-  .max(50, 'at most 50 aliases')
-  .transform((aliases) => [...new Set(aliases)]);
 
 const municipalityCodeRule = z.string().regex(/^[0-9]{4}$/, 'must be a four-digit SCB municipality code (kommunkod) such as "0780"');
 
@@ -68,36 +63,6 @@ const organisationPatchRules = z
   .partial()
   .strict();
 
-const personFields = { name: rules.text(300), aliases: aliasesRule };
-
-const createPersonRules = z.object({
-  ...personFields,
-  aliases: aliasesRule.default([]),
-  citations: rules.citations().default([]),
-});
-
-const personPatchRules = z
-  .object({ ...personFields, aliases: aliasesRule.nullable().transform((aliases) => aliases ?? []) })
-  .partial()
-  .strict();
-
-const membershipDates = { title: rules.text(300).nullish(), startedOn: rules.date.nullish(), endedOn: rules.date.nullish() };
-
-const addMembershipRules = z
-  .object({
-    person: rules.globalId('Person'),
-    organisation: rules.globalId('Organisation'),
-    ...membershipDates,
-    citations: rules.citations().default([]),
-  })
-  .superRefine((membership, context) => {
-    if (membership.startedOn && membership.endedOn && membership.endedOn < membership.startedOn) {
-      context.addIssue({ code: 'custom', message: 'the role must not end before it starts', path: ['endedOn'] });
-    }
-  });
-
-const membershipPatchRules = z.object(membershipDates).partial().strict();
-
 const CreateOrganisationInput = builder.inputType('CreateOrganisationInput', {
   description: 'A body to add to the records: a board, committee, steering group, health centre, municipality, national body.',
   fields: (t) => ({
@@ -130,45 +95,6 @@ const OrganisationPatch = builder.inputType('OrganisationPatch', {
     organisationNumber: t.string({ description: 'New organisation number.' }),
     municipalityCode: t.string({ description: 'New municipality code (only for kind MUNICIPALITY).' }),
     description: t.string({ description: 'New description.' }),
-  }),
-});
-
-const CreatePersonInput = builder.inputType('CreatePersonInput', {
-  description: 'A person named in the records.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'Full name, corrected, at most 300 characters.' }),
-    aliases: t.stringList({ description: 'Other spellings of the name met in the documents.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages naming the person.' }),
-  }),
-});
-
-const PersonPatch = builder.inputType('PersonPatch', {
-  description: 'Fields of a person to change; fields left out stay as they are.',
-  fields: (t) => ({
-    name: t.string({ description: 'New name.' }),
-    aliases: t.stringList({ description: 'The new list of other spellings (replaces the old one; null clears it).' }),
-  }),
-});
-
-const AddMembershipInput = builder.inputType('AddMembershipInput', {
-  description: "A person's role in a body, with the title the records give.",
-  fields: (t) => ({
-    person: t.id({ required: true, description: 'The Person (ID).' }),
-    organisation: t.id({ required: true, description: 'The Organisation (ID).' }),
-    title: t.string({ description: 'The title ("Programchef"), at most 300 characters.' }),
-    startedOn: t.field({ type: 'Date', description: 'When the role began, if known.' }),
-    endedOn: t.field({ type: 'Date', description: 'When the role ended, if known; not before `startedOn`.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the membership.' }),
-  }),
-});
-
-const MembershipPatch = builder.inputType('MembershipPatch', {
-  description:
-    'Fields of a membership to change; fields left out stay, null clears. To record that a role ended, set `endedOn`. The person and the body are fixed: delete the membership and add another to change them.',
-  fields: (t) => ({
-    title: t.string({ description: 'New title.' }),
-    startedOn: t.field({ type: 'Date', description: 'New start date.' }),
-    endedOn: t.field({ type: 'Date', description: 'New end date (the day the role ended).' }),
   }),
 });
 
@@ -213,30 +139,6 @@ async function requireNoCycle(writer: Writer, id: string, parentId: string, path
   );
   if (rows.length) {
     throw new ValidationError([{ path, message: 'the new parent sits under this organisation: that would make a cycle' }]);
-  }
-}
-
-/** Refuses a delete while live records still hang under the record. */
-async function requireNothingLiveUnder(checks: { count: Promise<{ value: number }[]>; what: string }[]) {
-  const found: string[] = [];
-  for (const check of checks) {
-    const [row] = await check.count;
-    if (row && row.value > 0) found.push(`${row.value} ${check.what}`);
-  }
-  if (found.length) {
-    throw new ValidationError([{ path: ['id'], message: `still in use by ${found.join(' and ')}; delete or move those first` }]);
-  }
-}
-
-/** Refuses to restore a record while a record it hangs under is deleted. */
-async function requireLiveOwners(writer: Writer, owners: { entity: 'Organisation' | 'Person'; id: string | null; role: string }[]) {
-  for (const owner of owners) {
-    if (!owner.id) continue;
-    const table = owner.entity === 'Organisation' ? tables.organisations : tables.people;
-    const [row] = await writer.tx.select({ name: table.name, deletedAt: table.deletedAt }).from(table).where(eq(table.id, owner.id));
-    if (row?.deletedAt) {
-      throw new ValidationError([{ path: ['id'], message: `its ${owner.role} ${row.name} is deleted; restore that first` }]);
-    }
   }
 }
 
@@ -311,111 +213,6 @@ builder.mutationFields((t) => ({
     beforeRestore: async (writer, id) => {
       const [row] = await writer.tx.select({ parentId: tables.organisations.parentId }).from(tables.organisations).where(eq(tables.organisations.id, id));
       await requireLiveOwners(writer, [{ entity: 'Organisation', id: row?.parentId ?? null, role: 'parent' }]);
-    },
-  }),
-
-  createPerson: t.field({
-    type: Person,
-    description: 'Adds a person named in the records. Needs the `write` scope.',
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreatePersonInput, required: true, description: 'The person.' }) },
-    resolve: async (_root, args, context) => {
-      const input = parseInput(createPersonRules, args.input);
-      return write(context, async (writer) => {
-        const person = await writer.create<PersonRow & { version: number }>('Person', { name: input.name, aliases: input.aliases });
-        await writer.cite('Person', person.id, input.citations, ['input', 'citations']);
-        return person;
-      });
-    },
-  }),
-  updatePerson: updateField(t, {
-    ref: Person,
-    description: 'Changes the name or other spellings of a person. A stale `version` is a ConflictError.',
-    idDescription: 'The person.',
-    patch: PersonPatch,
-    patchRules: personPatchRules,
-  }),
-  deletePerson: deleteField(t, {
-    ref: Person,
-    description:
-      'Deletes a person (a tombstone an admin can restore). Refused while live memberships point at them; participations and assignments keep pointing at the tombstone.',
-    idDescription: 'The person.',
-    beforeDelete: async (writer, { id }) => {
-      const m = tables.memberships;
-      await requireNothingLiveUnder([
-        { count: writer.tx.select({ value: count() }).from(m).where(and(eq(m.personId, id), isNull(m.deletedAt))), what: 'membership(s)' },
-      ]);
-    },
-  }),
-  restorePerson: restoreField(t, {
-    ref: Person,
-    description: 'Brings back a deleted person. Needs the `admin` scope.',
-    idDescription: 'The deleted person.',
-  }),
-
-  addMembership: t.field({
-    type: Membership,
-    description: "Records a person's role in a body, with title and dates (`startedOn` not after `endedOn`). Needs the `write` scope.",
-    authScopes: { write: true },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AddMembershipInput, required: true, description: 'The membership.' }) },
-    resolve: async (_root, args, context) => {
-      const input = parseInput(addMembershipRules, args.input);
-      return write(context, async (writer) => {
-        await writer.requireLive([
-          { entity: 'Person', id: input.person, path: ['input', 'person'] },
-          { entity: 'Organisation', id: input.organisation, path: ['input', 'organisation'] },
-        ]);
-        const membership = await writer.create<MembershipRow & { version: number }>('Membership', {
-          personId: input.person,
-          organisationId: input.organisation,
-          title: input.title ?? null,
-          startedOn: input.startedOn ?? null,
-          endedOn: input.endedOn ?? null,
-        });
-        await writer.cite('Membership', membership.id, input.citations, ['input', 'citations']);
-        return membership;
-      });
-    },
-  }),
-  updateMembership: updateField(t, {
-    ref: Membership,
-    description:
-      'Changes the title or dates of a membership; set `endedOn` to record that the role ended. The dates must stay in order. A stale `version` is a ConflictError.',
-    idDescription: 'The membership.',
-    patch: MembershipPatch,
-    patchRules: membershipPatchRules,
-    check: (_writer, { patch, current }) => {
-      const startedOn = patch.startedOn !== undefined ? patch.startedOn : current.startedOn;
-      const endedOn = patch.endedOn !== undefined ? patch.endedOn : current.endedOn;
-      if (startedOn && endedOn && endedOn < startedOn) {
-        throw new ValidationError([
-          {
-            path: ['patch', patch.endedOn !== undefined ? 'endedOn' : 'startedOn'],
-            message: `the role must not end (${endedOn}) before it starts (${startedOn})`,
-          },
-        ]);
-      }
-    },
-  }),
-  deleteMembership: deleteField(t, {
-    ref: Membership,
-    description:
-      'Deletes a membership recorded in error (a tombstone an admin can restore). A role that ended is not deleted: set its `endedOn` with updateMembership.',
-    idDescription: 'The membership.',
-  }),
-  restoreMembership: restoreField(t, {
-    ref: Membership,
-    description: 'Brings back a deleted membership; refused while its person or body is deleted. Needs the `admin` scope.',
-    idDescription: 'The deleted membership.',
-    beforeRestore: async (writer, id) => {
-      const m = tables.memberships;
-      const [row] = await writer.tx.select({ personId: m.personId, organisationId: m.organisationId }).from(m).where(eq(m.id, id));
-      await requireLiveOwners(writer, [
-        { entity: 'Person', id: row?.personId ?? null, role: 'person' },
-        { entity: 'Organisation', id: row?.organisationId ?? null, role: 'organisation' },
-      ]);
     },
   }),
 }));
