@@ -23,7 +23,7 @@ import { entityNode, taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
-import { CitationInput } from './provenance.ts';
+import { CitationInput } from './citations.ts';
 import {
   Assignment, Searchable,
   AssignmentReport,

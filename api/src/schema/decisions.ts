@@ -23,7 +23,7 @@ import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { DatePrecision, precisionProblem } from './dates.ts';
-import { CitationInput } from './provenance.ts';
+import { CitationInput } from './citations.ts';
 import {
   AgendaItem,
   type AgendaItemRow,

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ENTITIES, type EntityName, type EntityType, foldWhitespace, isEntityName, tables } from '@naravard/db';
+import { ENTITIES, type EntityName, type EntityType, foldWhitespace, tables } from '@naravard/db';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { databaseEnum } from '../enums.ts';
-import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import {
   allOf,
   DateRange,
@@ -17,18 +16,18 @@ import {
   referenceIs,
   regionIs, takesNames,
   taggedWith,
-  textMatches,
   wordsInVector,
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { taggedEntityNode } from './nodes.ts';
-import { type ConnectionArgs, filteredList, type OrderKey, paginateChildren } from '../pagination.ts';
+import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts';
 import { Timestamped } from '../bookkeeping.ts';
-import { entitiesImplementing, loadEntity } from './entities.ts';
+import { entitiesImplementing } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
-import { CitationInput, Tagged } from './provenance.ts';
+import { CitationInput, citationListArgs, citationsOf } from './citations.ts';
+import { Tagged } from './tagged.ts';
 import { Citation, type CitationRow, Document, type DocumentRow, Organisation, type OrganisationRow, Region, type RegionRow, Searchable } from './refs.ts';
 
 /** How many lines a text has, split at line feeds as the citations' 1-based line numbers are (a final line feed ends the last line). */
@@ -47,14 +46,6 @@ const DocumentKind = databaseEnum('DocumentKind', 'What kind of document it is.'
   grant_letter: 'A grant decision or letter (beslut om statsbidrag).',
   dashboard: 'A dashboard or statistics extract.',
   other: 'Any other document.',
-});
-
-const LineRange = builder.objectRef<{ start: number; end: number }>('LineRange').implement({
-  description: 'An inclusive range of lines of a document’s text, 1-based.',
-  fields: (t) => ({
-    start: t.exposeInt('start', { description: 'First line, 1-based.' }),
-    end: t.exposeInt('end', { description: 'Last line, inclusive (equal to `start` for a single line).' }),
-  }),
 });
 
 builder.node(Document, {
@@ -103,109 +94,6 @@ builder.node(Document, {
     }),
   }),
 });
-
-builder.objectType(Citation, {
-  description:
-    'A quoted passage of a source document that supports a record (its `subject`), with the lines it stands on.',
-  fields: (t) => ({
-    document: t.field({
-      type: Document,
-      description: 'The document quoted.',
-      resolve: async (citation, _args, context, info) =>
-        (await loadReference<DocumentRow>(context, tables.documents, citation.documentId, info))!,
-    }),
-    quote: t.exposeString('quote', {
-      description: 'The passage, exactly as the document has it (OCR damage included); line breaks may differ.',
-    }),
-    lines: t.field({
-      type: LineRange,
-      nullable: true,
-      description: "The lines of the document's `text` the passage stands on, when known.",
-      resolve: (citation) =>
-        citation.lineStart === null ? null : { start: citation.lineStart, end: citation.lineEnd ?? citation.lineStart },
-    }),
-    locator: t.string({
-      nullable: true,
-      description: 'Where the passage is, for people: "lines 12–15" or "line 12".',
-      resolve: (citation) => {
-        if (citation.lineStart === null) return null;
-        const end = citation.lineEnd ?? citation.lineStart;
-        return end === citation.lineStart ? `line ${citation.lineStart}` : `lines ${citation.lineStart}–${end}`;
-      },
-    }),
-    subject: t.field({
-      type: builder.nodeInterfaceRef(),
-      nullable: true,
-      description: 'The record the passage supports (a Decision, an Audit, a Grant, …); null if it no longer exists.',
-      resolve: (citation, _args, context, info) => loadEntity(context, citation.entityType, citation.entityId, info) as never,
-    }),
-  }),
-});
-
-const CitationFilter = builder.inputType('CitationFilter', {
-  description: "Narrows a document's citations. Conditions combine with AND.",
-  fields: (t) => ({
-    subjectTypes: t.stringList({
-      description: 'Only citations supporting records of these types (GraphQL type names: "Decision", "Grant").',
-    }),
-    text: t.string({ description: 'Words in the quote, matched as `search` matches them: whole words in any inflection, accents and case ignored, every word required ("quoted phrase", `or`, -word).' }),
-    ...lifecycleFilterFields(t),
-  }),
-});
-
-const CitationOrder = builder.enumType('CitationOrder', {
-  description: 'Orders of a citation list; ties are broken by ID so paging is stable.',
-  values: {
-    LINE: { description: 'By first line in the document (the default); citations without lines last.' },
-    UPDATED_AT: { description: 'By last change, oldest first: the order for incremental refresh.' },
-  },
-});
-
-const citationListArgs = builder.args((t) => ({
-  filter: t.field({ type: CitationFilter, description: 'Which citations.' }),
-  orderBy: t.field({ type: CitationOrder, defaultValue: 'LINE', description: 'In which order.' }),
-}));
-
-type CitationFilterShape = typeof CitationFilter.$inferInput;
-
-interface CitationListArgs extends ConnectionArgs {
-  filter?: CitationFilterShape | null;
-  orderBy?: string | null;
-}
-
-function entityTypesOf(typeNames: readonly string[], argument: string): EntityType[] {
-  return typeNames.map((name) => {
-    const entity = isEntityName(name) ? ENTITIES[name] : undefined;
-    if (!entity) {
-      throw new BadInputError(`"${argument}": ${JSON.stringify(name)} is not a record type; use one of ${Object.keys(ENTITIES).join(', ')}`, argument);
-    }
-    return entity.type;
-  });
-}
-
-function citationsOf(context: Context, documentId: string, args: CitationListArgs) {
-  const c = tables.citations;
-  const filter = args.filter;
-  const where = allOf([
-    ...lifecycleConditions(c, filter),
-    filter?.subjectTypes ? inArray(c.entityType, entityTypesOf(filter.subjectTypes, 'subjectTypes')) : undefined,
-    textMatches([c.quote], filter?.text),
-  ]);
-  const order: OrderKey[] =
-    args.orderBy === 'UPDATED_AT'
-      ? [{ column: c.updatedAt, direction: 'asc' }]
-      : [{ column: sql`coalesce(${c.lineStart}, 2147483647)`, direction: 'asc' }];
-  return paginateChildren<CitationRow>({
-    context,
-    table: c,
-    foreignKey: c.documentId,
-    parentId: documentId,
-    where: filter?.subjectTypes?.length === 0 ? sql`false` : where,
-    filterKey: JSON.stringify([filter ?? null, args.orderBy ?? null]),
-    order,
-    args,
-  });
-}
 
 const DocumentFilter = builder.inputType('DocumentFilter', {
   description: 'Narrows a list of documents. Conditions combine with AND.',

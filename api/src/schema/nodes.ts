@@ -3,7 +3,8 @@ import { BadInputError } from '../errors.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { type EntityTable, loadNode, loadRows, UUID } from '../loaders.ts';
 import { Timestamped } from '../bookkeeping.ts';
-import { Cited, Tagged } from './provenance.ts';
+import { Cited } from './citations.ts';
+import { Tagged } from './tagged.ts';
 
 /** Rows for `node(id:)`/`nodes(ids:)` of a type without an entity table's shared interfaces (topics). */
 export function loadNodes<Row extends { id: string }>(context: Context, table: EntityTable, ids: string[]) {

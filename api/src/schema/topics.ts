@@ -14,7 +14,7 @@ import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts'
 import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
-import { Tagged } from './provenance.ts';
+import { Tagged } from './tagged.ts';
 import { Topic, type TopicRow } from './refs.ts';
 
 type TopicLinkRow = (typeof tables.topicLinks)['$inferSelect'];

@@ -9,6 +9,7 @@ export * from './audits.ts';
 export * from './grants.ts';
 export * from './indicators.ts';
 export * from './documents.ts';
+export * from './citations.ts';
 export * from './topics.ts';
 export * from './changes.ts';
 export * from './api-keys.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { rules, type Writer } from '../../writes.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import type { RecommendationRow } from '../refs.ts';
 
 /* The rules of audit writes: an audit owns its recommendations and responses, a response its parts. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { type FieldIssue, ValidationError } from '../../errors.ts';
 import { rules, type Writer } from '../../writes.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { GrantStatus } from './read.ts';
 
 /* The rules and inputs of writes to grant programmes, grants and allocations. */

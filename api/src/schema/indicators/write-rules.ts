@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { rules, type Writer } from '../../writes.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { IndicatorDirection, TargetComparator } from './periods.ts';
 
 /* The rules and inputs of indicator and target writes. */

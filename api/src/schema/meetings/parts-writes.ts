@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { AgendaItem, type AgendaItemRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
 import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } from './writes.ts';
 

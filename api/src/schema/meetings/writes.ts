@@ -5,7 +5,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, write } from '../../writes.ts';
 import { DecisionKind as DecisionKindInput } from '../decisions.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { type AgendaItemRow, Meeting, type MeetingRow } from '../refs.ts';
 import { MeetingKind, ParticipantRole } from './read.ts';
 

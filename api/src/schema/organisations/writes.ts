@@ -6,7 +6,7 @@ import { type FieldIssue, ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { Organisation, type OrganisationRow } from '../refs.ts';
 import { OrganisationKind, Ownership } from './read.ts';
 import { aliasesRule, requireLiveOwners, requireNothingLiveUnder } from './write-rules.ts';

@@ -7,7 +7,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { aliasesRule, requireLiveOwners, requireNothingLiveUnder } from '../organisations/write-rules.ts';
-import { CitationInput } from '../provenance.ts';
+import { CitationInput } from '../citations.ts';
 import { Membership, type MembershipRow, Person, type PersonRow } from '../refs.ts';
 
 /* The rules, inputs and mutations of people and their memberships. A person is refused a delete while live memberships point at them; a membership is refused a restore while its person or organisation is deleted. */
