@@ -24,3 +24,4 @@ export * from './write-errors.ts';
 export { type Actor, type CitationInputShape, type ObservationMergeRow, translateDatabaseError, writeAs, Writer } from './writer.ts';
 export * from './observations.ts';
 export * from './decisions.ts';
+export * from './audits.ts';

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConflictError,
   createDecision,
+  requireFreeRecommendationOrdinal,
+  requireLiveAudit,
   NotFoundError,
   type ObservationUpsertRow,
   tables as t,
@@ -273,5 +275,34 @@ describe('createDecision', () => {
       (caught: unknown) => caught,
     );
     expect(error).toMatchObject({ typeName: 'Topic', id: 'no-such-topic', path: ['input', 'agendaItems', 2, 'decisions', 0, 'topics', 0] });
+  });
+});
+
+describe('the rules of audits', () => {
+  it('refuses an ordinal the audit already uses, and names a deleted recommendation that holds it', async () => {
+    const path = ['input', 'ordinal'];
+    const taken = await write((writer) => requireFreeRecommendationOrdinal(writer, fixture.audit.id, 1, null, path)).catch((caught: unknown) => caught);
+    expect((taken as ValidationError).issues).toEqual([{ path, message: 'the audit already has a recommendation 1' }]);
+    // The recommendation's own number is free for it, and so is an unused one.
+    await expect(write((writer) => requireFreeRecommendationOrdinal(writer, fixture.audit.id, 1, fixture.recommendation.id, path))).resolves.toBeUndefined();
+    await expect(write((writer) => requireFreeRecommendationOrdinal(writer, fixture.audit.id, 2, null, path))).resolves.toBeUndefined();
+    const deleted = await write(async (writer) => {
+      await writer.delete('Recommendation', fixture.recommendation.id, null);
+      return requireFreeRecommendationOrdinal(writer, fixture.audit.id, 1, null, path);
+    }).catch((caught: unknown) => caught);
+    expect((deleted as ValidationError).issues[0]!.message).toBe(
+      'recommendation 1 of this audit exists but is deleted: restore it (restoreRecommendation) or use another number',
+    );
+  });
+
+  it('refuses to restore a part of a deleted audit', async () => {
+    await expect(write((writer) => requireLiveAudit(writer, fixture.audit.id))).resolves.toBeUndefined();
+    const error = await write(async (writer) => {
+      await writer.delete('Audit', fixture.audit.id, null);
+      return requireLiveAudit(writer, fixture.audit.id);
+    }).catch((caught: unknown) => caught);
+    expect((error as ValidationError).issues).toEqual([
+      { path: ['id'], message: 'its audit is deleted: restore the audit (restoreAudit), which brings back what was deleted with it' },
+    ]);
   });
 });

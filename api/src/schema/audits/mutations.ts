@@ -1,4 +1,4 @@
-import { tables } from '@naravard/db';
+import { answersWithin, deletePartsOf, partsDeletedWith, requireFreeRecommendationOrdinal, requireLiveAudit, tables } from '@naravard/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
@@ -6,7 +6,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Recommendation, RecommendationResponse, type RecommendationResponseRow } from '../refs.ts';
-import { ANSWER_REQUIRED, answers, answersWithin, AuditPatch, auditPatchRules, AuditResponsePatch, CreateAuditInput, createAuditRules, createRecommendation, deletePartsOf, partPatchRules, partsDeletedWith, RecommendationInput, RecommendationPatch, recommendationPatchRules, RecommendationResponsePatch, recommendationRules, RecordAuditResponseInput, recordResponseRules, requireFreeOrdinal, requireLiveAudit, responsePatchRules } from './write-rules.ts';
+import { ANSWER_REQUIRED, answers, AuditPatch, auditPatchRules, AuditResponsePatch, CreateAuditInput, createAuditRules, createRecommendation, partPatchRules, RecommendationInput, RecommendationPatch, recommendationPatchRules, RecommendationResponsePatch, recommendationRules, RecordAuditResponseInput, recordResponseRules, responsePatchRules } from './write-rules.ts';
 
 /* The mutations of audits, recommendations and responses. */
 
@@ -105,7 +105,7 @@ builder.mutationFields((t) => ({
       const input = parseInput(recommendationRules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Audit', id: auditId, path: ['audit'] }]);
-        await requireFreeOrdinal(writer, auditId, input.ordinal, null, ['input', 'ordinal']);
+        await requireFreeRecommendationOrdinal(writer, auditId, input.ordinal, null, ['input', 'ordinal']);
         return createRecommendation(writer, auditId, input, ['input']);
       });
     },
@@ -117,7 +117,7 @@ builder.mutationFields((t) => ({
     patch: RecommendationPatch,
     patchRules: recommendationPatchRules,
     check: async (writer, { patch, current }) => {
-      if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.auditId, patch.ordinal, current.id, ['patch', 'ordinal']);
+      if (patch.ordinal !== undefined) await requireFreeRecommendationOrdinal(writer, current.auditId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
   }),
   deleteRecommendation: deleteField(t, {
