@@ -25,3 +25,6 @@ export { type Actor, type CitationInputShape, type ObservationMergeRow, translat
 export * from './observations.ts';
 export * from './decisions.ts';
 export * from './audits.ts';
+export * from './indicators.ts';
+export * from './organisations.ts';
+export * from './topics.ts';

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConflictError,
   createDecision,
+  requireFreeIndicatorCode,
   requireFreeRecommendationOrdinal,
+  requireFreeTopicSlug,
+  requireLiveOwners,
+  requireNoOrganisationCycle,
+  requireNothingLiveUnder,
+  requireUniqueOrganisationKeys,
   requireLiveAudit,
   NotFoundError,
   type ObservationUpsertRow,
@@ -304,5 +310,66 @@ describe('the rules of audits', () => {
     expect((error as ValidationError).issues).toEqual([
       { path: ['id'], message: 'its audit is deleted: restore the audit (restoreAudit), which brings back what was deleted with it' },
     ]);
+  });
+});
+
+describe('the rules of organisations, people, topics and indicators', () => {
+  const issuesOf = async (work: Promise<unknown>) => ((await work.catch((caught: unknown) => caught)) as ValidationError).issues;
+
+  it('refuses a parent that is the organisation itself or sits under it', async () => {
+    const path = ['patch', 'parent'];
+    expect(await issuesOf(write((writer) => requireNoOrganisationCycle(writer, fixture.board.id, fixture.board.id, path)))).toEqual([
+      { path, message: 'an organisation cannot be its own parent' },
+    ]);
+    // The committee sits under the board: the board cannot move under it.
+    expect(await issuesOf(write((writer) => requireNoOrganisationCycle(writer, fixture.board.id, fixture.committee.id, path)))).toEqual([
+      { path, message: 'the new parent sits under this organisation: that would make a cycle' },
+    ]);
+    await expect(write((writer) => requireNoOrganisationCycle(writer, fixture.committee.id, fixture.municipality.id, path))).resolves.toBeUndefined();
+  });
+
+  it('refuses an organisation number or municipality code another organisation has, naming it', async () => {
+    const issues = await issuesOf(
+      write((writer) => requireUniqueOrganisationKeys(writer, null, { organisationNumber: '232100-0000', municipalityCode: '9999' }, ['input'])),
+    );
+    expect(issues).toEqual([
+      { path: ['input', 'organisationNumber'], message: 'Testnämnden already has the organisation number 232100-0000' },
+      { path: ['input', 'municipalityCode'], message: 'Testkommun already has the municipality code 9999' },
+    ]);
+    await expect(
+      write((writer) => requireUniqueOrganisationKeys(writer, fixture.board.id, { organisationNumber: '232100-0000' }, ['patch'])),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses to delete what live records hang under, and to restore under a deleted owner', async () => {
+    const counts = (value: number) => Promise.resolve([{ value }]);
+    expect(await issuesOf(requireNothingLiveUnder([{ count: counts(2), what: 'membership(s)' }, { count: counts(0), what: 'organisation(s) under it' }]))).toEqual([
+      { path: ['id'], message: 'still in use by 2 membership(s); delete or move those first' },
+    ]);
+    const issues = await issuesOf(
+      write(async (writer) => {
+        await writer.delete('Person', fixture.person.id, null);
+        return requireLiveOwners(writer, [
+          { entity: 'Organisation', id: fixture.board.id, role: 'organisation' },
+          { entity: 'Person', id: fixture.person.id, role: 'person' },
+        ]);
+      }),
+    );
+    expect(issues).toEqual([{ path: ['id'], message: 'its person Test Testsson is deleted; restore that first' }]);
+  });
+
+  it('refuses a topic slug or an indicator code in use, and says when its holder is deleted', async () => {
+    expect(await issuesOf(write((writer) => requireFreeTopicSlug(writer, 'test-topic', null, ['input', 'slug'])))).toEqual([
+      { path: ['input', 'slug'], message: 'the slug "test-topic" is already used by the topic "Test"' },
+    ]);
+    await expect(write((writer) => requireFreeTopicSlug(writer, 'test-topic', fixture.topic.id, ['patch', 'slug']))).resolves.toBeUndefined();
+    expect(
+      await issuesOf(
+        write(async (writer) => {
+          await writer.delete('Indicator', fixture.indicator.id, null);
+          return requireFreeIndicatorCode(writer, 'TEST_INDICATOR', ['input', 'code']);
+        }),
+      ),
+    ).toEqual([{ path: ['input', 'code'], message: 'a deleted indicator has the code "TEST_INDICATOR"; an admin can restore it, or choose another code' }]);
   });
 });

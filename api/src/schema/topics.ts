@@ -1,16 +1,16 @@
-import { ENTITIES, type EntityName, type EntityType, entityTypeOf, tables } from '@naravard/db';
-import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
+import { ENTITIES, type EntityName, type EntityType, entityTypeOf, requireFreeTopicSlug, tables } from '@naravard/db';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
-import { BadInputError, NotFoundError, ValidationError } from '../errors.ts';
+import { BadInputError, NotFoundError } from '../errors.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
 import { type EntityTable, loadReference } from '../loaders.ts';
 import { loadNodes } from './nodes.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
-import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts';
+import { parseInput, recordIdOf, rules, write } from '../writes.ts';
 import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
@@ -170,25 +170,6 @@ const topicFields = {
 const createTopicRules = z.object(topicFields);
 const topicPatchRules = z.object(topicFields).partial().strict();
 
-/** Refuses a slug another topic has, deleted topics included. */
-async function requireFreeSlug(writer: Writer, slug: string, exceptId: string | null, path: (string | number)[]) {
-  const topics = tables.topics;
-  const [taken] = await writer.tx
-    .select({ name: topics.name, deletedAt: topics.deletedAt })
-    .from(topics)
-    .where(and(eq(topics.slug, slug), exceptId ? ne(topics.id, exceptId) : undefined));
-  if (taken) {
-    throw new ValidationError([
-      {
-        path,
-        message: taken.deletedAt
-          ? `the slug "${slug}" belongs to the deleted topic "${taken.name}": restore it (restoreTopic) instead`
-          : `the slug "${slug}" is already used by the topic "${taken.name}"`,
-      },
-    ]);
-  }
-}
-
 /** The GraphQL type, entity type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
 function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: EntityName; entityType: EntityType; id: string } {
   const taggable = taggableTypes(schema);
@@ -252,7 +233,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const input = parseInput(createTopicRules, args.input);
       return write(context, async (writer) => {
-        await requireFreeSlug(writer, input.slug, null, ['input', 'slug']);
+        await requireFreeTopicSlug(writer, input.slug, null, ['input', 'slug']);
         return writer.create<TopicRow>('Topic', {
           slug: input.slug,
           name: input.name,
@@ -269,7 +250,7 @@ builder.mutationFields((t) => ({
     patch: TopicPatch,
     patchRules: topicPatchRules,
     check: async (writer, { patch, current }) => {
-      if (patch.slug !== undefined) await requireFreeSlug(writer, patch.slug, current.id, ['patch', 'slug']);
+      if (patch.slug !== undefined) await requireFreeTopicSlug(writer, patch.slug, current.id, ['patch', 'slug']);
     },
   }),
   deleteTopic: deleteField(t, {

@@ -1,4 +1,4 @@
-import { upsertObservations } from '@naravard/db';
+import { requireFreeIndicatorCode, upsertObservations } from '@naravard/db';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
@@ -6,7 +6,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
-import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, requireFreeCode, targetPatchRules } from './write-rules.ts';
+import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, targetPatchRules } from './write-rules.ts';
 import { MAX_UPSERT_ROWS, ObservationRowInput, UpsertObservationsResult, validateRows } from './upsert.ts';
 
 /* The mutations of indicators, targets and observations. */
@@ -21,7 +21,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const input = parseInput(createIndicatorRules, args.input);
       return write(context, async (writer) => {
-        await requireFreeCode(writer, input.code, ['input', 'code']);
+        await requireFreeIndicatorCode(writer, input.code, ['input', 'code']);
         const indicator = await writer.create<IndicatorRow & { version: number }>('Indicator', {
           code: input.code,
           name: input.name,
@@ -44,7 +44,7 @@ builder.mutationFields((t) => ({
     patch: IndicatorPatch,
     patchRules: indicatorPatchRules,
     check: async (writer, { patch, current }) => {
-      await requireFreeCode(writer, patch.code, ['patch', 'code'], current.id);
+      await requireFreeIndicatorCode(writer, patch.code, ['patch', 'code'], current.id);
     },
   }),
   deleteIndicator: deleteField(t, {

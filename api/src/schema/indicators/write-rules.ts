@@ -1,9 +1,7 @@
 import { tables } from '@naravard/db';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
-import { ValidationError } from '../../errors.ts';
-import { rules, type Writer } from '../../writes.ts';
+import { rules } from '../../writes.ts';
 import { CitationInput } from '../citations.ts';
 import { IndicatorDirection, TargetComparator } from './periods.ts';
 
@@ -129,20 +127,3 @@ export const IndicatorTargetPatch = builder.inputType('IndicatorTargetPatch', {
   }),
 });
 
-/** Refuses a code another indicator (live or deleted: the unique key covers both) already has. */
-export async function requireFreeCode(writer: Writer, code: string | undefined, path: (string | number)[], ownId?: string) {
-  if (code === undefined) return;
-  const [holder] = await writer.tx
-    .select({ id: tables.indicators.id, deletedAt: tables.indicators.deletedAt })
-    .from(tables.indicators)
-    .where(eq(tables.indicators.code, code));
-  if (!holder || holder.id === ownId) return;
-  throw new ValidationError([
-    {
-      path,
-      message: holder.deletedAt
-        ? `a deleted indicator has the code "${code}"; an admin can restore it, or choose another code`
-        : `an indicator with the code "${code}" already exists`,
-    },
-  ]);
-}

@@ -1,15 +1,15 @@
-import { selectRows, tables } from '@naravard/db';
-import { and, count, eq, isNull, ne, sql } from 'drizzle-orm';
+import { requireLiveOwners, requireNoOrganisationCycle, requireNothingLiveUnder, requireUniqueOrganisationKeys, tables } from '@naravard/db';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
-import { type FieldIssue, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
-import { parseInput, rules, type Writer, write } from '../../writes.ts';
+import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput } from '../citations.ts';
 import { Organisation, type OrganisationRow } from '../refs.ts';
 import { OrganisationKind, Ownership } from './read.ts';
-import { aliasesRule, requireLiveOwners, requireNothingLiveUnder } from './write-rules.ts';
+import { aliasesRule } from './write-rules.ts';
 
 /* The rules, inputs and mutations of organisations. */
 
@@ -98,50 +98,6 @@ const OrganisationPatch = builder.inputType('OrganisationPatch', {
   }),
 });
 
-/** Refuses an organisation number or municipality code another organisation (deleted ones too: the key is unique) already has. */
-async function requireUniqueKeys(
-  writer: Writer,
-  self: string | null,
-  values: { organisationNumber?: string | null; municipalityCode?: string | null },
-  path: (string | number)[],
-) {
-  const o = tables.organisations;
-  const issues: FieldIssue[] = [];
-  for (const field of ['organisationNumber', 'municipalityCode'] as const) {
-    const value = values[field];
-    if (!value) continue;
-    const [other] = await writer.tx
-      .select({ name: o.name, deletedAt: o.deletedAt })
-      .from(o)
-      .where(and(eq(o[field], value), self ? ne(o.id, self) : undefined));
-    if (other) {
-      issues.push({
-        path: [...path, field],
-        message: `${other.name}${other.deletedAt ? ' (deleted)' : ''} already has ${field === 'organisationNumber' ? 'the organisation number' : 'the municipality code'} ${value}`,
-      });
-    }
-  }
-  if (issues.length) throw new ValidationError(issues);
-}
-
-/** Refuses a parent that is the organisation itself or sits (at any depth) under it. */
-async function requireNoCycle(writer: Writer, id: string, parentId: string, path: (string | number)[]) {
-  if (parentId === id) throw new ValidationError([{ path, message: 'an organisation cannot be its own parent' }]);
-  const o = tables.organisations;
-  const rows = await selectRows<{ name: string }>(
-    writer.tx,
-    sql`with recursive ancestors(id, parent_id, name) as (
-          select ${o.id}, ${o.parentId}, ${o.name} from ${o} where ${o.id} = ${parentId}
-          union
-          select parent.id, parent.parent_id, parent.name from ${o} parent join ancestors on parent.id = ancestors.parent_id
-        )
-        select name from ancestors where id = ${id}`,
-  );
-  if (rows.length) {
-    throw new ValidationError([{ path, message: 'the new parent sits under this organisation: that would make a cycle' }]);
-  }
-}
-
 builder.mutationFields((t) => ({
   createOrganisation: t.field({
     type: Organisation,
@@ -155,7 +111,7 @@ builder.mutationFields((t) => ({
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.parent, path: ['input', 'parent'] }]);
         const regionId = await writer.regionId(input.region, ['input', 'region']);
-        await requireUniqueKeys(writer, null, input, ['input']);
+        await requireUniqueOrganisationKeys(writer, null, input, ['input']);
         const organisation = await writer.create<OrganisationRow & { version: number }>('Organisation', {
           kind: input.kind,
           name: input.name,
@@ -188,8 +144,8 @@ builder.mutationFields((t) => ({
       if (problem) {
         throw new ValidationError([{ path: ['patch', patch.municipalityCode !== undefined ? 'municipalityCode' : 'kind'], message: problem }]);
       }
-      if (patch.parent) await requireNoCycle(writer, current.id, patch.parent, ['patch', 'parent']);
-      await requireUniqueKeys(writer, current.id, patch, ['patch']);
+      if (patch.parent) await requireNoOrganisationCycle(writer, current.id, patch.parent, ['patch', 'parent']);
+      await requireUniqueOrganisationKeys(writer, current.id, patch, ['patch']);
     },
   }),
   deleteOrganisation: deleteField(t, {

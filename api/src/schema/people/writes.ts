@@ -1,4 +1,4 @@
-import { tables } from '@naravard/db';
+import { requireLiveOwners, requireNothingLiveUnder, tables } from '@naravard/db';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../../builder.ts';
@@ -6,7 +6,7 @@ import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { aliasesRule, requireLiveOwners, requireNothingLiveUnder } from '../organisations/write-rules.ts';
+import { aliasesRule } from '../organisations/write-rules.ts';
 import { CitationInput } from '../citations.ts';
 import { Membership, type MembershipRow, Person, type PersonRow } from '../refs.ts';
 
