@@ -1,7 +1,7 @@
 import { type EntityName, entityNamed } from '@naravard/db';
-import type { InputObjectRef, ObjectRef } from '@pothos/core';
-import type { z } from 'zod';
+import type { ObjectRef } from '@pothos/core';
 import type { builder } from './builder.ts';
+import type { RuledInput } from './ruled-inputs.ts';
 import { WRITE_ERRORS } from './write-error-types.ts';
 import { parseInput, rules, stripUndefined, type Writer, write } from './writes.ts';
 
@@ -22,9 +22,8 @@ interface UpdateFieldOptions<Row, Patch extends Record<string, unknown>> {
   description: string;
   /** The description of the `id` argument ("The meeting."). */
   idDescription: string;
-  /** The patch's GraphQL input type, and its rules (zod), which give the patch as it is written. */
-  patch: InputObjectRef<Types, Record<string, unknown>>;
-  patchRules: z.ZodType<Patch>;
+  /** The patch: its GraphQL input type and its rules, which give the patch as it is written (`ruledPatch`). */
+  patch: RuledInput<Patch>;
   /** The description of the `patch` argument; "The fields to change." by default. */
   patchDescription?: string;
   /** `write` (the default), or `admin` for reference data. */
@@ -67,11 +66,11 @@ export function updateField<Row extends Bookkept, Patch extends Record<string, u
     args: {
       id: t.arg.id({ required: true, description: options.idDescription }),
       version: t.arg.int({ required: true, description: 'The version you last read (`version` field).' }),
-      patch: t.arg({ type: options.patch, required: true, description: options.patchDescription ?? 'The fields to change.' }),
+      patch: t.arg({ type: options.patch.ref, required: true, description: options.patchDescription ?? 'The fields to change.' }),
     },
     resolve: async (_root, args, context) => {
       const id = parseInput(rules.globalId(entity), args.id, ['id']);
-      const patch = parseInput(options.patchRules, stripUndefined(args.patch), ['patch']);
+      const patch = parseInput(options.patch.rules, stripUndefined(args.patch), ['patch']);
       return write(context, async (writer) => {
         const current = await writer.currentAt<Row>(entity, id, args.version);
         await writer.requireLive(

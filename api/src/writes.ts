@@ -63,20 +63,6 @@ export const rules = {
     }),
   /** A list that may be left out or null: an empty list then. */
   list: <S extends z.ZodType>(schema: z.ZodArray<S>) => schema.nullish().transform((value) => value ?? []),
-  /** A quoted passage supporting a record: document ID, verbatim quote and its line range. */
-  citations: () =>
-    z
-      .array(
-        z
-          .object({
-            document: rules.globalId('Document'),
-            quote: z.string().trim().min(1, 'must not be blank').max(5000, 'must be at most 5000 characters'),
-            lineStart: z.number().int().min(1, 'lines count from 1'),
-            lineEnd: z.number().int().min(1, 'lines count from 1'),
-          })
-          .refine((citation) => citation.lineStart <= citation.lineEnd, { message: 'lineEnd must not be before lineStart', path: ['lineEnd'] }),
-      )
-      .max(50, 'at most 50 citations per record'),
   topics: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a topic slug such as "central-contact-entry"')).max(30),
   /** The version the client last read, for optimistic concurrency. */
   version: z.number().int().min(1),

@@ -1,8 +1,11 @@
 import { ENTITIES, type EntityType, entityTypeOf, isEntityName, tables } from '@naravard/db';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { BadInputError } from '../errors.ts';
+import { ruledInput } from '../ruled-inputs.ts';
+import { rules } from '../writes.ts';
 import { allOf, lifecycleConditions, lifecycleFilterFields, textMatches } from '../filters.ts';
 import { loadChildren, loadReference } from '../loaders.ts';
 import { type ConnectionArgs, type OrderKey, paginateChildren } from '../pagination.ts';
@@ -40,16 +43,29 @@ export const Cited = builder.interfaceRef<{ id: string }>('Cited').implement({
 });
 
 /** A quoted passage to attach to a record being written. */
-export const CitationInput = builder.inputType('CitationInput', {
+export const CitationInput = ruledInput('CitationInput', {
   description:
     'A passage of a source document that supports the record. The quote must stand in the document (whitespace folded) on the lines given.',
-  fields: (t) => ({
-    document: t.id({ required: true, description: 'The Document quoted (its ID).' }),
-    quote: t.string({ required: true, description: 'The passage, verbatim (OCR damage included).' }),
-    lineStart: t.int({ required: true, description: 'First line of the passage (1-based).' }),
-    lineEnd: t.int({ required: true, description: 'Last line of the passage.' }),
-  }),
+  fields: {
+    document: { type: 'ID', description: 'The Document quoted (its ID).', rule: rules.globalId('Document') },
+    quote: {
+      type: 'String',
+      description: 'The passage, verbatim (OCR damage included).',
+      rule: z.string().trim().min(1, 'must not be blank').max(5000, 'must be at most 5000 characters'),
+    },
+    lineStart: { type: 'Int', description: 'First line of the passage (1-based).', rule: z.number().int().min(1, 'lines count from 1') },
+    lineEnd: { type: 'Int', description: 'Last line of the passage.', rule: z.number().int().min(1, 'lines count from 1') },
+  },
+  check: (citation, context) => {
+    if (citation.lineStart > citation.lineEnd) context.addIssue({ code: 'custom', message: 'lineEnd must not be before lineStart', path: ['lineEnd'] });
+  },
 });
+
+/** The passages supporting a record being written: at most 50. */
+export const citationList = z.array(CitationInput.rules).max(50, 'at most 50 citations per record');
+
+/** The `citations` field of a write input: may be left out (none), never null. */
+export const citationsField = (description: string) => ({ type: [CitationInput.ref], description, rule: citationList.default([]) }) as const;
 
 const LineRange = builder.objectRef<{ start: number; end: number }>('LineRange').implement({
   description: 'An inclusive range of lines of a document’s text, 1-based.',

@@ -1,84 +1,66 @@
 import { requireLiveOwners, requireNothingLiveUnder, tables } from '@naravard/db';
 import { and, count, eq, isNull } from 'drizzle-orm';
-import { z } from 'zod';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { aliasesRule } from '../organisations/write-rules.ts';
-import { CitationInput } from '../citations.ts';
+import { citationsField } from '../citations.ts';
+import { ruledInput, ruledPatch } from '../../ruled-inputs.ts';
 import { Membership, type MembershipRow, Person, type PersonRow } from '../refs.ts';
 
 /* The rules, inputs and mutations of people and their memberships. A person is refused a delete while live memberships point at them; a membership is refused a restore while its person or organisation is deleted. */
 
-const personFields = { name: rules.text(300), aliases: aliasesRule };
+const name = rules.text(300);
+const membershipTitle = rules.text(300).nullish();
 
-const createPersonRules = z.object({
-  ...personFields,
-  aliases: aliasesRule.default([]),
-  citations: rules.citations().default([]),
+const CreatePersonInput = ruledInput('CreatePersonInput', {
+  description: 'A person named in the records.',
+  fields: {
+    name: { type: 'String', description: 'Full name, corrected, at most 300 characters.', rule: name },
+    aliases: { type: ['String'], description: 'Other spellings of the name met in the documents.', rule: aliasesRule.default([]) },
+    citations: citationsField('Passages naming the person.'),
+  },
 });
 
-const personPatchRules = z
-  .object({ ...personFields, aliases: aliasesRule.nullable().transform((aliases) => aliases ?? []) })
-  .partial()
-  .strict();
+const PersonPatch = ruledPatch('PersonPatch', {
+  description: 'Fields of a person to change; fields left out stay as they are.',
+  fields: {
+    name: { type: 'String', description: 'New name.', rule: name },
+    aliases: {
+      type: ['String'],
+      description: 'The new list of other spellings (replaces the old one; null clears it).',
+      rule: aliasesRule.nullable().transform((aliases) => aliases ?? []),
+    },
+  },
+});
 
-const membershipDates = { title: rules.text(300).nullish(), startedOn: rules.date.nullish(), endedOn: rules.date.nullish() };
-
-const addMembershipRules = z
-  .object({
-    person: rules.globalId('Person'),
-    organisation: rules.globalId('Organisation'),
-    ...membershipDates,
-    citations: rules.citations().default([]),
-  })
-  .superRefine((membership, context) => {
+const AddMembershipInput = ruledInput('AddMembershipInput', {
+  description: "A person's role in a body, with the title the records give.",
+  fields: {
+    person: { type: 'ID', description: 'The Person (ID).', rule: rules.globalId('Person') },
+    organisation: { type: 'ID', description: 'The Organisation (ID).', rule: rules.globalId('Organisation') },
+    title: { type: 'String', description: 'The title ("Programchef"), at most 300 characters.', rule: membershipTitle },
+    startedOn: { type: 'Date', description: 'When the role began, if known.', rule: rules.date.nullish() },
+    endedOn: { type: 'Date', description: 'When the role ended, if known; not before `startedOn`.', rule: rules.date.nullish() },
+    citations: citationsField('Passages supporting the membership.'),
+  },
+  check: (membership, context) => {
     if (membership.startedOn && membership.endedOn && membership.endedOn < membership.startedOn) {
       context.addIssue({ code: 'custom', message: 'the role must not end before it starts', path: ['endedOn'] });
     }
-  });
-
-const membershipPatchRules = z.object(membershipDates).partial().strict();
-
-const CreatePersonInput = builder.inputType('CreatePersonInput', {
-  description: 'A person named in the records.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'Full name, corrected, at most 300 characters.' }),
-    aliases: t.stringList({ description: 'Other spellings of the name met in the documents.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages naming the person.' }),
-  }),
+  },
 });
 
-const PersonPatch = builder.inputType('PersonPatch', {
-  description: 'Fields of a person to change; fields left out stay as they are.',
-  fields: (t) => ({
-    name: t.string({ description: 'New name.' }),
-    aliases: t.stringList({ description: 'The new list of other spellings (replaces the old one; null clears it).' }),
-  }),
-});
-
-const AddMembershipInput = builder.inputType('AddMembershipInput', {
-  description: "A person's role in a body, with the title the records give.",
-  fields: (t) => ({
-    person: t.id({ required: true, description: 'The Person (ID).' }),
-    organisation: t.id({ required: true, description: 'The Organisation (ID).' }),
-    title: t.string({ description: 'The title ("Programchef"), at most 300 characters.' }),
-    startedOn: t.field({ type: 'Date', description: 'When the role began, if known.' }),
-    endedOn: t.field({ type: 'Date', description: 'When the role ended, if known; not before `startedOn`.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the membership.' }),
-  }),
-});
-
-const MembershipPatch = builder.inputType('MembershipPatch', {
+const MembershipPatch = ruledPatch('MembershipPatch', {
   description:
     'Fields of a membership to change; fields left out stay, null clears. To record that a role ended, set `endedOn`. The person and the body are fixed: delete the membership and add another to change them.',
-  fields: (t) => ({
-    title: t.string({ description: 'New title.' }),
-    startedOn: t.field({ type: 'Date', description: 'New start date.' }),
-    endedOn: t.field({ type: 'Date', description: 'New end date (the day the role ended).' }),
-  }),
+  fields: {
+    title: { type: 'String', description: 'New title.', rule: membershipTitle },
+    startedOn: { type: 'Date', description: 'New start date.', rule: rules.date.nullish() },
+    endedOn: { type: 'Date', description: 'New end date (the day the role ended).', rule: rules.date.nullish() },
+  },
 });
 
 builder.mutationFields((t) => ({
@@ -87,9 +69,9 @@ builder.mutationFields((t) => ({
     description: 'Adds a person named in the records. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreatePersonInput, required: true, description: 'The person.' }) },
+    args: { input: t.arg({ type: CreatePersonInput.ref, required: true, description: 'The person.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createPersonRules, args.input);
+      const input = parseInput(CreatePersonInput.rules, args.input);
       return write(context, async (writer) => {
         const person = await writer.create<PersonRow & { version: number }>('Person', { name: input.name, aliases: input.aliases });
         await writer.cite('Person', person.id, input.citations, ['input', 'citations']);
@@ -102,7 +84,6 @@ builder.mutationFields((t) => ({
     description: 'Changes the name or other spellings of a person. A stale `version` is a ConflictError.',
     idDescription: 'The person.',
     patch: PersonPatch,
-    patchRules: personPatchRules,
   }),
   deletePerson: deleteField(t, {
     ref: Person,
@@ -127,9 +108,9 @@ builder.mutationFields((t) => ({
     description: "Records a person's role in a body, with title and dates (`startedOn` not after `endedOn`). Needs the `write` scope.",
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AddMembershipInput, required: true, description: 'The membership.' }) },
+    args: { input: t.arg({ type: AddMembershipInput.ref, required: true, description: 'The membership.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(addMembershipRules, args.input);
+      const input = parseInput(AddMembershipInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Person', id: input.person, path: ['input', 'person'] },
@@ -153,7 +134,6 @@ builder.mutationFields((t) => ({
       'Changes the title or dates of a membership; set `endedOn` to record that the role ended. The dates must stay in order. A stale `version` is a ConflictError.',
     idDescription: 'The membership.',
     patch: MembershipPatch,
-    patchRules: membershipPatchRules,
     check: (_writer, { patch, current }) => {
       const startedOn = patch.startedOn !== undefined ? patch.startedOn : current.startedOn;
       const endedOn = patch.endedOn !== undefined ? patch.endedOn : current.endedOn;
