@@ -58,11 +58,17 @@ export function ruledInput<const Fields extends Record<string, RuledField>>(
  */
 export function ruledPatch<const Fields extends Record<string, RuledField>>(
   name: string,
-  options: { description: string; fields: Fields },
+  options: {
+    description: string;
+    fields: Fields;
+    /** Rules across the fields given, run when each passed its own rule. */
+    check?: (patch: Partial<z.output<z.ZodObject<Rules<Fields>>>>, context: z.RefinementCtx<Partial<z.output<z.ZodObject<Rules<Fields>>>>>) => void;
+  },
 ): RuledInput<Partial<z.output<z.ZodObject<Rules<Fields>>>>> {
+  const object = z.object(rulesOf(options.fields)).partial().strict() as unknown as z.ZodType<Partial<z.output<z.ZodObject<Rules<Fields>>>>>;
   return {
     ref: inputType(name, options.description, options.fields, true),
-    rules: z.object(rulesOf(options.fields)).partial().strict() as z.ZodType<Partial<z.output<z.ZodObject<Rules<Fields>>>>>,
+    rules: options.check ? object.superRefine(options.check) : object,
   };
 }
 

@@ -23,7 +23,8 @@ import { entityNode, taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
-import { CitationInput } from './citations.ts';
+import { citationsField } from './citations.ts';
+import { ruledInput, ruledPatch } from '../ruled-inputs.ts';
 import {
   Assignment, Searchable,
   AssignmentReport,
@@ -329,20 +330,6 @@ const assignmentFields = {
 const datesProblem = (issuedOn: string | null | undefined, dueOn: string | null | undefined) =>
   issuedOn && dueOn && dueOn < issuedOn ? `the assignment must not be due (${dueOn}) before it was given (${issuedOn})` : null;
 
-const createAssignmentRules = z
-  .object({
-    ...assignmentFields,
-    status: assignmentFields.status.default('not_started'),
-    topics: rules.topics.default([]),
-    citations: rules.citations().default([]),
-  })
-  .superRefine((assignment, context) => {
-    const problem = datesProblem(assignment.issuedOn, assignment.dueOn);
-    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['dueOn'] });
-  });
-
-const assignmentPatchRules = z.object(assignmentFields).partial().strict();
-
 const reportFields = {
   reportedOn: rules.date.nullish(),
   source: rules.text(1000).nullish(),
@@ -351,82 +338,87 @@ const reportFields = {
   text: rules.text(20_000),
 };
 
-const addReportRules = z.object({
-  assignment: rules.globalId('Assignment'),
-  ...reportFields,
-  citations: rules.citations().default([]),
-});
-
-const reportPatchRules = z.object(reportFields).partial().strict();
-
-const CreateAssignmentInput = builder.inputType('CreateAssignmentInput', {
+const CreateAssignmentInput = ruledInput('CreateAssignmentInput', {
   description: 'An assignment (uppdrag) to record: who gave it to whom, from which decision or plan, and by when.',
-  fields: (t) => ({
-    reference: t.string({ description: 'The reference the records use ("Nr 4"), at most 100 characters.' }),
-    title: t.string({ required: true, description: 'What is to be done, at most 1000 characters.' }),
-    description: t.string({ description: 'The assignment in more detail.' }),
-    issuedBy: t.id({ description: 'The body that gave it (Organisation ID).' }),
-    assigneeOrganisation: t.id({ description: 'The body that got it (Organisation ID).' }),
-    assigneePerson: t.id({ description: 'The person who got it (Person ID).' }),
-    originDecision: t.id({ description: 'The decision it comes from (Decision ID).' }),
-    meeting: t.id({ description: "The meeting it was given at (Meeting ID); if left out, the origin decision's meeting." }),
-    relatedDecision: t.id({ description: 'A decision the records name as what it follows or brought about (Decision ID).' }),
-    origin: t.string({ description: 'The plan or document it comes from, in words ("Verksamhetsplan 2023").' }),
-    region: t.string({ description: 'SCB county code of the region ("18").' }),
-    issuedOn: t.field({ type: 'Date', description: 'When it was given.' }),
-    dueOn: t.field({ type: 'Date', description: 'When it is to be done; not before `issuedOn`.' }),
-    status: t.field({ type: AssignmentStatus, description: 'The status known now; NOT_STARTED if left out.' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the assignment with.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the assignment.' }),
-  }),
+  fields: {
+    reference: { type: 'String', description: 'The reference the records use ("Nr 4"), at most 100 characters.', rule: assignmentFields.reference },
+    title: { type: 'String', description: 'What is to be done, at most 1000 characters.', rule: assignmentFields.title },
+    description: { type: 'String', description: 'The assignment in more detail.', rule: assignmentFields.description },
+    issuedBy: { type: 'ID', description: 'The body that gave it (Organisation ID).', rule: assignmentFields.issuedBy },
+    assigneeOrganisation: { type: 'ID', description: 'The body that got it (Organisation ID).', rule: assignmentFields.assigneeOrganisation },
+    assigneePerson: { type: 'ID', description: 'The person who got it (Person ID).', rule: assignmentFields.assigneePerson },
+    originDecision: { type: 'ID', description: 'The decision it comes from (Decision ID).', rule: assignmentFields.originDecision },
+    meeting: {
+      type: 'ID',
+      description: "The meeting it was given at (Meeting ID); if left out, the origin decision's meeting.",
+      rule: assignmentFields.meeting,
+    },
+    relatedDecision: {
+      type: 'ID',
+      description: 'A decision the records name as what it follows or brought about (Decision ID).',
+      rule: assignmentFields.relatedDecision,
+    },
+    origin: { type: 'String', description: 'The plan or document it comes from, in words ("Verksamhetsplan 2023").', rule: assignmentFields.origin },
+    region: { type: 'String', description: 'SCB county code of the region ("18").', rule: assignmentFields.region },
+    issuedOn: { type: 'Date', description: 'When it was given.', rule: assignmentFields.issuedOn },
+    dueOn: { type: 'Date', description: 'When it is to be done; not before `issuedOn`.', rule: assignmentFields.dueOn },
+    status: { type: AssignmentStatus, description: 'The status known now; NOT_STARTED if left out.', rule: assignmentFields.status.default('not_started') },
+    topics: { type: ['String'], description: 'Topic slugs to tag the assignment with.', rule: rules.topics.default([]) },
+    citations: citationsField('Passages supporting the assignment.'),
+  },
+  check: (assignment, context) => {
+    const problem = datesProblem(assignment.issuedOn, assignment.dueOn);
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: ['dueOn'] });
+  },
 });
 
-const AssignmentPatch = builder.inputType('AssignmentPatch', {
+const AssignmentPatch = ruledPatch('AssignmentPatch', {
   description: 'Fields of an assignment to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    reference: t.string({ description: 'New reference.' }),
-    title: t.string({ description: 'New title.' }),
-    description: t.string({ description: 'New description.' }),
-    issuedBy: t.id({ description: 'New issuing body (Organisation ID).' }),
-    assigneeOrganisation: t.id({ description: 'New assignee body (Organisation ID).' }),
-    assigneePerson: t.id({ description: 'New assignee person (Person ID).' }),
-    originDecision: t.id({ description: 'New origin decision (Decision ID).' }),
-    meeting: t.id({ description: 'New meeting it was given at (Meeting ID).' }),
-    relatedDecision: t.id({ description: 'New related decision (Decision ID).' }),
-    origin: t.string({ description: 'New origin, in words.' }),
-    region: t.string({ description: 'New region (SCB county code).' }),
-    issuedOn: t.field({ type: 'Date', description: 'New issue date.' }),
-    dueOn: t.field({ type: 'Date', description: 'New due date; not before the issue date.' }),
-    status: t.field({
+  fields: {
+    reference: { type: 'String', description: 'New reference.', rule: assignmentFields.reference },
+    title: { type: 'String', description: 'New title.', rule: assignmentFields.title },
+    description: { type: 'String', description: 'New description.', rule: assignmentFields.description },
+    issuedBy: { type: 'ID', description: 'New issuing body (Organisation ID).', rule: assignmentFields.issuedBy },
+    assigneeOrganisation: { type: 'ID', description: 'New assignee body (Organisation ID).', rule: assignmentFields.assigneeOrganisation },
+    assigneePerson: { type: 'ID', description: 'New assignee person (Person ID).', rule: assignmentFields.assigneePerson },
+    originDecision: { type: 'ID', description: 'New origin decision (Decision ID).', rule: assignmentFields.originDecision },
+    meeting: { type: 'ID', description: 'New meeting it was given at (Meeting ID).', rule: assignmentFields.meeting },
+    relatedDecision: { type: 'ID', description: 'New related decision (Decision ID).', rule: assignmentFields.relatedDecision },
+    origin: { type: 'String', description: 'New origin, in words.', rule: assignmentFields.origin },
+    region: { type: 'String', description: 'New region (SCB county code).', rule: assignmentFields.region },
+    issuedOn: { type: 'Date', description: 'New issue date.', rule: assignmentFields.issuedOn },
+    dueOn: { type: 'Date', description: 'New due date; not before the issue date.', rule: assignmentFields.dueOn },
+    status: {
       type: AssignmentStatus,
       description: 'New status, set by hand (a later dated report with a status will move it again).',
-    }),
-  }),
+      rule: assignmentFields.status,
+    },
+  },
 });
 
-const AddAssignmentReportInput = builder.inputType('AddAssignmentReportInput', {
+const AddAssignmentReportInput = ruledInput('AddAssignmentReportInput', {
   description:
     'A report on how far an assignment has come (återrapportering). When it gives a status and is the newest dated report, the assignment takes that status.',
-  fields: (t) => ({
-    assignment: t.id({ required: true, description: 'The assignment reported on (Assignment ID).' }),
-    reportedOn: t.field({ type: 'Date', description: 'The date of the report; undated reports do not move the status.' }),
-    source: t.string({ description: 'Where the report was given ("Delårsrapport 2023, Region Örebro län").' }),
-    status: t.field({ type: AssignmentStatus, description: 'The status the report gives, if it gives one.' }),
-    forecast: t.field({ type: AssignmentForecast, description: 'Whether the report expects it to be done in time.' }),
-    text: t.string({ required: true, description: 'What the report says (at most 20 000 characters).' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the report.' }),
-  }),
+  fields: {
+    assignment: { type: 'ID', description: 'The assignment reported on (Assignment ID).', rule: rules.globalId('Assignment') },
+    reportedOn: { type: 'Date', description: 'The date of the report; undated reports do not move the status.', rule: reportFields.reportedOn },
+    source: { type: 'String', description: 'Where the report was given ("Delårsrapport 2023, Region Örebro län").', rule: reportFields.source },
+    status: { type: AssignmentStatus, description: 'The status the report gives, if it gives one.', rule: reportFields.status },
+    forecast: { type: AssignmentForecast, description: 'Whether the report expects it to be done in time.', rule: reportFields.forecast },
+    text: { type: 'String', description: 'What the report says (at most 20 000 characters).', rule: reportFields.text },
+    citations: citationsField('Passages supporting the report.'),
+  },
 });
 
-const AssignmentReportPatch = builder.inputType('AssignmentReportPatch', {
+const AssignmentReportPatch = ruledPatch('AssignmentReportPatch', {
   description: 'Fields of a report to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    reportedOn: t.field({ type: 'Date', description: 'New report date.' }),
-    source: t.string({ description: 'New source.' }),
-    status: t.field({ type: AssignmentStatus, description: 'New status.' }),
-    forecast: t.field({ type: AssignmentForecast, description: 'New forecast.' }),
-    text: t.string({ description: 'New text.' }),
-  }),
+  fields: {
+    reportedOn: { type: 'Date', description: 'New report date.', rule: reportFields.reportedOn },
+    source: { type: 'String', description: 'New source.', rule: reportFields.source },
+    status: { type: AssignmentStatus, description: 'New status.', rule: reportFields.status },
+    forecast: { type: AssignmentForecast, description: 'New forecast.', rule: reportFields.forecast },
+    text: { type: 'String', description: 'New text.', rule: reportFields.text },
+  },
 });
 
 /** The newest dated live report of an assignment: latest date, then the one recorded last. */
@@ -456,9 +448,9 @@ builder.mutationFields((t) => ({
     description: 'Records an assignment with its topics and citations, in one transaction. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateAssignmentInput, required: true, description: 'The assignment.' }) },
+    args: { input: t.arg({ type: CreateAssignmentInput.ref, required: true, description: 'The assignment.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createAssignmentRules, args.input);
+      const input = parseInput(CreateAssignmentInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Organisation', id: input.issuedBy, path: ['input', 'issuedBy'] },
@@ -498,7 +490,6 @@ builder.mutationFields((t) => ({
       'Changes fields of an assignment. `version` must be the one you read: a stale version is a ConflictError. The dates must stay in order.',
     idDescription: 'The assignment.',
     patch: AssignmentPatch,
-    patchRules: assignmentPatchRules,
     references: {
       issuedBy: { entity: 'Organisation', column: 'issuedById' },
       assigneeOrganisation: { entity: 'Organisation', column: 'assigneeOrganisationId' },
@@ -534,9 +525,9 @@ builder.mutationFields((t) => ({
       "Records a report on an assignment. When the report gives a status and is the assignment's newest dated report, the assignment takes that status in the same transaction (logged as an update of the assignment). Needs the `write` scope.",
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AddAssignmentReportInput, required: true, description: 'The report.' }) },
+    args: { input: t.arg({ type: AddAssignmentReportInput.ref, required: true, description: 'The report.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(addReportRules, args.input);
+      const input = parseInput(AddAssignmentReportInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Assignment', id: input.assignment, path: ['input', 'assignment'] }]);
         const report = await writer.create<AssignmentReportRow & { version: number }>('AssignmentReport', {
@@ -559,7 +550,6 @@ builder.mutationFields((t) => ({
       "Changes fields of a report; if it then gives a status and is the assignment's newest dated report, the assignment takes that status. A stale `version` is a ConflictError.",
     idDescription: 'The report.',
     patch: AssignmentReportPatch,
-    patchRules: reportPatchRules,
     afterUpdate: async (writer, report) => {
       await writer.requireLive([{ entity: 'Assignment', id: report.assignmentId, path: ['id'] }]);
       await followNewestReport(writer, report.assignmentId, report.id);

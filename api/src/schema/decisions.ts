@@ -23,7 +23,8 @@ import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, rules, type Writer, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { DatePrecision, precisionProblem } from './dates.ts';
-import { CitationInput } from './citations.ts';
+import { citationsField } from './citations.ts';
+import { ruledInput, ruledPatch } from '../ruled-inputs.ts';
 import {
   AgendaItem,
   type AgendaItemRow,
@@ -224,49 +225,42 @@ const decisionFields = {
   region: rules.regionCode.nullish(),
 };
 
-const recordDecisionRules = z.object({
-  ...decisionFields,
-  topics: rules.topics.default([]),
-  citations: rules.citations().default([]),
-});
-
-const decisionPatchRules = z.object(decisionFields).partial().strict();
-
-const RecordDecisionInput = builder.inputType('RecordDecisionInput', {
+const RecordDecisionInput = ruledInput('RecordDecisionInput', {
   description:
     'A decision to record: taken at an agenda item of a meeting, or known only from a report (no meeting). The meeting fills the date, the body and the region when they are left out.',
-  fields: (t) => ({
-    kind: t.field({ type: DecisionKind, required: true, description: 'What kind of decision.' }),
-    title: t.string({ description: 'A short heading, at most 500 characters.' }),
-    text: t.string({ required: true, description: 'What was decided, as the records word it (at most 20 000 characters).' }),
-    decidedOn: t.field({ type: 'Date', description: "The day of the decision; the meeting's day if left out." }),
-    decidedOnPrecision: t.field({
+  fields: {
+    kind: { type: DecisionKind, description: 'What kind of decision.', rule: decisionFields.kind },
+    title: { type: 'String', description: 'A short heading, at most 500 characters.', rule: decisionFields.title },
+    text: { type: 'String', description: 'What was decided, as the records word it (at most 20 000 characters).', rule: decisionFields.text },
+    decidedOn: { type: 'Date', description: "The day of the decision; the meeting's day if left out.", rule: decisionFields.decidedOn },
+    decidedOnPrecision: {
       type: DatePrecision,
       description: 'How much of the date the records give (DAY if left out); MONTH or YEAR need `decidedOn` on the first day of it.',
-    }),
-    decidedBy: t.id({ description: "The body that decided (Organisation ID); the meeting's body if left out." }),
-    meeting: t.id({ description: "The meeting it was taken at (Meeting ID); the agenda item's meeting if left out." }),
-    agendaItem: t.id({ description: 'The agenda item it was taken under (AgendaItem ID); it must belong to the meeting.' }),
-    region: t.string({ description: "SCB county code of the region (\"07\"); the meeting's region if left out." }),
-    topics: t.stringList({ description: 'Topic slugs to tag the decision with.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the decision.' }),
-  }),
+      rule: decisionFields.decidedOnPrecision,
+    },
+    decidedBy: { type: 'ID', description: "The body that decided (Organisation ID); the meeting's body if left out.", rule: decisionFields.decidedBy },
+    meeting: { type: 'ID', description: "The meeting it was taken at (Meeting ID); the agenda item's meeting if left out.", rule: decisionFields.meeting },
+    agendaItem: { type: 'ID', description: 'The agenda item it was taken under (AgendaItem ID); it must belong to the meeting.', rule: decisionFields.agendaItem },
+    region: { type: 'String', description: "SCB county code of the region (\"07\"); the meeting's region if left out.", rule: decisionFields.region },
+    topics: { type: ['String'], description: 'Topic slugs to tag the decision with.', rule: rules.topics.default([]) },
+    citations: citationsField('Passages supporting the decision.'),
+  },
 });
 
-const DecisionPatch = builder.inputType('DecisionPatch', {
+const DecisionPatch = ruledPatch('DecisionPatch', {
   description:
     'Fields of a decision to change; fields left out stay as they are, null clears an optional field. The agenda item must still belong to the meeting afterwards.',
-  fields: (t) => ({
-    kind: t.field({ type: DecisionKind, description: 'New kind.' }),
-    title: t.string({ description: 'New heading.' }),
-    text: t.string({ description: 'New wording.' }),
-    decidedOn: t.field({ type: 'Date', description: 'New date.' }),
-    decidedOnPrecision: t.field({ type: DatePrecision, description: 'New precision of the date; null sets DAY.' }),
-    decidedBy: t.id({ description: 'New deciding body (Organisation ID).' }),
-    meeting: t.id({ description: 'New meeting (Meeting ID).' }),
-    agendaItem: t.id({ description: 'New agenda item (AgendaItem ID), of the meeting.' }),
-    region: t.string({ description: 'New region (SCB county code).' }),
-  }),
+  fields: {
+    kind: { type: DecisionKind, description: 'New kind.', rule: decisionFields.kind },
+    title: { type: 'String', description: 'New heading.', rule: decisionFields.title },
+    text: { type: 'String', description: 'New wording.', rule: decisionFields.text },
+    decidedOn: { type: 'Date', description: 'New date.', rule: decisionFields.decidedOn },
+    decidedOnPrecision: { type: DatePrecision, description: 'New precision of the date; null sets DAY.', rule: decisionFields.decidedOnPrecision },
+    decidedBy: { type: 'ID', description: 'New deciding body (Organisation ID).', rule: decisionFields.decidedBy },
+    meeting: { type: 'ID', description: 'New meeting (Meeting ID).', rule: decisionFields.meeting },
+    agendaItem: { type: 'ID', description: 'New agenda item (AgendaItem ID), of the meeting.', rule: decisionFields.agendaItem },
+    region: { type: 'String', description: 'New region (SCB county code).', rule: decisionFields.region },
+  },
 });
 
 /** The meeting an agenda item belongs to, with its heading for messages. */
@@ -286,9 +280,9 @@ builder.mutationFields((t) => ({
       'Records a decision, with its topics and citations, in one transaction. An agenda item must belong to the meeting given. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: RecordDecisionInput, required: true, description: 'The decision.' }) },
+    args: { input: t.arg({ type: RecordDecisionInput.ref, required: true, description: 'The decision.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(recordDecisionRules, args.input);
+      const input = parseInput(RecordDecisionInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Organisation', id: input.decidedBy, path: ['input', 'decidedBy'] },
@@ -338,7 +332,6 @@ builder.mutationFields((t) => ({
       'Changes fields of a decision. `version` must be the one you read: a stale version is a ConflictError. The agenda item must still belong to the meeting afterwards.',
     idDescription: 'The decision.',
     patch: DecisionPatch,
-    patchRules: decisionPatchRules,
     references: {
       decidedBy: { entity: 'Organisation', column: 'decidedById' },
       meeting: { entity: 'Meeting', column: 'meetingId' },

@@ -20,6 +20,7 @@ import {
 } from '../filters.ts';
 import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
+import { ruledInput, ruledPatch } from '../ruled-inputs.ts';
 import { taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, type Writer, write } from '../writes.ts';
@@ -248,47 +249,49 @@ const documentFields = {
     .refine((text) => text.trim().length > 0, 'must not be blank'),
 };
 
-const addDocumentRules = z.object({ ...documentFields, topics: rules.list(rules.topics) });
-const documentPatchRules = z.object(documentFields).partial().strict();
-const citationRules = rules.citations().element;
 const removeCitationRules = z.object({
   document: rules.globalId('Document'),
   quote: z.string().trim().min(1, 'must not be blank').max(5000, 'must be at most 5000 characters'),
   lineStart: z.number().int().min(1, 'lines count from 1').nullish(),
 });
 
-const AddDocumentInput = builder.inputType('AddDocumentInput', {
+const AddDocumentInput = ruledInput('AddDocumentInput', {
   description:
     'A source document with its full text. The text is stored exactly as given (citations point at its lines); its SHA-256 is computed by the server, and a text already stored is refused.',
-  fields: (t) => ({
-    title: t.string({ required: true, description: 'The title of the document (at most 500 characters).' }),
-    kind: t.field({ type: DocumentKind, required: true, description: 'What kind of document it is.' }),
-    region: t.string({ description: 'SCB county code of the region the document comes from ("07").' }),
-    issuedBy: t.id({ description: 'The body that issued it (Organisation ID).' }),
-    issuedOn: t.field({ type: 'Date', description: 'The date of the document.' }),
-    registryNumber: t.string({ description: 'The registry number (diarienummer), e.g. "24HSNG673".' }),
-    origin: t.string({ required: true, description: 'Where the document was obtained: publisher, file or address (at most 2000 characters).' }),
-    text: t.string({
-      required: true,
+  fields: {
+    title: { type: 'String', description: 'The title of the document (at most 500 characters).', rule: documentFields.title },
+    kind: { type: DocumentKind, description: 'What kind of document it is.', rule: documentFields.kind },
+    region: { type: 'String', description: 'SCB county code of the region the document comes from ("07").', rule: documentFields.region },
+    issuedBy: { type: 'ID', description: 'The body that issued it (Organisation ID).', rule: documentFields.issuedBy },
+    issuedOn: { type: 'Date', description: 'The date of the document.', rule: documentFields.issuedOn },
+    registryNumber: { type: 'String', description: 'The registry number (diarienummer), e.g. "24HSNG673".', rule: documentFields.registryNumber },
+    origin: {
+      type: 'String',
+      description: 'Where the document was obtained: publisher, file or address (at most 2000 characters).',
+      rule: documentFields.origin,
+    },
+    text: {
+      type: 'String',
       description: `The full text exactly as extracted from the published file, OCR damage included; at most ${MAX_TEXT_LENGTH.toLocaleString('en')} characters.`,
-    }),
-    topics: t.stringList({ description: 'Topic slugs to tag the document with.' }),
-  }),
+      rule: documentFields.text,
+    },
+    topics: { type: ['String'], description: 'Topic slugs to tag the document with.', rule: rules.list(rules.topics) },
+  },
 });
 
-const DocumentPatch = builder.inputType('DocumentPatch', {
+const DocumentPatch = ruledPatch('DocumentPatch', {
   description:
     'Fields of a document to change; fields left out stay as they are, null clears an optional field. The text can change only while no live citation quotes it.',
-  fields: (t) => ({
-    title: t.string({ description: 'New title.' }),
-    kind: t.field({ type: DocumentKind, description: 'New kind.' }),
-    region: t.string({ description: 'New region (SCB county code).' }),
-    issuedBy: t.id({ description: 'New issuing body (Organisation ID).' }),
-    issuedOn: t.field({ type: 'Date', description: 'New date.' }),
-    registryNumber: t.string({ description: 'New registry number.' }),
-    origin: t.string({ description: 'New origin.' }),
-    text: t.string({ description: 'A corrected text; refused once any live citation quotes the document.' }),
-  }),
+  fields: {
+    title: { type: 'String', description: 'New title.', rule: documentFields.title },
+    kind: { type: DocumentKind, description: 'New kind.', rule: documentFields.kind },
+    region: { type: 'String', description: 'New region (SCB county code).', rule: documentFields.region },
+    issuedBy: { type: 'ID', description: 'New issuing body (Organisation ID).', rule: documentFields.issuedBy },
+    issuedOn: { type: 'Date', description: 'New date.', rule: documentFields.issuedOn },
+    registryNumber: { type: 'String', description: 'New registry number.', rule: documentFields.registryNumber },
+    origin: { type: 'String', description: 'New origin.', rule: documentFields.origin },
+    text: { type: 'String', description: 'A corrected text; refused once any live citation quotes the document.', rule: documentFields.text },
+  },
 });
 
 /** The path of a problem with the one citation of `citeRecord`, without the list index `writer.cite` adds. */
@@ -300,9 +303,9 @@ builder.mutationFields((t) => ({
     description: 'Adds a source document with its full text, for records to cite. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AddDocumentInput, required: true, description: 'The document.' }) },
+    args: { input: t.arg({ type: AddDocumentInput.ref, required: true, description: 'The document.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(addDocumentRules, args.input);
+      const input = parseInput(AddDocumentInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.issuedBy, path: ['input', 'issuedBy'] }]);
         const regionId = await writer.regionId(input.region, ['input', 'region']);
@@ -330,7 +333,6 @@ builder.mutationFields((t) => ({
       "Changes a document's metadata, or its text while no live citation quotes it. `version` must be the one you read: a stale version is a ConflictError.",
     idDescription: 'The document.',
     patch: DocumentPatch,
-    patchRules: documentPatchRules,
     references: { issuedBy: { entity: 'Organisation', column: 'issuedById' } },
     regions: { region: 'regionId' },
     check: async (writer, { patch, current, values }) => {
@@ -389,11 +391,11 @@ builder.mutationFields((t) => ({
     errors: { types: WRITE_ERRORS },
     args: {
       record: t.arg.id({ required: true, description: 'The record the passage supports (its ID): a Decision, an Audit, a Grant, …' }),
-      citation: t.arg({ type: CitationInput, required: true, description: 'The passage.' }),
+      citation: t.arg({ type: CitationInput.ref, required: true, description: 'The passage.' }),
     },
     resolve: async (_root, args, context, info) => {
       const record = citedRecordOf(info.schema, args.record, ['record']);
-      const citation = parseInput(citationRules, args.citation, ['citation']);
+      const citation = parseInput(CitationInput.rules, args.citation, ['citation']);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: record.typeName, id: record.id, path: ['record'] }]);
         const c = tables.citations;

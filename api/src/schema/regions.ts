@@ -1,11 +1,11 @@
 import { tables } from '@naravard/db';
 import { and, eq, gte, ilike, isNull, or, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { paginateTable } from '../pagination.ts';
 import { entityNode } from './nodes.ts';
 import { rules } from '../writes.ts';
 import { updateField } from '../mutation-fields.ts';
+import { ruledPatch } from '../ruled-inputs.ts';
 import { Region, type RegionRow } from './refs.ts';
 
 builder.node(Region, {
@@ -87,14 +87,12 @@ builder.queryFields((t) => ({
 // created nor deleted through the API, and their codes never change. An admin may correct a
 // name.
 
-const regionPatchRules = z.object({ name: rules.text(200), countyName: rules.text(200) }).partial().strict();
-
-const RegionPatch = builder.inputType('RegionPatch', {
+const RegionPatch = ruledPatch('RegionPatch', {
   description: 'Names of a region to correct; fields left out stay as they are. Codes are fixed.',
-  fields: (t) => ({
-    name: t.string({ description: 'The regional authority: "Region Kronoberg" (at most 200 characters).' }),
-    countyName: t.string({ description: 'The county (län): "Kronobergs län" (at most 200 characters).' }),
-  }),
+  fields: {
+    name: { type: 'String', description: 'The regional authority: "Region Kronoberg" (at most 200 characters).', rule: rules.text(200) },
+    countyName: { type: 'String', description: 'The county (län): "Kronobergs län" (at most 200 characters).', rule: rules.text(200) },
+  },
 });
 
 builder.mutationFields((t) => ({
@@ -105,7 +103,6 @@ builder.mutationFields((t) => ({
     scope: 'admin',
     idDescription: 'The region.',
     patch: RegionPatch,
-    patchRules: regionPatchRules,
     patchDescription: 'The names to change.',
   }),
 }));

@@ -11,6 +11,7 @@ import { loadNodes } from './nodes.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { type OrderKey, paginateChildren, paginateTable } from '../pagination.ts';
 import { parseInput, recordIdOf, rules, write } from '../writes.ts';
+import { ruledInput, ruledPatch } from '../ruled-inputs.ts';
 import { Timestamped } from '../bookkeeping.ts';
 import { entitiesImplementing, loadEntity } from './entities.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
@@ -167,8 +168,6 @@ const topicFields = {
   swedishName: rules.text(200).nullish(),
   description: rules.text(2000).nullish(),
 };
-const createTopicRules = z.object(topicFields);
-const topicPatchRules = z.object(topicFields).partial().strict();
 
 /** The GraphQL type, entity type and UUID of a taggable record from its global ID; a ValidationError at `record` otherwise. */
 function taggedRecordOf(schema: GraphQLSchema, value: string): { typeName: EntityName; entityType: EntityType; id: string } {
@@ -200,27 +199,28 @@ const TopicTag = builder.objectRef<TopicTagShape>('TopicTag').implement({
   }),
 });
 
-const CreateTopicInput = builder.inputType('CreateTopicInput', {
+const CreateTopicInput = ruledInput('CreateTopicInput', {
   description: 'A theme shared across regions (tema), to tag records with.',
-  fields: (t) => ({
-    slug: t.string({
-      required: true,
+  fields: {
+    slug: {
+      type: 'String',
       description: 'Stable key used in filters and tags, unique: lower-case words joined by "-" ("central-contact-entry").',
-    }),
-    name: t.string({ required: true, description: 'The name in English ("Central contact entry"), at most 200 characters.' }),
-    swedishName: t.string({ description: 'The Swedish term ("Central kontaktingång").' }),
-    description: t.string({ description: 'What the topic covers (at most 2000 characters).' }),
-  }),
+      rule: topicFields.slug,
+    },
+    name: { type: 'String', description: 'The name in English ("Central contact entry"), at most 200 characters.', rule: topicFields.name },
+    swedishName: { type: 'String', description: 'The Swedish term ("Central kontaktingång").', rule: topicFields.swedishName },
+    description: { type: 'String', description: 'What the topic covers (at most 2000 characters).', rule: topicFields.description },
+  },
 });
 
-const TopicPatch = builder.inputType('TopicPatch', {
+const TopicPatch = ruledPatch('TopicPatch', {
   description: 'Fields of a topic to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    slug: t.string({ description: 'New slug, unique. Clients that filter by the old slug must change too.' }),
-    name: t.string({ description: 'New English name.' }),
-    swedishName: t.string({ description: 'New Swedish term.' }),
-    description: t.string({ description: 'New description.' }),
-  }),
+  fields: {
+    slug: { type: 'String', description: 'New slug, unique. Clients that filter by the old slug must change too.', rule: topicFields.slug },
+    name: { type: 'String', description: 'New English name.', rule: topicFields.name },
+    swedishName: { type: 'String', description: 'New Swedish term.', rule: topicFields.swedishName },
+    description: { type: 'String', description: 'New description.', rule: topicFields.description },
+  },
 });
 
 builder.mutationFields((t) => ({
@@ -229,9 +229,9 @@ builder.mutationFields((t) => ({
     description: 'Creates a topic to tag records with. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateTopicInput, required: true, description: 'The topic.' }) },
+    args: { input: t.arg({ type: CreateTopicInput.ref, required: true, description: 'The topic.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createTopicRules, args.input);
+      const input = parseInput(CreateTopicInput.rules, args.input);
       return write(context, async (writer) => {
         await requireFreeTopicSlug(writer, input.slug, null, ['input', 'slug']);
         return writer.create<TopicRow>('Topic', {
@@ -248,7 +248,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of a topic. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The topic.',
     patch: TopicPatch,
-    patchRules: topicPatchRules,
     check: async (writer, { patch, current }) => {
       if (patch.slug !== undefined) await requireFreeTopicSlug(writer, patch.slug, current.id, ['patch', 'slug']);
     },

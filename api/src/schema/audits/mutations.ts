@@ -6,7 +6,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Audit, AuditResponse, type AuditResponseRow, type AuditRow, Recommendation, RecommendationResponse, type RecommendationResponseRow } from '../refs.ts';
-import { ANSWER_REQUIRED, answers, AuditPatch, auditPatchRules, AuditResponsePatch, CreateAuditInput, createAuditRules, createRecommendation, partPatchRules, RecommendationInput, RecommendationPatch, recommendationPatchRules, RecommendationResponsePatch, recommendationRules, RecordAuditResponseInput, recordResponseRules, responsePatchRules } from './write-rules.ts';
+import { ANSWER_REQUIRED, answers, AuditPatch, AuditResponsePatch, CreateAuditInput, createRecommendation, RecommendationInput, RecommendationPatch, RecommendationResponsePatch, RecordAuditResponseInput } from './write-rules.ts';
 
 /* The mutations of audits, recommendations and responses. */
 
@@ -17,9 +17,9 @@ builder.mutationFields((t) => ({
       'Records an audit with its numbered recommendations, topics and citations in one transaction. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateAuditInput, required: true, description: 'The audit and its recommendations.' }) },
+    args: { input: t.arg({ type: CreateAuditInput.ref, required: true, description: 'The audit and its recommendations.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createAuditRules, args.input);
+      const input = parseInput(CreateAuditInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Organisation', id: input.auditor, path: ['input', 'auditor'] },
@@ -48,7 +48,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of an audit. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The audit.',
     patch: AuditPatch,
-    patchRules: auditPatchRules,
     references: {
       auditor: { entity: 'Organisation', column: 'auditorId' },
       audited: { entity: 'Organisation', column: 'auditedId' },
@@ -98,11 +97,11 @@ builder.mutationFields((t) => ({
     errors: { types: WRITE_ERRORS },
     args: {
       audit: t.arg.id({ required: true, description: 'The audit (ID).' }),
-      input: t.arg({ type: RecommendationInput, required: true, description: 'The recommendation.' }),
+      input: t.arg({ type: RecommendationInput.ref, required: true, description: 'The recommendation.' }),
     },
     resolve: async (_root, args, context) => {
       const auditId = parseInput(rules.globalId('Audit'), args.audit, ['audit']);
-      const input = parseInput(recommendationRules, args.input);
+      const input = parseInput(RecommendationInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Audit', id: auditId, path: ['audit'] }]);
         await requireFreeRecommendationOrdinal(writer, auditId, input.ordinal, null, ['input', 'ordinal']);
@@ -115,7 +114,6 @@ builder.mutationFields((t) => ({
     description: 'Changes the number or wording of a recommendation. `version` must be the one you read.',
     idDescription: 'The recommendation.',
     patch: RecommendationPatch,
-    patchRules: recommendationPatchRules,
     check: async (writer, { patch, current }) => {
       if (patch.ordinal !== undefined) await requireFreeRecommendationOrdinal(writer, current.auditId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
@@ -158,9 +156,9 @@ builder.mutationFields((t) => ({
       "Records the audited body's answer to an audit with one part per recommendation answered, in one transaction. Each part's recommendation must belong to the audit. Needs the `write` scope.",
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: RecordAuditResponseInput, required: true, description: 'The response and its parts.' }) },
+    args: { input: t.arg({ type: RecordAuditResponseInput.ref, required: true, description: 'The response and its parts.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(recordResponseRules, args.input);
+      const input = parseInput(RecordAuditResponseInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Audit', id: input.audit, path: ['input', 'audit'] },
@@ -217,7 +215,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of an audit response (not its parts). `version` must be the one you read.',
     idDescription: 'The audit response.',
     patch: AuditResponsePatch,
-    patchRules: responsePatchRules,
     references: {
       respondent: { entity: 'Organisation', column: 'respondentId' },
       document: { entity: 'Document', column: 'documentId' },
@@ -231,7 +228,6 @@ builder.mutationFields((t) => ({
       'Changes the answer to one recommendation (one part of an audit response); at least one of its four parts must remain. `version` must be the one you read.',
     idDescription: 'The answer to one recommendation (RecommendationResponse ID).',
     patch: RecommendationResponsePatch,
-    patchRules: partPatchRules,
     check: (_writer, { patch, current }) => {
       if (!answers({ ...current, ...patch })) throw new ValidationError([{ path: ['patch'], message: ANSWER_REQUIRED }]);
     },

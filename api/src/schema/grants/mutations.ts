@@ -5,7 +5,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow } from '../refs.ts';
-import { after, AllocationPatch, allocationPatchRules, allocationRulesBroken, CreateAllocationInput, createAllocationRules, CreateGrantInput, CreateGrantProgrammeInput, createGrantRules, createProgrammeRules, GrantPatch, grantPatchRules, GrantProgrammePatch, grantRulesBroken, liveCount, programmePatchRules, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
+import { after, AllocationPatch, allocationRulesBroken, CreateAllocationInput, CreateGrantInput, CreateGrantProgrammeInput, GrantPatch, GrantProgrammePatch, grantRulesBroken, liveCount, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
 
 /* The mutations of grant programmes, grants and allocations. */
 
@@ -15,9 +15,9 @@ builder.mutationFields((t) => ({
     description: 'Records a grant programme with its topics and citations. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateGrantProgrammeInput, required: true, description: 'The programme.' }) },
+    args: { input: t.arg({ type: CreateGrantProgrammeInput.ref, required: true, description: 'The programme.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createProgrammeRules, args.input);
+      const input = parseInput(CreateGrantProgrammeInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.grantor, path: ['input', 'grantor'] }]);
         const programme = await writer.create<GrantProgrammeRow>('GrantProgramme', {
@@ -37,7 +37,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of a grant programme. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The programme.',
     patch: GrantProgrammePatch,
-    patchRules: programmePatchRules,
     references: { grantor: { entity: 'Organisation', column: 'grantorId' } },
   }),
   deleteGrantProgramme: deleteField(t, {
@@ -63,9 +62,9 @@ builder.mutationFields((t) => ({
     description: 'Records an amount granted under a programme, with its citations. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateGrantInput, required: true, description: 'The grant.' }) },
+    args: { input: t.arg({ type: CreateGrantInput.ref, required: true, description: 'The grant.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createGrantRules, args.input);
+      const input = parseInput(CreateGrantInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'GrantProgramme', id: input.programme, path: ['input', 'programme'] },
@@ -94,7 +93,6 @@ builder.mutationFields((t) => ({
       'Changes fields of a grant, e.g. its status from REQUESTED to AWARDED to PAID. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The grant.',
     patch: GrantPatch,
-    patchRules: grantPatchRules,
     references: {
       programme: { entity: 'GrantProgramme', column: 'programmeId' },
       recipientOrganisation: { entity: 'Organisation', column: 'recipientOrganisationId' },
@@ -136,9 +134,9 @@ builder.mutationFields((t) => ({
       'Records money passed on from a grant or a programme: an amount, a rate or a ceiling, with its citations. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateAllocationInput, required: true, description: 'The allocation.' }) },
+    args: { input: t.arg({ type: CreateAllocationInput.ref, required: true, description: 'The allocation.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createAllocationRules, args.input);
+      const input = parseInput(CreateAllocationInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Grant', id: input.grant, path: ['input', 'grant'] },
@@ -176,7 +174,6 @@ builder.mutationFields((t) => ({
       'Changes fields of an allocation; the result must still satisfy the rules of a new one. `version` must be the one you read.',
     idDescription: 'The allocation.',
     patch: AllocationPatch,
-    patchRules: allocationPatchRules,
     references: {
       grant: { entity: 'Grant', column: 'grantId' },
       programme: { entity: 'GrantProgramme', column: 'programmeId' },

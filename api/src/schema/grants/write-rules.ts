@@ -1,10 +1,10 @@
 import { tables } from '@naravard/db';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { builder } from '../../builder.ts';
 import { type FieldIssue, ValidationError } from '../../errors.ts';
+import { ruledInput, ruledPatch } from '../../ruled-inputs.ts';
 import { rules, type Writer } from '../../writes.ts';
-import { CitationInput } from '../citations.ts';
+import { CitationInput, citationList } from '../citations.ts';
 import { GrantStatus } from './read.ts';
 
 /* The rules and inputs of writes to grant programmes, grants and allocations. */
@@ -37,14 +37,38 @@ export const after = <T>(patched: T | undefined, current: T) => (patched === und
 
 // Grant programmes
 
-const programmeFields = {
+const programmeRules = {
   name: rules.text(300),
   legalBasis: rules.text(300).nullish(),
   grantor: rules.globalId('Organisation').nullish(),
   description: rules.text(20_000).nullish(),
 };
-export const createProgrammeRules = z.object({ ...programmeFields, topics: rules.list(rules.topics), citations: rules.list(rules.citations()) });
-export const programmePatchRules = z.object(programmeFields).partial().strict();
+
+export const CreateGrantProgrammeInput = ruledInput('CreateGrantProgrammeInput', {
+  description: 'A grant programme (statsbidrag, satsning).',
+  fields: {
+    name: { type: 'String', description: 'The name of the programme ("Statsbidrag för nära vård"), at most 300 characters.', rule: programmeRules.name },
+    legalBasis: {
+      type: 'String',
+      description: 'The legal basis: an ordinance ("SFS 2024:1253") or an agreement (överenskommelse).',
+      rule: programmeRules.legalBasis,
+    },
+    grantor: { type: 'ID', description: 'Who grants the money (Organisation ID).', rule: programmeRules.grantor },
+    description: { type: 'String', description: 'What the programme is for and how it works (at most 20 000 characters).', rule: programmeRules.description },
+    topics: { type: ['String'], description: 'Topic slugs to tag the programme with.', rule: rules.list(rules.topics) },
+    citations: { type: [CitationInput.ref], description: 'Passages supporting the programme record.', rule: rules.list(citationList) },
+  },
+});
+
+export const GrantProgrammePatch = ruledPatch('GrantProgrammePatch', {
+  description: 'Fields of a grant programme to change; fields left out stay as they are, null clears an optional field.',
+  fields: {
+    name: { type: 'String', description: 'New name.', rule: programmeRules.name },
+    legalBasis: { type: 'String', description: 'New legal basis.', rule: programmeRules.legalBasis },
+    grantor: { type: 'ID', description: 'New grantor (Organisation ID).', rule: programmeRules.grantor },
+    description: { type: 'String', description: 'New description.', rule: programmeRules.description },
+  },
+});
 
 // Grants
 
@@ -66,7 +90,7 @@ export function grantRulesBroken(grant: GrantShape): Broken[] {
   return broken;
 }
 
-const grantFields = {
+const grantRules = {
   programme: rules.globalId('GrantProgramme'),
   recipientRegion: rules.regionCode.nullish(),
   recipientOrganisation: rules.globalId('Organisation').nullish(),
@@ -77,16 +101,36 @@ const grantFields = {
   description: rules.text(20_000).nullish(),
 };
 
-export const createGrantRules = z
-  .object({
-    ...grantFields,
-    amountIsApproximate: z
-      .boolean()
-      .nullish()
-      .transform((value) => value ?? false),
-    citations: rules.list(rules.citations()),
-  })
-  .superRefine((grant, context) => {
+export const CreateGrantInput = ruledInput('CreateGrantInput', {
+  description: 'An amount granted under a programme to a region, an organisation or both, for a period.',
+  fields: {
+    programme: { type: 'ID', description: 'The programme the grant is made under (GrantProgramme ID).', rule: grantRules.programme },
+    recipientRegion: {
+      type: 'String',
+      description: 'SCB county code of the region that receives it ("07"); this or recipientOrganisation is required.',
+      rule: grantRules.recipientRegion,
+    },
+    recipientOrganisation: { type: 'ID', description: 'The organisation that receives it (Organisation ID).', rule: grantRules.recipientOrganisation },
+    period: { type: 'Period', description: 'The year, quarter or month the grant is for ("2025").', rule: grantRules.period },
+    amountSek: {
+      type: 'String',
+      description: 'The amount in SEK as a string, exact: digits with at most two decimals, not negative ("51900000", "148.50").',
+      rule: grantRules.amountSek,
+    },
+    status: { type: GrantStatus, description: 'Requested, awarded or paid.', rule: grantRules.status },
+    requisitionDueOn: { type: 'Date', description: 'The last day to requisition (rekvirera) the money.', rule: grantRules.requisitionDueOn },
+    description: { type: 'String', description: 'What the records say about the grant (at most 20 000 characters).', rule: grantRules.description },
+    amountIsApproximate: {
+      type: 'Boolean',
+      description: 'True when the records give the amount as approximate ("cirka 46 miljoner"); false if left out.',
+      rule: z
+        .boolean()
+        .nullish()
+        .transform((value) => value ?? false),
+    },
+    citations: { type: [CitationInput.ref], description: 'Passages supporting the grant.', rule: rules.list(citationList) },
+  },
+  check: (grant, context) => {
     for (const rule of grantRulesBroken({
       hasRecipientRegion: Boolean(grant.recipientRegion),
       hasRecipientOrganisation: Boolean(grant.recipientOrganisation),
@@ -95,9 +139,32 @@ export const createGrantRules = z
     })) {
       context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
     }
-  });
+  },
+});
 
-export const grantPatchRules = z.object({ ...grantFields, amountIsApproximate: z.boolean() }).partial().strict();
+export const GrantPatch = ruledPatch('GrantPatch', {
+  description:
+    'Fields of a grant to change, e.g. its status as it moves from requested to awarded to paid; fields left out stay as they are, null clears an optional field.',
+  fields: {
+    programme: { type: 'ID', description: 'New programme (GrantProgramme ID).', rule: grantRules.programme },
+    recipientRegion: { type: 'String', description: 'New recipient region (SCB county code); null clears it.', rule: grantRules.recipientRegion },
+    recipientOrganisation: {
+      type: 'ID',
+      description: 'New recipient organisation (Organisation ID); null clears it.',
+      rule: grantRules.recipientOrganisation,
+    },
+    period: { type: 'Period', description: 'New period.', rule: grantRules.period },
+    amountSek: {
+      type: 'String',
+      description: 'New amount in SEK as a string, at most two decimals, not negative; null clears it.',
+      rule: grantRules.amountSek,
+    },
+    status: { type: GrantStatus, description: 'New status.', rule: grantRules.status },
+    requisitionDueOn: { type: 'Date', description: 'New last day to requisition.', rule: grantRules.requisitionDueOn },
+    description: { type: 'String', description: 'New description.', rule: grantRules.description },
+    amountIsApproximate: { type: 'Boolean', description: 'Whether the amount is approximate.', rule: z.boolean() },
+  },
+});
 
 // Allocations
 
@@ -146,7 +213,7 @@ export function allocationRulesBroken(allocation: AllocationShape): Broken[] {
   return broken;
 }
 
-const allocationFields = {
+const allocationRules = {
   grant: rules.globalId('Grant').nullish(),
   programme: rules.globalId('GrantProgramme').nullish(),
   fromOrganisation: rules.globalId('Organisation').nullish(),
@@ -164,13 +231,73 @@ const allocationFields = {
   description: rules.text(20_000).nullish(),
 };
 
-export const createAllocationRules = z
-  .object({ ...allocationFields, citations: rules.list(rules.citations()) })
-  .superRefine((allocation, context) => {
-    for (const rule of allocationRulesBroken(allocation)) context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
-  });
+const allocationInputFields = {
+  grant: 'The grant the money comes from (Grant ID); this or programme is required.',
+  programme: 'The programme the money comes from (GrantProgramme ID); when grant is given too, it must be the grant’s programme.',
+  fromOrganisation: 'The body that passes the money on (Organisation ID).',
+  recipientOrganisation: 'The organisation that receives it, when it is one (Organisation ID).',
+  recipientDescription: 'Who receives it when that is a group ("Vårdcentralerna i Region Kronoberg"), at most 1000 characters.',
+  region: 'SCB county code of the region where the money is passed on ("07").',
+  amountSek: 'A fixed amount in SEK as a string: at most two decimals, not negative ("30000000").',
+  rateSek: 'A rate in SEK per `rateUnit` as a string ("148"); the lower end when the rate is a range. Needs rateUnit.',
+  rateMaxSek: 'The upper end of a rate range ("44" in "4–44 SEK per listed patient"); needs rateSek, not below it.',
+  rateUnit: 'What the rate is per ("listed patient").',
+  capSek: 'A ceiling in SEK per `capUnit` as a string ("180000"). Needs capUnit.',
+  capUnit: 'What the ceiling is per ("health centre and year").',
+  description: 'What the allocation is for and its conditions (at most 20 000 characters).',
+} as const;
 
-export const allocationPatchRules = z.object(allocationFields).partial().strict();
+export const CreateAllocationInput = ruledInput('CreateAllocationInput', {
+  description:
+    'Money passed on from a grant or a programme: a fixed amount, a rate (with its unit), or a ceiling (with its unit); at least one of the three.',
+  fields: {
+    grant: { type: 'ID', description: allocationInputFields.grant, rule: allocationRules.grant },
+    programme: { type: 'ID', description: allocationInputFields.programme, rule: allocationRules.programme },
+    fromOrganisation: { type: 'ID', description: allocationInputFields.fromOrganisation, rule: allocationRules.fromOrganisation },
+    recipientOrganisation: { type: 'ID', description: allocationInputFields.recipientOrganisation, rule: allocationRules.recipientOrganisation },
+    recipientDescription: { type: 'String', description: allocationInputFields.recipientDescription, rule: allocationRules.recipientDescription },
+    region: { type: 'String', description: allocationInputFields.region, rule: allocationRules.region },
+    period: { type: 'Period', description: 'The year, quarter or month ("2024-09").', rule: allocationRules.period },
+    amountSek: { type: 'String', description: allocationInputFields.amountSek, rule: allocationRules.amountSek },
+    rateSek: { type: 'String', description: allocationInputFields.rateSek, rule: allocationRules.rateSek },
+    rateMaxSek: { type: 'String', description: allocationInputFields.rateMaxSek, rule: allocationRules.rateMaxSek },
+    rateUnit: { type: 'String', description: allocationInputFields.rateUnit, rule: allocationRules.rateUnit },
+    capSek: { type: 'String', description: allocationInputFields.capSek, rule: allocationRules.capSek },
+    capUnit: { type: 'String', description: allocationInputFields.capUnit, rule: allocationRules.capUnit },
+    paidOn: { type: 'Date', description: 'When the money was paid out.', rule: allocationRules.paidOn },
+    description: { type: 'String', description: allocationInputFields.description, rule: allocationRules.description },
+    citations: { type: [CitationInput.ref], description: 'Passages supporting the allocation.', rule: rules.list(citationList) },
+  },
+  check: (allocation, context) => {
+    for (const rule of allocationRulesBroken(allocation)) context.addIssue({ code: 'custom', message: rule.message, path: [rule.field] });
+  },
+});
+
+export const AllocationPatch = ruledPatch('AllocationPatch', {
+  description:
+    'Fields of an allocation to change; fields left out stay as they are, null clears one. The result must still have a source, an amount, a rate or a ceiling, and units for its rate and ceiling.',
+  fields: {
+    grant: { type: 'ID', description: `New grant. ${allocationInputFields.grant}`, rule: allocationRules.grant },
+    programme: { type: 'ID', description: `New programme. ${allocationInputFields.programme}`, rule: allocationRules.programme },
+    fromOrganisation: { type: 'ID', description: `New ${allocationInputFields.fromOrganisation}`, rule: allocationRules.fromOrganisation },
+    recipientOrganisation: { type: 'ID', description: `New ${allocationInputFields.recipientOrganisation}`, rule: allocationRules.recipientOrganisation },
+    recipientDescription: {
+      type: 'String',
+      description: `New recipient description. ${allocationInputFields.recipientDescription}`,
+      rule: allocationRules.recipientDescription,
+    },
+    region: { type: 'String', description: `New region. ${allocationInputFields.region}`, rule: allocationRules.region },
+    period: { type: 'Period', description: 'New period.', rule: allocationRules.period },
+    amountSek: { type: 'String', description: `New amount. ${allocationInputFields.amountSek}`, rule: allocationRules.amountSek },
+    rateSek: { type: 'String', description: `New rate. ${allocationInputFields.rateSek}`, rule: allocationRules.rateSek },
+    rateMaxSek: { type: 'String', description: `New upper end of the rate. ${allocationInputFields.rateMaxSek}`, rule: allocationRules.rateMaxSek },
+    rateUnit: { type: 'String', description: `New rate unit. ${allocationInputFields.rateUnit}`, rule: allocationRules.rateUnit },
+    capSek: { type: 'String', description: `New ceiling. ${allocationInputFields.capSek}`, rule: allocationRules.capSek },
+    capUnit: { type: 'String', description: `New ceiling unit. ${allocationInputFields.capUnit}`, rule: allocationRules.capUnit },
+    paidOn: { type: 'Date', description: 'New payment date.', rule: allocationRules.paidOn },
+    description: { type: 'String', description: 'New description.', rule: allocationRules.description },
+  },
+});
 
 /** When both are named, the grant must be made under the programme. */
 export async function requireGrantUnderProgramme(writer: Writer, grantId: string | null, programmeId: string | null, path: (string | number)[]) {
@@ -212,120 +339,3 @@ export async function requireLiveSources(writer: Writer, sources: { entity: 'Gra
     }
   }
 }
-
-export const CreateGrantProgrammeInput = builder.inputType('CreateGrantProgrammeInput', {
-  description: 'A grant programme (statsbidrag, satsning).',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'The name of the programme ("Statsbidrag för nära vård"), at most 300 characters.' }),
-    legalBasis: t.string({ description: 'The legal basis: an ordinance ("SFS 2024:1253") or an agreement (överenskommelse).' }),
-    grantor: t.id({ description: 'Who grants the money (Organisation ID).' }),
-    description: t.string({ description: 'What the programme is for and how it works (at most 20 000 characters).' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the programme with.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the programme record.' }),
-  }),
-});
-
-export const GrantProgrammePatch = builder.inputType('GrantProgrammePatch', {
-  description: 'Fields of a grant programme to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    name: t.string({ description: 'New name.' }),
-    legalBasis: t.string({ description: 'New legal basis.' }),
-    grantor: t.id({ description: 'New grantor (Organisation ID).' }),
-    description: t.string({ description: 'New description.' }),
-  }),
-});
-
-export const CreateGrantInput = builder.inputType('CreateGrantInput', {
-  description: 'An amount granted under a programme to a region, an organisation or both, for a period.',
-  fields: (t) => ({
-    programme: t.id({ required: true, description: 'The programme the grant is made under (GrantProgramme ID).' }),
-    recipientRegion: t.string({ description: 'SCB county code of the region that receives it ("07"); this or recipientOrganisation is required.' }),
-    recipientOrganisation: t.id({ description: 'The organisation that receives it (Organisation ID).' }),
-    period: t.field({ type: 'Period', required: true, description: 'The year, quarter or month the grant is for ("2025").' }),
-    amountSek: t.string({
-      description: 'The amount in SEK as a string, exact: digits with at most two decimals, not negative ("51900000", "148.50").',
-    }),
-    amountIsApproximate: t.boolean({ description: 'True when the records give the amount as approximate ("cirka 46 miljoner"); false if left out.' }),
-    status: t.field({ type: GrantStatus, required: true, description: 'Requested, awarded or paid.' }),
-    requisitionDueOn: t.field({ type: 'Date', description: 'The last day to requisition (rekvirera) the money.' }),
-    description: t.string({ description: 'What the records say about the grant (at most 20 000 characters).' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the grant.' }),
-  }),
-});
-
-export const GrantPatch = builder.inputType('GrantPatch', {
-  description:
-    'Fields of a grant to change, e.g. its status as it moves from requested to awarded to paid; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    programme: t.id({ description: 'New programme (GrantProgramme ID).' }),
-    recipientRegion: t.string({ description: 'New recipient region (SCB county code); null clears it.' }),
-    recipientOrganisation: t.id({ description: 'New recipient organisation (Organisation ID); null clears it.' }),
-    period: t.field({ type: 'Period', description: 'New period.' }),
-    amountSek: t.string({ description: 'New amount in SEK as a string, at most two decimals, not negative; null clears it.' }),
-    amountIsApproximate: t.boolean({ description: 'Whether the amount is approximate.' }),
-    status: t.field({ type: GrantStatus, description: 'New status.' }),
-    requisitionDueOn: t.field({ type: 'Date', description: 'New last day to requisition.' }),
-    description: t.string({ description: 'New description.' }),
-  }),
-});
-
-const allocationInputFields = {
-  grant: 'The grant the money comes from (Grant ID); this or programme is required.',
-  programme: 'The programme the money comes from (GrantProgramme ID); when grant is given too, it must be the grant’s programme.',
-  fromOrganisation: 'The body that passes the money on (Organisation ID).',
-  recipientOrganisation: 'The organisation that receives it, when it is one (Organisation ID).',
-  recipientDescription: 'Who receives it when that is a group ("Vårdcentralerna i Region Kronoberg"), at most 1000 characters.',
-  region: 'SCB county code of the region where the money is passed on ("07").',
-  amountSek: 'A fixed amount in SEK as a string: at most two decimals, not negative ("30000000").',
-  rateSek: 'A rate in SEK per `rateUnit` as a string ("148"); the lower end when the rate is a range. Needs rateUnit.',
-  rateMaxSek: 'The upper end of a rate range ("44" in "4–44 SEK per listed patient"); needs rateSek, not below it.',
-  rateUnit: 'What the rate is per ("listed patient").',
-  capSek: 'A ceiling in SEK per `capUnit` as a string ("180000"). Needs capUnit.',
-  capUnit: 'What the ceiling is per ("health centre and year").',
-  description: 'What the allocation is for and its conditions (at most 20 000 characters).',
-} as const;
-
-export const CreateAllocationInput = builder.inputType('CreateAllocationInput', {
-  description:
-    'Money passed on from a grant or a programme: a fixed amount, a rate (with its unit), or a ceiling (with its unit); at least one of the three.',
-  fields: (t) => ({
-    grant: t.id({ description: allocationInputFields.grant }),
-    programme: t.id({ description: allocationInputFields.programme }),
-    fromOrganisation: t.id({ description: allocationInputFields.fromOrganisation }),
-    recipientOrganisation: t.id({ description: allocationInputFields.recipientOrganisation }),
-    recipientDescription: t.string({ description: allocationInputFields.recipientDescription }),
-    region: t.string({ description: allocationInputFields.region }),
-    period: t.field({ type: 'Period', description: 'The year, quarter or month ("2024-09").' }),
-    amountSek: t.string({ description: allocationInputFields.amountSek }),
-    rateSek: t.string({ description: allocationInputFields.rateSek }),
-    rateMaxSek: t.string({ description: allocationInputFields.rateMaxSek }),
-    rateUnit: t.string({ description: allocationInputFields.rateUnit }),
-    capSek: t.string({ description: allocationInputFields.capSek }),
-    capUnit: t.string({ description: allocationInputFields.capUnit }),
-    paidOn: t.field({ type: 'Date', description: 'When the money was paid out.' }),
-    description: t.string({ description: allocationInputFields.description }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the allocation.' }),
-  }),
-});
-
-export const AllocationPatch = builder.inputType('AllocationPatch', {
-  description:
-    'Fields of an allocation to change; fields left out stay as they are, null clears one. The result must still have a source, an amount, a rate or a ceiling, and units for its rate and ceiling.',
-  fields: (t) => ({
-    grant: t.id({ description: `New grant. ${allocationInputFields.grant}` }),
-    programme: t.id({ description: `New programme. ${allocationInputFields.programme}` }),
-    fromOrganisation: t.id({ description: `New ${allocationInputFields.fromOrganisation}` }),
-    recipientOrganisation: t.id({ description: `New ${allocationInputFields.recipientOrganisation}` }),
-    recipientDescription: t.string({ description: `New recipient description. ${allocationInputFields.recipientDescription}` }),
-    region: t.string({ description: `New region. ${allocationInputFields.region}` }),
-    period: t.field({ type: 'Period', description: 'New period.' }),
-    amountSek: t.string({ description: `New amount. ${allocationInputFields.amountSek}` }),
-    rateSek: t.string({ description: `New rate. ${allocationInputFields.rateSek}` }),
-    rateMaxSek: t.string({ description: `New upper end of the rate. ${allocationInputFields.rateMaxSek}` }),
-    rateUnit: t.string({ description: `New rate unit. ${allocationInputFields.rateUnit}` }),
-    capSek: t.string({ description: `New ceiling. ${allocationInputFields.capSek}` }),
-    capUnit: t.string({ description: `New ceiling unit. ${allocationInputFields.capUnit}` }),
-    paidOn: t.field({ type: 'Date', description: 'New payment date.' }),
-    description: t.string({ description: 'New description.' }),
-  }),
-});

@@ -6,7 +6,7 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Indicator, type IndicatorRow, IndicatorTarget, type IndicatorTargetRow, Observation } from '../refs.ts';
-import { AddIndicatorTargetInput, addTargetRules, CreateIndicatorInput, createIndicatorRules, IndicatorPatch, indicatorPatchRules, IndicatorTargetPatch, targetPatchRules } from './write-rules.ts';
+import { AddIndicatorTargetInput, CreateIndicatorInput, IndicatorPatch, IndicatorTargetPatch } from './write-rules.ts';
 import { MAX_UPSERT_ROWS, ObservationRowInput, UpsertObservationsResult, validateRows } from './upsert.ts';
 
 /* The mutations of indicators, targets and observations. */
@@ -17,9 +17,9 @@ builder.mutationFields((t) => ({
     description: 'Records a new indicator with its topics and citations. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateIndicatorInput, required: true, description: 'The indicator.' }) },
+    args: { input: t.arg({ type: CreateIndicatorInput.ref, required: true, description: 'The indicator.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createIndicatorRules, args.input);
+      const input = parseInput(CreateIndicatorInput.rules, args.input);
       return write(context, async (writer) => {
         await requireFreeIndicatorCode(writer, input.code, ['input', 'code']);
         const indicator = await writer.create<IndicatorRow & { version: number }>('Indicator', {
@@ -42,7 +42,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of an indicator. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The indicator (its ID).',
     patch: IndicatorPatch,
-    patchRules: indicatorPatchRules,
     check: async (writer, { patch, current }) => {
       await requireFreeIndicatorCode(writer, patch.code, ['patch', 'code'], current.id);
     },
@@ -66,9 +65,9 @@ builder.mutationFields((t) => ({
     description: 'Adds a target (målvärde) to an indicator, with its citations. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AddIndicatorTargetInput, required: true, description: 'The target.' }) },
+    args: { input: t.arg({ type: AddIndicatorTargetInput.ref, required: true, description: 'The target.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(addTargetRules, args.input);
+      const input = parseInput(AddIndicatorTargetInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Indicator', id: input.indicator, path: ['input', 'indicator'] }]);
         const regionId = await writer.regionId(input.region, ['input', 'region']);
@@ -95,7 +94,6 @@ builder.mutationFields((t) => ({
     ].join(' '),
     idDescription: 'The target (its ID).',
     patch: IndicatorTargetPatch,
-    patchRules: targetPatchRules,
     regions: { region: 'regionId' },
     check: (_writer, { patch, current }) => {
       const validFrom = patch.validFrom !== undefined ? patch.validFrom : current.validFrom;
@@ -157,7 +155,7 @@ builder.mutationFields((t) => ({
     args: {
       indicator: t.arg.string({ required: true, description: 'The indicator, by code ("SIP_MEETINGS").' }),
       rows: t.arg({
-        type: [ObservationRowInput],
+        type: [ObservationRowInput.ref],
         required: true,
         description: `The values, at most ${MAX_UPSERT_ROWS.toLocaleString('en')}; each observation at most once.`,
       }),

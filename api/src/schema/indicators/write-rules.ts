@@ -1,8 +1,8 @@
 import { tables } from '@naravard/db';
 import { z } from 'zod';
-import { builder } from '../../builder.ts';
+import { ruledInput, ruledPatch } from '../../ruled-inputs.ts';
 import { rules } from '../../writes.ts';
-import { CitationInput } from '../citations.ts';
+import { CitationInput, citationList } from '../citations.ts';
 import { IndicatorDirection, TargetComparator } from './periods.ts';
 
 /* The rules and inputs of indicator and target writes. */
@@ -16,7 +16,7 @@ const indicatorCode = z
   .max(100, { message: 'must be at most 100 characters', abort: true })
   .regex(INDICATOR_CODE, 'must be UPPER_SNAKE_CASE, e.g. "SIP_MEETINGS"');
 
-const indicatorFields = {
+const indicatorRules = {
   code: indicatorCode,
   name: rules.text(300),
   description: rules.text(10_000).nullish(),
@@ -29,15 +29,6 @@ const indicatorFields = {
     .nullish(),
 };
 
-export const createIndicatorRules = z.object({
-  ...indicatorFields,
-  direction: indicatorFields.direction.nullish().transform((direction) => direction ?? 'neutral'),
-  topics: rules.list(rules.topics),
-  citations: rules.list(rules.citations()),
-});
-
-export const indicatorPatchRules = z.object(indicatorFields).partial().strict();
-
 /** Valid-from must not come after valid-to, when both are given. */
 const datesOrdered = (
   target: { validFrom?: string | null; validTo?: string | null },
@@ -48,7 +39,7 @@ const datesOrdered = (
   }
 };
 
-const targetFields = {
+const targetRules = {
   comparator: z.enum(tables.targetComparator.enumValues),
   value: rules.decimal,
   region: rules.regionCode.nullish(),
@@ -58,72 +49,81 @@ const targetFields = {
   description: rules.text(10_000).nullish(),
 };
 
-export const addTargetRules = z
-  .object({ indicator: rules.globalId('Indicator'), ...targetFields, citations: rules.list(rules.citations()) })
-  .superRefine(datesOrdered);
-
-export const targetPatchRules = z.object(targetFields).partial().strict().superRefine(datesOrdered);
-
-export const CreateIndicatorInput = builder.inputType('CreateIndicatorInput', {
+export const CreateIndicatorInput = ruledInput('CreateIndicatorInput', {
   description: 'A new indicator (indikator), with its topics and the passages that support it.',
-  fields: (t) => ({
-    code: t.string({
-      required: true,
+  fields: {
+    code: {
+      type: 'String',
       description: 'The stable code, UPPER_SNAKE_CASE ("SIP_MEETINGS"); unique among all indicators, deleted ones included.',
-    }),
-    name: t.string({ required: true, description: 'The name as the sources give it ("Genomförda SIP-möten"), at most 300 characters.' }),
-    description: t.string({ description: 'What is counted or measured, and how.' }),
-    unit: t.string({ required: true, description: 'What a value counts ("meetings", "days"), at most 100 characters.' }),
-    direction: t.field({ type: IndicatorDirection, description: 'Which way the indicator should move; NEUTRAL if left out.' }),
-    sourceSystem: t.string({ description: 'The system the values come from ("Nationella väntetidsdatabasen").' }),
-    koladaKpiId: t.string({ description: 'The Kolada KPI id ("N79050"): N or U and five digits.' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the indicator with ("follow-up-and-indicators").' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the indicator.' }),
-  }),
+      rule: indicatorRules.code,
+    },
+    name: { type: 'String', description: 'The name as the sources give it ("Genomförda SIP-möten"), at most 300 characters.', rule: indicatorRules.name },
+    description: { type: 'String', description: 'What is counted or measured, and how.', rule: indicatorRules.description },
+    unit: { type: 'String', description: 'What a value counts ("meetings", "days"), at most 100 characters.', rule: indicatorRules.unit },
+    direction: {
+      type: IndicatorDirection,
+      description: 'Which way the indicator should move; NEUTRAL if left out.',
+      rule: indicatorRules.direction.nullish().transform((direction) => direction ?? 'neutral'),
+    },
+    sourceSystem: { type: 'String', description: 'The system the values come from ("Nationella väntetidsdatabasen").', rule: indicatorRules.sourceSystem },
+    koladaKpiId: { type: 'String', description: 'The Kolada KPI id ("N79050"): N or U and five digits.', rule: indicatorRules.koladaKpiId },
+    topics: { type: ['String'], description: 'Topic slugs to tag the indicator with ("follow-up-and-indicators").', rule: rules.list(rules.topics) },
+    citations: { type: [CitationInput.ref], description: 'Passages supporting the indicator.', rule: rules.list(citationList) },
+  },
 });
 
-export const IndicatorPatch = builder.inputType('IndicatorPatch', {
+export const IndicatorPatch = ruledPatch('IndicatorPatch', {
   description: 'Fields of an indicator to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    code: t.string({ description: 'New code, UPPER_SNAKE_CASE and unique. Clients and BI models filter by code: change it only to correct it.' }),
-    name: t.string({ description: 'New name.' }),
-    description: t.string({ description: 'New description; null clears it.' }),
-    unit: t.string({ description: 'New unit.' }),
-    direction: t.field({ type: IndicatorDirection, description: 'New direction.' }),
-    sourceSystem: t.string({ description: 'New source system; null clears it.' }),
-    koladaKpiId: t.string({ description: 'New Kolada KPI id; null clears it.' }),
-  }),
+  fields: {
+    code: {
+      type: 'String',
+      description: 'New code, UPPER_SNAKE_CASE and unique. Clients and BI models filter by code: change it only to correct it.',
+      rule: indicatorRules.code,
+    },
+    name: { type: 'String', description: 'New name.', rule: indicatorRules.name },
+    description: { type: 'String', description: 'New description; null clears it.', rule: indicatorRules.description },
+    unit: { type: 'String', description: 'New unit.', rule: indicatorRules.unit },
+    direction: { type: IndicatorDirection, description: 'New direction.', rule: indicatorRules.direction },
+    sourceSystem: { type: 'String', description: 'New source system; null clears it.', rule: indicatorRules.sourceSystem },
+    koladaKpiId: { type: 'String', description: 'New Kolada KPI id; null clears it.', rule: indicatorRules.koladaKpiId },
+  },
 });
 
-export const AddIndicatorTargetInput = builder.inputType('AddIndicatorTargetInput', {
+export const AddIndicatorTargetInput = ruledInput('AddIndicatorTargetInput', {
   description: 'A target (målvärde) for an indicator: national, or set by one region.',
-  fields: (t) => ({
-    indicator: t.id({ required: true, description: 'The indicator the target is for (an Indicator ID).' }),
-    comparator: t.field({ type: TargetComparator, required: true, description: 'How a value is compared with the target value.' }),
-    value: t.field({
+  fields: {
+    indicator: { type: 'ID', description: 'The indicator the target is for (an Indicator ID).', rule: rules.globalId('Indicator') },
+    comparator: { type: TargetComparator, description: 'How a value is compared with the target value.', rule: targetRules.comparator },
+    value: {
       type: 'Decimal',
-      required: true,
       description: 'The target value, exact, in the unit of the indicator: at most 15 digits before the point and 8 after.',
-    }),
-    region: t.string({ description: 'SCB county code of the region that set the target ("13"); leave out for a national target.' }),
-    validFrom: t.field({ type: 'Date', description: 'First day the target applies.' }),
-    validTo: t.field({ type: 'Date', description: 'Last day the target applies; not before validFrom.' }),
-    basis: t.string({ description: 'What sets the target: a law, a bill, a plan ("Lag 2018:1302").' }),
-    description: t.string({ description: 'The target in words.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the target.' }),
-  }),
+      rule: targetRules.value,
+    },
+    region: {
+      type: 'String',
+      description: 'SCB county code of the region that set the target ("13"); leave out for a national target.',
+      rule: targetRules.region,
+    },
+    validFrom: { type: 'Date', description: 'First day the target applies.', rule: targetRules.validFrom },
+    validTo: { type: 'Date', description: 'Last day the target applies; not before validFrom.', rule: targetRules.validTo },
+    basis: { type: 'String', description: 'What sets the target: a law, a bill, a plan ("Lag 2018:1302").', rule: targetRules.basis },
+    description: { type: 'String', description: 'The target in words.', rule: targetRules.description },
+    citations: { type: [CitationInput.ref], description: 'Passages supporting the target.', rule: rules.list(citationList) },
+  },
+  check: datesOrdered,
 });
 
-export const IndicatorTargetPatch = builder.inputType('IndicatorTargetPatch', {
+export const IndicatorTargetPatch = ruledPatch('IndicatorTargetPatch', {
   description: 'Fields of a target to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    comparator: t.field({ type: TargetComparator, description: 'New comparator.' }),
-    value: t.field({ type: 'Decimal', description: 'New target value.' }),
-    region: t.string({ description: 'New region (SCB county code); null makes the target national.' }),
-    validFrom: t.field({ type: 'Date', description: 'New first day; null: from the outset.' }),
-    validTo: t.field({ type: 'Date', description: 'New last day; null: while it applies.' }),
-    basis: t.string({ description: 'New basis; null clears it.' }),
-    description: t.string({ description: 'New description; null clears it.' }),
-  }),
+  fields: {
+    comparator: { type: TargetComparator, description: 'New comparator.', rule: targetRules.comparator },
+    value: { type: 'Decimal', description: 'New target value.', rule: targetRules.value },
+    region: { type: 'String', description: 'New region (SCB county code); null makes the target national.', rule: targetRules.region },
+    validFrom: { type: 'Date', description: 'New first day; null: from the outset.', rule: targetRules.validFrom },
+    validTo: { type: 'Date', description: 'New last day; null: while it applies.', rule: targetRules.validTo },
+    basis: { type: 'String', description: 'New basis; null clears it.', rule: targetRules.basis },
+    description: { type: 'String', description: 'New description; null clears it.', rule: targetRules.description },
+  },
+  // The dates given must be in order; the patch's dates against the stored ones are checked by updateIndicatorTarget.
+  check: datesOrdered,
 });
-

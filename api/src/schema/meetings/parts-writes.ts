@@ -1,14 +1,14 @@
 import { createDecision, tables } from '@naravard/db';
-import { z } from 'zod';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, type Writer, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../citations.ts';
+import { CitationInput, citationList } from '../citations.ts';
+import { ruledPatch } from '../../ruled-inputs.ts';
 import { AgendaItem, type AgendaItemRow, type MeetingRow, Participant, type ParticipantRow } from '../refs.ts';
-import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } from './writes.ts';
+import { agendaItemFields, AgendaItemInput, ParticipantInput } from './writes.ts';
 
 /* The mutations of a meeting's agenda items and participants. */
 
@@ -18,18 +18,13 @@ import { AgendaItemInput, agendaItemRules, ParticipantInput, participantRules } 
 // deleted item, or renumber it first). Deleting an agenda item is refused while live decisions
 // were taken at it. Participants are removed softly (removeParticipant) and can be restored.
 
-const agendaItemPatchRules = z
-  .object({ ordinal: agendaItemRules.shape.ordinal, title: agendaItemRules.shape.title, summary: agendaItemRules.shape.summary })
-  .partial()
-  .strict();
-
-const AgendaItemPatch = builder.inputType('AgendaItemPatch', {
+const AgendaItemPatch = ruledPatch('AgendaItemPatch', {
   description: 'Fields of an agenda item to change; fields left out stay as they are, null clears the summary.',
-  fields: (t) => ({
-    ordinal: t.int({ description: 'New item number (unique within the meeting).' }),
-    title: t.string({ description: 'New heading.' }),
-    summary: t.string({ description: 'New summary.' }),
-  }),
+  fields: {
+    ordinal: { type: 'Int', description: 'New item number (unique within the meeting).', rule: agendaItemFields.ordinal },
+    title: { type: 'String', description: 'New heading.', rule: agendaItemFields.title },
+    summary: { type: 'String', description: 'New summary.', rule: agendaItemFields.summary },
+  },
 });
 
 /** Refuses an ordinal another item of the meeting (a deleted one too) already has, at `path`. */
@@ -58,11 +53,11 @@ builder.mutationFields((t) => ({
     errors: { types: WRITE_ERRORS },
     args: {
       meeting: t.arg.id({ required: true, description: 'The meeting (Meeting ID).' }),
-      input: t.arg({ type: AgendaItemInput, required: true, description: 'The agenda item.' }),
+      input: t.arg({ type: AgendaItemInput.ref, required: true, description: 'The agenda item.' }),
     },
     resolve: async (_root, args, context) => {
       const meetingId = parseInput(rules.globalId('Meeting'), args.meeting, ['meeting']);
-      const input = parseInput(agendaItemRules, args.input);
+      const input = parseInput(AgendaItemInput.rules, args.input);
       return write(context, async (writer) => {
         const meeting = await writer.current<MeetingRow & { version: number }>('Meeting', meetingId, ['meeting']);
         await writer.requireLive(
@@ -109,7 +104,6 @@ builder.mutationFields((t) => ({
       'Changes the number, heading or summary of an agenda item. A new ordinal must be free in the meeting. A stale `version` is a ConflictError.',
     idDescription: 'The agenda item.',
     patch: AgendaItemPatch,
-    patchRules: agendaItemPatchRules,
     check: async (writer, { patch, current }) => {
       if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.meetingId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
@@ -143,13 +137,13 @@ builder.mutationFields((t) => ({
     errors: { types: WRITE_ERRORS },
     args: {
       meeting: t.arg.id({ required: true, description: 'The meeting (Meeting ID).' }),
-      input: t.arg({ type: ParticipantInput, required: true, description: 'Who took part and how.' }),
-      citations: t.arg({ type: [CitationInput], description: 'Passages of the minutes naming the participant.' }),
+      input: t.arg({ type: ParticipantInput.ref, required: true, description: 'Who took part and how.' }),
+      citations: t.arg({ type: [CitationInput.ref], description: 'Passages of the minutes naming the participant.' }),
     },
     resolve: async (_root, args, context) => {
       const meetingId = parseInput(rules.globalId('Meeting'), args.meeting, ['meeting']);
-      const input = parseInput(participantRules, args.input);
-      const citations = parseInput(rules.citations().default([]), args.citations ?? undefined, ['citations']);
+      const input = parseInput(ParticipantInput.rules, args.input);
+      const citations = parseInput(citationList.default([]), args.citations ?? undefined, ['citations']);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Meeting', id: meetingId, path: ['meeting'] },

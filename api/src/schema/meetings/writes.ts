@@ -5,7 +5,8 @@ import { deleteField, restoreField, updateField } from '../../mutation-fields.ts
 import { parseInput, rules, write } from '../../writes.ts';
 import { DecisionKind as DecisionKindInput } from '../decisions.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../citations.ts';
+import { citationsField } from '../citations.ts';
+import { ruledInput, ruledPatch } from '../../ruled-inputs.ts';
 import { type AgendaItemRow, Meeting, type MeetingRow } from '../refs.ts';
 import { MeetingKind, ParticipantRole } from './read.ts';
 
@@ -15,35 +16,12 @@ const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const MeetingKindValues = tables.meetingKind.enumValues;
 const ParticipantRoleValues = tables.participantRole.enumValues;
 
-export const participantRules = z
-  .object({
-    person: rules.globalId('Person').nullish(),
-    organisation: rules.globalId('Organisation').nullish(),
-    role: z.enum(ParticipantRoleValues),
-    title: rules.text(200).nullish(),
-  })
-  .refine((participant) => participant.person || participant.organisation, {
-    message: 'a participant is a person, an organisation, or both',
-    path: ['person'],
-  });
-
-const decisionRules = z.object({
-  kind: z.enum(tables.decisionKind.enumValues),
-  title: rules.text(500).nullish(),
-  text: rules.text(20_000),
-  decidedBy: rules.globalId('Organisation').nullish(),
-  topics: rules.topics.default([]),
-  citations: rules.citations().default([]),
-});
-
-export const agendaItemRules = z.object({
+/** The rules of an agenda item's own fields, shared by AgendaItemInput and AgendaItemPatch (parts-writes.ts). */
+export const agendaItemFields = {
   ordinal: z.number().int().min(1, 'agenda items are numbered from 1').max(1000),
   title: rules.text(500),
   summary: rules.text(20_000).nullish(),
-  topics: rules.topics.default([]),
-  decisions: z.array(decisionRules).max(100).default([]),
-  citations: rules.citations().default([]),
-});
+};
 
 const meetingFields = {
   title: rules.text(500),
@@ -56,15 +34,66 @@ const meetingFields = {
   place: rules.text(500).nullish(),
 };
 
-const createMeetingRules = z
-  .object({
-    ...meetingFields,
-    topics: rules.topics.default([]),
-    citations: rules.citations().default([]),
-    participants: z.array(participantRules).max(500).default([]),
-    agendaItems: z.array(agendaItemRules).max(500).default([]),
-  })
-  .superRefine((meeting, context) => {
+export const ParticipantInput = ruledInput('ParticipantInput', {
+  description: 'Someone taking part in a meeting: a person, a body, or a person representing a body.',
+  fields: {
+    person: { type: 'ID', description: 'The Person (ID).', rule: rules.globalId('Person').nullish() },
+    organisation: { type: 'ID', description: 'The Organisation (ID), taking part or represented.', rule: rules.globalId('Organisation').nullish() },
+    role: { type: ParticipantRole, description: 'How they took part.', rule: z.enum(ParticipantRoleValues) },
+    title: { type: 'String', description: 'Their title as the minutes give it.', rule: rules.text(200).nullish() },
+  },
+  check: (participant, context) => {
+    if (!(participant.person || participant.organisation)) {
+      context.addIssue({ code: 'custom', message: 'a participant is a person, an organisation, or both', path: ['person'] });
+    }
+  },
+});
+
+const DecisionInput = ruledInput('DecisionInput', {
+  description: 'A decision taken at an agenda item.',
+  fields: {
+    kind: { type: DecisionKindInput, description: 'What kind of decision.', rule: z.enum(tables.decisionKind.enumValues) },
+    title: { type: 'String', description: 'A short title.', rule: rules.text(500).nullish() },
+    text: { type: 'String', description: 'What was decided, as worded.', rule: rules.text(20_000) },
+    decidedBy: { type: 'ID', description: 'The Organisation that decided (ID); the meeting’s body if left out.', rule: rules.globalId('Organisation').nullish() },
+    topics: { type: ['String'], description: 'Topic slugs to tag the decision with.', rule: rules.topics.default([]) },
+    citations: citationsField('Passages supporting the decision.'),
+  },
+});
+
+export const AgendaItemInput = ruledInput('AgendaItemInput', {
+  description: 'An agenda item with its decisions.',
+  fields: {
+    ordinal: { type: 'Int', description: 'The item number (unique within the meeting).', rule: agendaItemFields.ordinal },
+    title: { type: 'String', description: 'The item heading.', rule: agendaItemFields.title },
+    summary: { type: 'String', description: 'What was reported and discussed.', rule: agendaItemFields.summary },
+    topics: { type: ['String'], description: 'Topic slugs to tag the item with.', rule: rules.topics.default([]) },
+    decisions: { type: [DecisionInput.ref], description: 'Decisions taken at the item.', rule: z.array(DecisionInput.rules).max(100).default([]) },
+    citations: citationsField('Passages supporting the item.'),
+  },
+});
+
+const CreateMeetingInput = ruledInput('CreateMeetingInput', {
+  description: 'A meeting with its participants, agenda items and decisions, recorded in one call.',
+  fields: {
+    title: { type: 'String', description: 'What the minutes call the meeting.', rule: meetingFields.title },
+    kind: { type: MeetingKind, description: 'What kind of meeting.', rule: meetingFields.kind },
+    organisation: { type: 'ID', description: 'The body that met (Organisation ID).', rule: meetingFields.organisation },
+    region: { type: 'String', description: 'SCB county code of the region ("07").', rule: meetingFields.region },
+    heldOn: { type: 'Date', description: 'The day of the meeting.', rule: meetingFields.heldOn },
+    startsAt: { type: 'String', description: 'Local start time, "HH:MM".', rule: meetingFields.startsAt },
+    endsAt: { type: 'String', description: 'Local end time, "HH:MM".', rule: meetingFields.endsAt },
+    place: { type: 'String', description: 'Where it was held.', rule: meetingFields.place },
+    topics: { type: ['String'], description: 'Topic slugs to tag the meeting with.', rule: rules.topics.default([]) },
+    citations: citationsField('Passages supporting the meeting record.'),
+    participants: { type: [ParticipantInput.ref], description: 'Who took part and how.', rule: z.array(ParticipantInput.rules).max(500).default([]) },
+    agendaItems: {
+      type: [AgendaItemInput.ref],
+      description: 'The agenda items, each with its decisions.',
+      rule: z.array(AgendaItemInput.rules).max(500).default([]),
+    },
+  },
+  check: (meeting, context) => {
     const seen = new Set<number>();
     meeting.agendaItems.forEach((item, index) => {
       if (seen.has(item.ordinal)) {
@@ -75,74 +104,21 @@ const createMeetingRules = z
     if (meeting.startsAt && meeting.endsAt && meeting.endsAt < meeting.startsAt) {
       context.addIssue({ code: 'custom', message: 'the meeting must not end before it starts', path: ['endsAt'] });
     }
-  });
-
-const meetingPatchRules = z.object(meetingFields).partial().strict();
-
-export const ParticipantInput = builder.inputType('ParticipantInput', {
-  description: 'Someone taking part in a meeting: a person, a body, or a person representing a body.',
-  fields: (t) => ({
-    person: t.id({ description: 'The Person (ID).' }),
-    organisation: t.id({ description: 'The Organisation (ID), taking part or represented.' }),
-    role: t.field({ type: ParticipantRole, required: true, description: 'How they took part.' }),
-    title: t.string({ description: 'Their title as the minutes give it.' }),
-  }),
+  },
 });
 
-const DecisionInput = builder.inputType('DecisionInput', {
-  description: 'A decision taken at an agenda item.',
-  fields: (t) => ({
-    kind: t.field({ type: DecisionKindInput, required: true, description: 'What kind of decision.' }),
-    title: t.string({ description: 'A short title.' }),
-    text: t.string({ required: true, description: 'What was decided, as worded.' }),
-    decidedBy: t.id({ description: 'The Organisation that decided (ID); the meeting’s body if left out.' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the decision with.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the decision.' }),
-  }),
-});
-
-export const AgendaItemInput = builder.inputType('AgendaItemInput', {
-  description: 'An agenda item with its decisions.',
-  fields: (t) => ({
-    ordinal: t.int({ required: true, description: 'The item number (unique within the meeting).' }),
-    title: t.string({ required: true, description: 'The item heading.' }),
-    summary: t.string({ description: 'What was reported and discussed.' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the item with.' }),
-    decisions: t.field({ type: [DecisionInput], description: 'Decisions taken at the item.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the item.' }),
-  }),
-});
-
-const CreateMeetingInput = builder.inputType('CreateMeetingInput', {
-  description: 'A meeting with its participants, agenda items and decisions, recorded in one call.',
-  fields: (t) => ({
-    title: t.string({ required: true, description: 'What the minutes call the meeting.' }),
-    kind: t.field({ type: MeetingKind, required: true, description: 'What kind of meeting.' }),
-    organisation: t.id({ description: 'The body that met (Organisation ID).' }),
-    region: t.string({ description: 'SCB county code of the region ("07").' }),
-    heldOn: t.field({ type: 'Date', required: true, description: 'The day of the meeting.' }),
-    startsAt: t.string({ description: 'Local start time, "HH:MM".' }),
-    endsAt: t.string({ description: 'Local end time, "HH:MM".' }),
-    place: t.string({ description: 'Where it was held.' }),
-    topics: t.stringList({ description: 'Topic slugs to tag the meeting with.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the meeting record.' }),
-    participants: t.field({ type: [ParticipantInput], description: 'Who took part and how.' }),
-    agendaItems: t.field({ type: [AgendaItemInput], description: 'The agenda items, each with its decisions.' }),
-  }),
-});
-
-const MeetingPatch = builder.inputType('MeetingPatch', {
+const MeetingPatch = ruledPatch('MeetingPatch', {
   description: 'Fields of a meeting to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    title: t.string({ description: 'New title.' }),
-    kind: t.field({ type: MeetingKind, description: 'New kind.' }),
-    organisation: t.id({ description: 'New body (Organisation ID).' }),
-    region: t.string({ description: 'New region (SCB county code).' }),
-    heldOn: t.field({ type: 'Date', description: 'New date.' }),
-    startsAt: t.string({ description: 'New start time, "HH:MM".' }),
-    endsAt: t.string({ description: 'New end time, "HH:MM".' }),
-    place: t.string({ description: 'New place.' }),
-  }),
+  fields: {
+    title: { type: 'String', description: 'New title.', rule: meetingFields.title },
+    kind: { type: MeetingKind, description: 'New kind.', rule: meetingFields.kind },
+    organisation: { type: 'ID', description: 'New body (Organisation ID).', rule: meetingFields.organisation },
+    region: { type: 'String', description: 'New region (SCB county code).', rule: meetingFields.region },
+    heldOn: { type: 'Date', description: 'New date.', rule: meetingFields.heldOn },
+    startsAt: { type: 'String', description: 'New start time, "HH:MM".', rule: meetingFields.startsAt },
+    endsAt: { type: 'String', description: 'New end time, "HH:MM".', rule: meetingFields.endsAt },
+    place: { type: 'String', description: 'New place.', rule: meetingFields.place },
+  },
 });
 
 builder.mutationFields((t) => ({
@@ -152,9 +128,9 @@ builder.mutationFields((t) => ({
       'Records a meeting with its participants, agenda items and decisions in one transaction. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateMeetingInput, required: true, description: 'The meeting.' }) },
+    args: { input: t.arg({ type: CreateMeetingInput.ref, required: true, description: 'The meeting.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createMeetingRules, args.input);
+      const input = parseInput(CreateMeetingInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([
           { entity: 'Organisation', id: input.organisation, path: ['input', 'organisation'] },
@@ -230,7 +206,6 @@ builder.mutationFields((t) => ({
     description: 'Changes fields of a meeting. `version` must be the one you read: a stale version is a ConflictError.',
     idDescription: 'The meeting.',
     patch: MeetingPatch,
-    patchRules: meetingPatchRules,
     references: { organisation: { entity: 'Organisation', column: 'organisationId' } },
     regions: { region: 'regionId' },
   }),

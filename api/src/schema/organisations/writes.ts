@@ -6,7 +6,8 @@ import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
-import { CitationInput } from '../citations.ts';
+import { citationsField } from '../citations.ts';
+import { ruledInput, ruledPatch } from '../../ruled-inputs.ts';
 import { Organisation, type OrganisationRow } from '../refs.ts';
 import { OrganisationKind, Ownership } from './read.ts';
 import { aliasesRule } from './write-rules.ts';
@@ -28,17 +29,14 @@ const OwnershipValues = tables.ownership.enumValues;
 
 const municipalityCodeRule = z.string().regex(/^[0-9]{4}$/, 'must be a four-digit SCB municipality code (kommunkod) such as "0780"');
 
-const organisationFields = {
-  kind: z.enum(OrganisationKindValues),
-  name: rules.text(300),
-  aliases: aliasesRule,
-  region: rules.regionCode.nullish(),
-  parent: rules.globalId('Organisation').nullish(),
-  ownership: z.enum(OwnershipValues).nullish(),
-  organisationNumber: rules.organisationNumber.nullish(),
-  municipalityCode: municipalityCodeRule.nullish(),
-  description: rules.text(5000).nullish(),
-};
+const kind = z.enum(OrganisationKindValues);
+const name = rules.text(300);
+const region = rules.regionCode.nullish();
+const parent = rules.globalId('Organisation').nullish();
+const ownership = z.enum(OwnershipValues).nullish();
+const organisationNumber = rules.organisationNumber.nullish();
+const municipalityCode = municipalityCodeRule.nullish();
+const description = rules.text(5000).nullish();
 
 /** The rule linking kind and municipality code, or null when it holds. */
 function municipalityCodeProblem(kind: string, code: string | null | undefined): string | null {
@@ -47,55 +45,51 @@ function municipalityCodeProblem(kind: string, code: string | null | undefined):
   return null;
 }
 
-const createOrganisationRules = z
-  .object({
-    ...organisationFields,
-    aliases: aliasesRule.default([]),
-    citations: rules.citations().default([]),
-  })
-  .superRefine((organisation, context) => {
+const CreateOrganisationInput = ruledInput('CreateOrganisationInput', {
+  description: 'A body to add to the records: a board, committee, steering group, health centre, municipality, national body.',
+  fields: {
+    kind: { type: OrganisationKind, description: 'What kind of body it is.', rule: kind },
+    name: { type: 'String', description: 'The name, corrected ("Hälso- och sjukvårdsnämnden"), at most 300 characters.', rule: name },
+    aliases: { type: ['String'], description: 'Short forms and damaged spellings met in the documents ("HSN").', rule: aliasesRule.default([]) },
+    region: { type: 'String', description: 'SCB county code of the region it belongs to ("07"); left out for national bodies.', rule: region },
+    parent: { type: 'ID', description: 'The body it sits under (Organisation ID): a committee’s board, a health centre’s operator.', rule: parent },
+    ownership: { type: Ownership, description: 'Public or private, where the records say.', rule: ownership },
+    organisationNumber: {
+      type: 'String',
+      description: 'Swedish organisation number (organisationsnummer), check digit verified; stored as "NNNNNN-NNNN".',
+      rule: organisationNumber,
+    },
+    municipalityCode: {
+      type: 'String',
+      description: 'SCB municipality code (kommunkod), four digits: required for kind MUNICIPALITY, refused for any other kind.',
+      rule: municipalityCode,
+    },
+    description: { type: 'String', description: 'What the body is and does, from the records.', rule: description },
+    citations: citationsField('Passages supporting the record.'),
+  },
+  check: (organisation, context) => {
     const problem = municipalityCodeProblem(organisation.kind, organisation.municipalityCode);
     if (problem) context.addIssue({ code: 'custom', message: problem, path: ['municipalityCode'] });
-  });
-
-const organisationPatchRules = z
-  .object({ ...organisationFields, aliases: aliasesRule.nullable().transform((aliases) => aliases ?? []) })
-  .partial()
-  .strict();
-
-const CreateOrganisationInput = builder.inputType('CreateOrganisationInput', {
-  description: 'A body to add to the records: a board, committee, steering group, health centre, municipality, national body.',
-  fields: (t) => ({
-    kind: t.field({ type: OrganisationKind, required: true, description: 'What kind of body it is.' }),
-    name: t.string({ required: true, description: 'The name, corrected ("Hälso- och sjukvårdsnämnden"), at most 300 characters.' }),
-    aliases: t.stringList({ description: 'Short forms and damaged spellings met in the documents ("HSN").' }),
-    region: t.string({ description: 'SCB county code of the region it belongs to ("07"); left out for national bodies.' }),
-    parent: t.id({ description: 'The body it sits under (Organisation ID): a committee’s board, a health centre’s operator.' }),
-    ownership: t.field({ type: Ownership, description: 'Public or private, where the records say.' }),
-    organisationNumber: t.string({
-      description: 'Swedish organisation number (organisationsnummer), check digit verified; stored as "NNNNNN-NNNN".',
-    }),
-    municipalityCode: t.string({
-      description: 'SCB municipality code (kommunkod), four digits: required for kind MUNICIPALITY, refused for any other kind.',
-    }),
-    description: t.string({ description: 'What the body is and does, from the records.' }),
-    citations: t.field({ type: [CitationInput], description: 'Passages supporting the record.' }),
-  }),
+  },
 });
 
-const OrganisationPatch = builder.inputType('OrganisationPatch', {
+const OrganisationPatch = ruledPatch('OrganisationPatch', {
   description: 'Fields of an organisation to change; fields left out stay as they are, null clears an optional field.',
-  fields: (t) => ({
-    kind: t.field({ type: OrganisationKind, description: 'New kind.' }),
-    name: t.string({ description: 'New name.' }),
-    aliases: t.stringList({ description: 'The new list of aliases (replaces the old one; null clears it).' }),
-    region: t.string({ description: 'New region (SCB county code).' }),
-    parent: t.id({ description: 'New parent (Organisation ID); it must not be the body itself or one under it.' }),
-    ownership: t.field({ type: Ownership, description: 'New ownership.' }),
-    organisationNumber: t.string({ description: 'New organisation number.' }),
-    municipalityCode: t.string({ description: 'New municipality code (only for kind MUNICIPALITY).' }),
-    description: t.string({ description: 'New description.' }),
-  }),
+  fields: {
+    kind: { type: OrganisationKind, description: 'New kind.', rule: kind },
+    name: { type: 'String', description: 'New name.', rule: name },
+    aliases: {
+      type: ['String'],
+      description: 'The new list of aliases (replaces the old one; null clears it).',
+      rule: aliasesRule.nullable().transform((aliases) => aliases ?? []),
+    },
+    region: { type: 'String', description: 'New region (SCB county code).', rule: region },
+    parent: { type: 'ID', description: 'New parent (Organisation ID); it must not be the body itself or one under it.', rule: parent },
+    ownership: { type: Ownership, description: 'New ownership.', rule: ownership },
+    organisationNumber: { type: 'String', description: 'New organisation number.', rule: organisationNumber },
+    municipalityCode: { type: 'String', description: 'New municipality code (only for kind MUNICIPALITY).', rule: municipalityCode },
+    description: { type: 'String', description: 'New description.', rule: description },
+  },
 });
 
 builder.mutationFields((t) => ({
@@ -105,9 +99,9 @@ builder.mutationFields((t) => ({
       'Adds an organisation. The parent must exist; an organisation number must pass its check digit; a municipality needs its municipality code and only a municipality may have one. Needs the `write` scope.',
     authScopes: { write: true },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateOrganisationInput, required: true, description: 'The organisation.' }) },
+    args: { input: t.arg({ type: CreateOrganisationInput.ref, required: true, description: 'The organisation.' }) },
     resolve: async (_root, args, context) => {
-      const input = parseInput(createOrganisationRules, args.input);
+      const input = parseInput(CreateOrganisationInput.rules, args.input);
       return write(context, async (writer) => {
         await writer.requireLive([{ entity: 'Organisation', id: input.parent, path: ['input', 'parent'] }]);
         const regionId = await writer.regionId(input.region, ['input', 'region']);
@@ -134,7 +128,6 @@ builder.mutationFields((t) => ({
       'Changes fields of an organisation. `version` must be the one you read: a stale version is a ConflictError. A new parent must not be the body itself or one under it.',
     idDescription: 'The organisation.',
     patch: OrganisationPatch,
-    patchRules: organisationPatchRules,
     references: { parent: { entity: 'Organisation', column: 'parentId' } },
     regions: { region: 'regionId' },
     check: async (writer, { patch, current }) => {
