@@ -1,4 +1,4 @@
-import { type EntityName, PERIOD, type Writer, writeAs } from '@naravard/db';
+import { type EntityName, PERIOD, SEK_AMOUNT, type Writer, writeAs } from '@naravard/db';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import organisationsnummerModule from 'organisationsnummer';
 import { z } from 'zod';
@@ -38,7 +38,7 @@ export const rules = {
   /** SEK: exact, not negative, at most two decimals (öre). */
   sek: z
     .string()
-    .regex(/^[0-9]{1,16}(\.[0-9]{1,2})?$/, 'must be an amount in SEK, not negative, with at most two decimals (e.g. "148" or "51900000.00")'),
+    .regex(SEK_AMOUNT, 'must be an amount in SEK, not negative, with at most two decimals (e.g. "148" or "51900000.00")'),
   /** An exact decimal: digits, an optional sign and fraction, at most 20 significant digits. */
   decimal: z.string().regex(/^-?[0-9]{1,15}(\.[0-9]{1,8})?$/, 'must be a decimal number with at most 15 digits before and 8 after the point'),
   regionCode: z.string().regex(/^[0-9]{2}$/, 'must be a two-digit SCB county code such as "07"'),

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import * as tables from './schema/index.ts';
 import type { CitationInputShape, Writer } from './writer.ts';
 
@@ -29,4 +30,17 @@ export async function createDecision(writer: Writer, decision: NewDecision, path
   await writer.tag('Decision', created.id, [...topics], [...path, 'topics']);
   await writer.cite('Decision', created.id, [...citations], [...path, 'citations']);
   return created;
+}
+
+/**
+ * The meeting an agenda item belongs to, with its number, heading and tombstone for messages
+ * ("agenda item 3 (Budget) belongs to another meeting"); deleted items too, undefined for an ID no item has.
+ */
+export async function agendaItemOf(writer: Writer, id: string) {
+  const i = tables.agendaItems;
+  const [item] = await writer.tx
+    .select({ meetingId: i.meetingId, ordinal: i.ordinal, title: i.title, deletedAt: i.deletedAt })
+    .from(i)
+    .where(eq(i.id, id));
+  return item;
 }

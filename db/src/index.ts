@@ -28,3 +28,7 @@ export * from './audits.ts';
 export * from './indicators.ts';
 export * from './organisations.ts';
 export * from './topics.ts';
+export * from './meetings.ts';
+export * from './assignments.ts';
+export * from './documents.ts';
+export * from './grants.ts';

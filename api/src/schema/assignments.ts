@@ -1,5 +1,5 @@
-import { tables } from '@naravard/db';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import { followNewestReport, newestDatedReport, tables } from '@naravard/db';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
 import { databaseEnum } from '../enums.ts';
@@ -21,7 +21,7 @@ import { loadChildren, loadReference } from '../loaders.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { entityNode, taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
-import { parseInput, rules, type Writer, write } from '../writes.ts';
+import { parseInput, rules, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { citationsField } from './citations.ts';
 import { ruledInput, ruledPatch } from '../ruled-inputs.ts';
@@ -420,27 +420,6 @@ const AssignmentReportPatch = ruledPatch('AssignmentReportPatch', {
     text: { type: 'String', description: 'New text.', rule: reportFields.text },
   },
 });
-
-/** The newest dated live report of an assignment: latest date, then the one recorded last. */
-async function newestDatedReport(writer: Writer, assignmentId: string) {
-  const r = tables.assignmentReports;
-  const [newest] = await writer.tx
-    .select()
-    .from(r)
-    .where(and(eq(r.assignmentId, assignmentId), isNull(r.deletedAt), isNotNull(r.reportedOn)))
-    .orderBy(desc(r.reportedOn), desc(r.createdAt), desc(r.id))
-    .limit(1);
-  return newest;
-}
-
-/** Makes the assignment take the status of its newest dated report (when `onlyIf` is that report, or any), logged as an update. */
-async function followNewestReport(writer: Writer, assignmentId: string, onlyIf: string | null) {
-  const newest = await newestDatedReport(writer, assignmentId);
-  if (!newest?.status || (onlyIf && newest.id !== onlyIf)) return;
-  const assignment = await writer.current<AssignmentRow & { version: number }>('Assignment', assignmentId);
-  if (assignment.status === newest.status) return;
-  await writer.update('Assignment', assignmentId, assignment.version, { status: newest.status });
-}
 
 builder.mutationFields((t) => ({
   createAssignment: t.field({

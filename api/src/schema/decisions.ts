@@ -1,4 +1,4 @@
-import { createDecision, tables } from '@naravard/db';
+import { agendaItemOf, createDecision, tables } from '@naravard/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
@@ -20,7 +20,7 @@ import { loadReference } from '../loaders.ts';
 import { deleteField, restoreField, updateField } from '../mutation-fields.ts';
 import { taggedEntityNode } from './nodes.ts';
 import { filteredList, type OrderKey } from '../pagination.ts';
-import { parseInput, rules, type Writer, write } from '../writes.ts';
+import { parseInput, rules, write } from '../writes.ts';
 import { WRITE_ERRORS } from '../write-error-types.ts';
 import { DatePrecision, precisionProblem } from './dates.ts';
 import { citationsField } from './citations.ts';
@@ -262,16 +262,6 @@ const DecisionPatch = ruledPatch('DecisionPatch', {
     region: { type: 'String', description: 'New region (SCB county code).', rule: decisionFields.region },
   },
 });
-
-/** The meeting an agenda item belongs to, with its heading for messages. */
-async function agendaItemOf(writer: Writer, id: string) {
-  const i = tables.agendaItems;
-  const [item] = await writer.tx
-    .select({ meetingId: i.meetingId, ordinal: i.ordinal, title: i.title, deletedAt: i.deletedAt })
-    .from(i)
-    .where(eq(i.id, id));
-  return item;
-}
 
 builder.mutationFields((t) => ({
   recordDecision: t.field({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ENTITIES, type EntityName, type EntityType, foldWhitespace, tables } from '@naravard/db';
+import { describeCitations, documentWithText, ENTITIES, type EntityName, foldWhitespace, liveCitationsOf, tables } from '@naravard/db';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { builder } from '../builder.ts';
@@ -191,13 +191,9 @@ const MAX_TEXT_LENGTH = 5_000_000;
 /** SHA-256 of a text, hex: the form `textSha256` has. */
 const sha256Of = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Refuses a text some document (another one, when updating) already has, naming that document. */
+/** Refuses a text some document (another one, when updating) already has, naming that document by its global ID. */
 async function requireNewText(writer: Writer, textSha256: string, exceptId: string | null, path: (string | number)[]) {
-  const d = tables.documents;
-  const [existing] = await writer.tx
-    .select({ id: d.id, title: d.title, deletedAt: d.deletedAt })
-    .from(d)
-    .where(and(eq(d.textSha256, textSha256), exceptId ? ne(d.id, exceptId) : undefined));
+  const existing = await documentWithText(writer, textSha256, exceptId);
   if (existing) {
     const where = `the document "${existing.title}" (${encodeGlobalID('Document', existing.id)})`;
     throw new ValidationError([
@@ -209,24 +205,6 @@ async function requireNewText(writer: Writer, textSha256: string, exceptId: stri
       },
     ]);
   }
-}
-
-/** The live citations quoting a document, by the type of record citing. */
-async function liveCitationsOf(writer: Writer, documentId: string) {
-  const c = tables.citations;
-  return writer.tx
-    .select({ entityType: c.entityType, count: sql<number>`count(*)::int` })
-    .from(c)
-    .where(and(eq(c.documentId, documentId), isNull(c.deletedAt)))
-    .groupBy(c.entityType);
-}
-
-const GRAPHQL_TYPE_OF = new Map<EntityType, string>(Object.entries(ENTITIES).map(([name, entity]) => [entity.type, name]));
-
-/** "12 citations (Decision 3, Audit 9)" */
-function describeCitations(groups: { entityType: EntityType; count: number }[]) {
-  const total = groups.reduce((sum, group) => sum + group.count, 0);
-  return `${total} live citation${total === 1 ? '' : 's'} (${groups.map((group) => `${GRAPHQL_TYPE_OF.get(group.entityType) ?? group.entityType} ${group.count}`).join(', ')})`;
 }
 
 /** The type and UUID of a record that carries citations (its GraphQL type implements `Cited`), from its global ID; a ValidationError at `path` otherwise. */

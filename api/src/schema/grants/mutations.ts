@@ -1,11 +1,11 @@
-import { tables } from '@naravard/db';
+import { after, allocationRulesBroken, grantRulesBroken, liveCount, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst, tables } from '@naravard/db';
 import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
 import { parseInput, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { Allocation, type AllocationRow, Grant, GrantProgramme, type GrantProgrammeRow, type GrantRow } from '../refs.ts';
-import { after, AllocationPatch, allocationRulesBroken, CreateAllocationInput, CreateGrantInput, CreateGrantProgrammeInput, GrantPatch, GrantProgrammePatch, grantRulesBroken, liveCount, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst } from './write-rules.ts';
+import { AllocationPatch, CreateAllocationInput, CreateGrantInput, CreateGrantProgrammeInput, GrantPatch, GrantProgrammePatch } from './write-rules.ts';
 
 /* The mutations of grant programmes, grants and allocations. */
 

@@ -1,9 +1,9 @@
-import { createDecision, tables } from '@naravard/db';
+import { createDecision, requireFreeAgendaItemOrdinal, tables } from '@naravard/db';
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { ValidationError } from '../../errors.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
-import { parseInput, rules, type Writer, write } from '../../writes.ts';
+import { parseInput, rules, write } from '../../writes.ts';
 import { WRITE_ERRORS } from '../../write-error-types.ts';
 import { CitationInput, citationList } from '../citations.ts';
 import { ruledPatch } from '../../ruled-inputs.ts';
@@ -26,23 +26,6 @@ const AgendaItemPatch = ruledPatch('AgendaItemPatch', {
     summary: { type: 'String', description: 'New summary.', rule: agendaItemFields.summary },
   },
 });
-
-/** Refuses an ordinal another item of the meeting (a deleted one too) already has, at `path`. */
-async function requireFreeOrdinal(writer: Writer, meetingId: string, ordinal: number, self: string | null, path: (string | number)[]) {
-  const i = tables.agendaItems;
-  const [other] = await writer.tx
-    .select({ id: i.id, title: i.title, deletedAt: i.deletedAt })
-    .from(i)
-    .where(and(eq(i.meetingId, meetingId), eq(i.ordinal, ordinal)));
-  if (other && other.id !== self) {
-    throw new ValidationError([
-      {
-        path,
-        message: `the meeting already has an item ${ordinal} (${other.title}${other.deletedAt ? ', deleted: restore or renumber it' : ''})`,
-      },
-    ]);
-  }
-}
 
 builder.mutationFields((t) => ({
   addAgendaItem: t.field({
@@ -67,7 +50,7 @@ builder.mutationFields((t) => ({
             path: ['input', 'decisions', d, 'decidedBy'],
           })),
         );
-        await requireFreeOrdinal(writer, meetingId, input.ordinal, null, ['input', 'ordinal']);
+        await requireFreeAgendaItemOrdinal(writer, meetingId, input.ordinal, null, ['input', 'ordinal']);
         const item = await writer.create<AgendaItemRow & { version: number }>('AgendaItem', {
           meetingId,
           ordinal: input.ordinal,
@@ -105,7 +88,7 @@ builder.mutationFields((t) => ({
     idDescription: 'The agenda item.',
     patch: AgendaItemPatch,
     check: async (writer, { patch, current }) => {
-      if (patch.ordinal !== undefined) await requireFreeOrdinal(writer, current.meetingId, patch.ordinal, current.id, ['patch', 'ordinal']);
+      if (patch.ordinal !== undefined) await requireFreeAgendaItemOrdinal(writer, current.meetingId, patch.ordinal, current.id, ['patch', 'ordinal']);
     },
   }),
   deleteAgendaItem: deleteField(t, {
