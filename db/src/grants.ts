@@ -20,7 +20,7 @@ export interface Broken {
 }
 
 /** Throws the broken rules as one ValidationError, each under `prefix` ("input" or "patch"). */
-export function refuse(broken: Broken[], prefix: string) {
+export function refuseBrokenRules(broken: Broken[], prefix: string) {
   if (broken.length > 0) throw new ValidationError(broken.map((rule): FieldIssue => ({ path: [prefix, rule.field], message: rule.message })));
 }
 
@@ -32,7 +32,7 @@ export function oreOf(amount: string | null | undefined): bigint | null {
 }
 
 /** The value after a patch: the patched one when given (null included), else the current one. */
-export const after = <T>(patched: T | undefined, current: T) => (patched === undefined ? current : patched);
+export const valueAfterPatch = <T>(patched: T | undefined, current: T) => (patched === undefined ? current : patched);
 
 // Grants
 
@@ -134,7 +134,7 @@ export async function requireNothingAgainst(writer: Writer, what: string, depend
 }
 
 /** How many live (not deleted) grants or allocations match `where`. */
-export async function liveCount(writer: Writer, table: typeof tables.grants | typeof tables.allocations, where: SQL) {
+export async function liveRowCount(writer: Writer, table: typeof tables.grants | typeof tables.allocations, where: SQL) {
   const rows = await writer.tx.select({ id: table.id }).from(table).where(and(isNull(table.deletedAt), where));
   return rows.length;
 }

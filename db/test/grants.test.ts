@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  after,
+  valueAfterPatch,
   allocationRulesBroken,
   grantRulesBroken,
-  liveCount,
+  liveRowCount,
   oreOf,
-  refuse,
+  refuseBrokenRules,
   requireGrantUnderProgramme,
   requireLiveSources,
   requireNothingAgainst,
@@ -54,12 +54,12 @@ describe('SEK amounts', () => {
   });
 });
 
-describe('refuse and after', () => {
+describe('refuseBrokenRules and valueAfterPatch', () => {
   it('throws the broken rules as one ValidationError under the prefix, and nothing when none is broken', () => {
-    expect(() => refuse([], 'patch')).not.toThrow();
+    expect(() => refuseBrokenRules([], 'patch')).not.toThrow();
     const error = (() => {
       try {
-        refuse(
+        refuseBrokenRules(
           [
             { field: 'rateUnit', message: 'a rate unit needs a rate (rateSek)' },
             { field: 'capUnit', message: 'a ceiling unit needs a ceiling (capSek)' },
@@ -79,10 +79,10 @@ describe('refuse and after', () => {
   });
 
   it('keeps the current value when the patch leaves a field out, and takes null when it clears it', () => {
-    expect(after(undefined, '07')).toBe('07');
-    expect(after(null, '07')).toBeNull();
-    expect(after('01', '07')).toBe('01');
-    expect(after(false, true)).toBe(false);
+    expect(valueAfterPatch(undefined, '07')).toBe('07');
+    expect(valueAfterPatch(null, '07')).toBeNull();
+    expect(valueAfterPatch('01', '07')).toBe('01');
+    expect(valueAfterPatch(false, true)).toBe(false);
   });
 });
 
@@ -180,19 +180,19 @@ describe('requireGrantUnderProgramme', () => {
 describe('deleting a source of money', () => {
   // What deleteGrantProgramme and deleteGrant check before they delete.
   const programmeDependants = (writer: Writer) => [
-    { label: 'grants', count: () => liveCount(writer, t.grants, eq(t.grants.programmeId, fixture.programme.id)) },
-    { label: 'allocations', count: () => liveCount(writer, t.allocations, eq(t.allocations.programmeId, fixture.programme.id)) },
+    { label: 'grants', count: () => liveRowCount(writer, t.grants, eq(t.grants.programmeId, fixture.programme.id)) },
+    { label: 'allocations', count: () => liveRowCount(writer, t.allocations, eq(t.allocations.programmeId, fixture.programme.id)) },
   ];
   const grantDependants = (writer: Writer) => [
-    { label: 'allocations', count: () => liveCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id)) },
+    { label: 'allocations', count: () => liveRowCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id)) },
   ];
 
   it('counts only live grants and allocations', async () => {
     const counts = await write(async (writer) => {
-      const before = await liveCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id));
+      const before = await liveRowCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id));
       await writer.delete('Allocation', fixture.allocation.id, null);
-      const afterDelete = await liveCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id));
-      const grants = await liveCount(writer, t.grants, eq(t.grants.programmeId, fixture.programme.id));
+      const afterDelete = await liveRowCount(writer, t.allocations, eq(t.allocations.grantId, fixture.grant.id));
+      const grants = await liveRowCount(writer, t.grants, eq(t.grants.programmeId, fixture.programme.id));
       return { before, afterDelete, grants };
     });
     expect(counts).toEqual({ before: 1, afterDelete: 0, grants: 1 });

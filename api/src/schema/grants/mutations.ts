@@ -1,4 +1,4 @@
-import { after, allocationRulesBroken, grantRulesBroken, liveCount, refuse, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst, tables } from '@naravard/db';
+import { allocationRulesBroken, valueAfterPatch, grantRulesBroken, liveRowCount, refuseBrokenRules, requireGrantUnderProgramme, requireLiveSources, requireNothingAgainst, tables } from '@naravard/db';
 import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { deleteField, restoreField, updateField } from '../../mutation-fields.ts';
@@ -46,8 +46,8 @@ builder.mutationFields((t) => ({
     idDescription: 'The programme.',
     beforeDelete: async (writer, { id }) => {
       await requireNothingAgainst(writer, 'programme', [
-        { label: 'grants', count: () => liveCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
-        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
+        { label: 'grants', count: () => liveRowCount(writer, tables.grants, eq(tables.grants.programmeId, id)) },
+        { label: 'allocations', count: () => liveRowCount(writer, tables.allocations, eq(tables.allocations.programmeId, id)) },
       ]);
     },
   }),
@@ -99,12 +99,12 @@ builder.mutationFields((t) => ({
     },
     regions: { recipientRegion: 'recipientRegionId' },
     check: (_writer, { patch, current, values }) => {
-      refuse(
+      refuseBrokenRules(
         grantRulesBroken({
-          hasRecipientRegion: Boolean(after(values.recipientRegionId as string | null | undefined, current.recipientRegionId)),
-          hasRecipientOrganisation: Boolean(after(patch.recipientOrganisation, current.recipientOrganisationId)),
-          amountSek: after(patch.amountSek, current.amountSek),
-          amountIsApproximate: after(patch.amountIsApproximate, current.amountIsApproximate),
+          hasRecipientRegion: Boolean(valueAfterPatch(values.recipientRegionId as string | null | undefined, current.recipientRegionId)),
+          hasRecipientOrganisation: Boolean(valueAfterPatch(patch.recipientOrganisation, current.recipientOrganisationId)),
+          amountSek: valueAfterPatch(patch.amountSek, current.amountSek),
+          amountIsApproximate: valueAfterPatch(patch.amountIsApproximate, current.amountIsApproximate),
         }),
         'patch',
       );
@@ -117,7 +117,7 @@ builder.mutationFields((t) => ({
     idDescription: 'The grant.',
     beforeDelete: async (writer, { id }) => {
       await requireNothingAgainst(writer, 'grant', [
-        { label: 'allocations', count: () => liveCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
+        { label: 'allocations', count: () => liveRowCount(writer, tables.allocations, eq(tables.allocations.grantId, id)) },
       ]);
     },
   }),
@@ -182,18 +182,18 @@ builder.mutationFields((t) => ({
     },
     regions: { region: 'regionId' },
     check: async (writer, { patch, current }) => {
-      const grantId = after(patch.grant, current.grantId);
-      const programmeId = after(patch.programme, current.programmeId);
-      refuse(
+      const grantId = valueAfterPatch(patch.grant, current.grantId);
+      const programmeId = valueAfterPatch(patch.programme, current.programmeId);
+      refuseBrokenRules(
         allocationRulesBroken({
           grant: grantId,
           programme: programmeId,
-          amountSek: after(patch.amountSek, current.amountSek),
-          rateSek: after(patch.rateSek, current.rateSek),
-          rateMaxSek: after(patch.rateMaxSek, current.rateMaxSek),
-          rateUnit: after(patch.rateUnit, current.rateUnit),
-          capSek: after(patch.capSek, current.capSek),
-          capUnit: after(patch.capUnit, current.capUnit),
+          amountSek: valueAfterPatch(patch.amountSek, current.amountSek),
+          rateSek: valueAfterPatch(patch.rateSek, current.rateSek),
+          rateMaxSek: valueAfterPatch(patch.rateMaxSek, current.rateMaxSek),
+          rateUnit: valueAfterPatch(patch.rateUnit, current.rateUnit),
+          capSek: valueAfterPatch(patch.capSek, current.capSek),
+          capUnit: valueAfterPatch(patch.capUnit, current.capUnit),
         }),
         'patch',
       );
