@@ -2,7 +2,6 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context.ts';
 import { hasScope } from './auth.ts';
@@ -34,7 +33,7 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   // The errors plugin comes before scope-auth so an authorisation failure becomes a typed
   // ForbiddenError in a mutation's result union, like the other errors of a write.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, RelayPlugin, ComplexityPlugin],
   scopeAuth: {
     authScopes: (context) => ({
       write: hasScope(context.principal, 'write'),
