@@ -1,5 +1,5 @@
 import { and, eq, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
-import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
+import { anyOfPlaceholder, type ColumnChoice, columnsFor, idsValue, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { columnList, type EntityTable, listed, readRows, renderedOnce } from '@naravard/db';
 import DataLoader from 'dataloader';
@@ -60,7 +60,8 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
     const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
     const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
     const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
-    const statement = renderedOnce(key, () => {
+    const one = uuids.length === 1;
+    const statement = renderedOnce(one ? `${key}:one` : key, () => {
       const lists = children.map((child, index) => {
         const { table: childTable, foreignKey, orderBy, where } = child.options;
         return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
@@ -69,7 +70,7 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
       return sql`select ${listed(list)}${sql.join(
         lists.map((column) => sql`, ${column}`),
         sql``,
-      )} from ${table} where ${anyOf(table.id, sql.placeholder('ids'))}`;
+      )} from ${table} where ${anyOfPlaceholder(table.id, one)}`;
     });
     const childRows = children.map(() => new Map<string, unknown[]>());
     const rows =
@@ -87,7 +88,7 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
               });
               return parent;
             },
-            { ids: uuids },
+            { ids: idsValue(uuids) },
           );
     children.forEach((child, index) => {
       const loader = childrenLoaderOf(context, child.options, child.choice);
@@ -172,13 +173,15 @@ function childrenLoaderOf<Row>(context: Context, options: ChildrenOptions, choic
     () =>
       new DataLoader<string, Row[]>(async (parentIds) => {
         const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+        const ids = [...new Set(parentIds)];
+        const one = ids.length === 1;
         const statement = renderedOnce(
-          key,
+          one ? `${key}:one` : key,
           () =>
-            sql`select ${foreignKey}::text, ${listed(list)} from ${table} where ${and(anyOf(foreignKey, sql.placeholder('ids')), isNull(table.deletedAt), where)} order by ${sql.join(orderBy, sql`, `)}`,
+            sql`select ${foreignKey}::text, ${listed(list)} from ${table} where ${and(anyOfPlaceholder(foreignKey, one), isNull(table.deletedAt), where)} order by ${sql.join(orderBy, sql`, `)}`,
         );
         const rows = await readRows(context.db, statement, (row) => ({ parent: row[0] as string, row: list.read(row, 1) as Row }), {
-          ids: [...new Set(parentIds)],
+          ids: idsValue(ids),
         });
         const byParent = new Map<string, Row[]>();
         for (const { parent, row } of rows) {

@@ -1,5 +1,5 @@
 import { tables } from '@naravard/db';
-import { fieldReads } from '../../columns.ts';
+import { anyOf, fieldReads } from '../../columns.ts';
 import DataLoader from 'dataloader';
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
@@ -44,7 +44,7 @@ function programmeAllocations(context: Context, programmeId: string) {
             .select({ parent: sql<string>`${programme}::text`, row: getTableColumns(a) })
             .from(a)
             .leftJoin(g, eq(g.id, a.grantId))
-            .where(and(isNull(a.deletedAt), inArray(programme, [...new Set(programmeIds)])))
+            .where(and(isNull(a.deletedAt), anyOf(programme, [...new Set(programmeIds)])))
             .orderBy(...allocationOrder)) as { parent: string; row: AllocationRow }[];
           const byProgramme = new Map<string, AllocationRow[]>();
           for (const { parent, row } of rows) {
