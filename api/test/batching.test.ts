@@ -142,6 +142,8 @@ describe('a record loaded by ID', () => {
     expect(byId.errors).toBeUndefined();
     expect(server.database.statements).toHaveLength(1);
     expect(server.database.statements[0]).toMatch(/json_agg/);
+    // One ID is matched with `= $1`: PostgreSQL would plan a one-element `= any($1)` at every execution.
+    expect(server.database.statements[0]).toMatch(/where "meetings"\."id" = \$1::uuid$/);
     const meeting = byId.data!.node;
     // The Kronoberg steering group's agenda, as the seed data has it.
     expect(meeting.agendaItems.map((item: any) => item.ordinal)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -162,6 +164,8 @@ describe('a record loaded by ID', () => {
     const response = await server.graphql(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Meeting { id agendaItems { ordinal } decisions { kind } } } }`, { ids });
     expect(response.errors).toBeUndefined();
     expect(server.database.statements).toHaveLength(1);
+    // Several IDs in one array parameter, so the statement is the same for two IDs or a hundred.
+    expect(server.database.statements[0]).toMatch(/where "meetings"\."id" = any\(\$1::uuid\[\]\)$/);
     const nodes = response.data!.nodes;
     expect(nodes.map((node: any) => node.id)).toEqual(ids);
     for (const node of nodes) expect(node.agendaItems.length).toBeGreaterThan(0);
