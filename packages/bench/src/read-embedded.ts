@@ -13,6 +13,7 @@
  * the other: each round starts and stops them in turn) is measured alone; its CPU includes the
  * database's. Parameters are sampled through the API itself.
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMON_SEARCH, MIX, QUERIES, type QueryDefinition, type Samples } from './read/queries.ts';
 import { fixed, load, median, peakRssMb, post, readBenchOptions, startApi, stopServers, type Target } from './read/servers.ts';
@@ -26,7 +27,8 @@ if (process.env.DATABASE_URL) {
   console.error('bench:read:embedded measures the embedded database: unset DATABASE_URL (bench:read measures PostgreSQL)');
   process.exit(2);
 }
-const dataDir = process.env.NARAVARD_DATA_DIR ?? '.naravard/data';
+// Absolute: each checkout's server runs in its own folder, and must open this data folder, not its own.
+const dataDir = resolve(process.env.NARAVARD_DATA_DIR ?? '.naravard/data');
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
@@ -100,6 +102,32 @@ async function measure(target: Target, definitions: QueryDefinition[], connectio
   return load(target, definitions, samples!, connections, seconds);
 }
 
+/**
+ * The answers of every query for its first parameters: the baseline must give the API's, so both
+ * sides are known to read the same data set (a side on another data folder would be timed on
+ * other data).
+ */
+async function answersOf(target: Target): Promise<Map<string, string>> {
+  const answers = new Map<string, string>();
+  for (const definition of [...QUERIES, COMMON_SEARCH]) {
+    const { json } = await post(target.url, JSON.stringify({ query: definition.query, variables: definition.variables(samples!, 0) }));
+    answers.set(definition.name, JSON.stringify(json));
+  }
+  return answers;
+}
+
+let apiAnswers: Map<string, string> | null = null;
+async function checkSameAnswers(name: 'api' | 'baseline', target: Target) {
+  const answers = await answersOf(target);
+  if (name === 'api') return void (apiAnswers = answers);
+  for (const [query, answer] of answers) {
+    const expected = apiAnswers?.get(query);
+    if (expected !== undefined && expected !== answer) {
+      throw new Error(`${query}: the baseline answers differently from the API on ${dataDir}:\napi:      ${expected.slice(0, 300)}\nbaseline: ${answer.slice(0, 300)}`);
+    }
+  }
+}
+
 type Measurement = Awaited<ReturnType<typeof load>>;
 const results = new Map<string, Measurement[]>();
 const peakRss = new Map<string, number>();
@@ -110,6 +138,7 @@ for (let round = 0; round < rounds; round++) {
     const target = await startApi(checkout, name, env);
     try {
       samples ??= await sampleParameters(target);
+      if (round === 0) await checkSameAnswers(name, target);
       // Warm-up: documents parsed, statements compiled, the data folder's pages read.
       for (const workload of workloads) await measure(target, workload.definitions, 16, 1);
       for (const connections of connectionCounts) {
