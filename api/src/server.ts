@@ -130,6 +130,9 @@ export async function createApp({
     },
     connection.driver === 'postgres',
   );
+  // The health checks' own connection is opened now, not by the first slow request: opened then,
+  // on a busy process, its opening could be what is slow.
+  if (connection.driver === 'postgres') connection.ping().catch(() => {});
   const routing = new ReadRouting({
     primary: connection,
     replicas,
