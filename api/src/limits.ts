@@ -112,8 +112,12 @@ export function queryTooComplexError(limit: 'depth' | 'breadth' | 'complexity', 
   );
 }
 
-/** The arguments whose values the measure reads (fieldComplexity): page sizes and the filter's text. */
-const MEASURED_ARGUMENTS = new Set(['first', 'last', 'filter']);
+/**
+ * The variables whose values the measure reads (fieldComplexity): page sizes (`first`, `last`)
+ * and a filter's text (`filter: $f`, `filter: { text: $t }`). A filter's other conditions (a
+ * region, an indicator, a period) change no measure, so they do not split the cache.
+ */
+const PAGE_SIZE_ARGUMENTS = new Set(['first', 'last']);
 
 /** Per operation: the variables that reach a measured argument; the others cannot change the measure. */
 const measuredVariables = new WeakMap<OperationDefinitionNode, string[]>();
@@ -122,13 +126,23 @@ function variablesMeasured(document: DocumentNode, operation: OperationDefinitio
   let names = measuredVariables.get(operation);
   if (!names) {
     const found = new Set<string>();
-    let inMeasured = 0;
+    let argument: string | null = null;
+    // The input-object fields from the argument's value down to the variable.
+    const fields: string[] = [];
     const visitor = {
       Argument: {
-        enter: (node: { name: { value: string } }) => void (MEASURED_ARGUMENTS.has(node.name.value) && inMeasured++),
-        leave: (node: { name: { value: string } }) => void (MEASURED_ARGUMENTS.has(node.name.value) && inMeasured--),
+        enter: (node: { name: { value: string } }) => void (argument = node.name.value),
+        leave: () => void (argument = null),
       },
-      Variable: (node: { name: { value: string } }) => void (inMeasured > 0 && found.add(node.name.value)),
+      ObjectField: {
+        enter: (node: { name: { value: string } }) => void fields.push(node.name.value),
+        leave: () => void fields.pop(),
+      },
+      Variable: (node: { name: { value: string } }) => {
+        if (argument === null) return;
+        const measured = PAGE_SIZE_ARGUMENTS.has(argument) || (argument === 'filter' && (fields.length === 0 || fields[0] === 'text'));
+        if (measured) found.add(node.name.value);
+      },
     };
     // Fragments count whether or not this operation spreads them: a variable more only splits the cache.
     for (const definition of document.definitions) {

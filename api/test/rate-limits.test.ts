@@ -72,6 +72,25 @@ for (const store of ['memory', 'redis'] as const) {
       expect(second.body.extensions.cost.remaining).toBe(ALLOWANCE - 2 * cost.requested);
     });
 
+    it('charges by the page size and the text a request sends in variables, whatever its other variables', async () => {
+      const headers = await bearer('cost-variables');
+      const query = 'query Costs($n: Int, $r: String, $t: String) { decisions(first: $n, filter: { region: $r, text: $t }) { totalCount } }';
+      const charged = async (variables: Record<string, unknown>) => {
+        const answer = await post(server.url, query, variables, headers);
+        expect(answer.status).toBe(200);
+        expect(answer.body.errors).toBeUndefined();
+        return answer.body.extensions.cost.requested as number;
+      };
+      const literal = await post(server.url, '{ decisions(first: 20, filter: { region: "07", text: "kontakt" }) { totalCount } }', undefined, headers);
+      const plain = await charged({ n: 20, r: '07', t: '' });
+      // A region changes no cost; a text filter and a larger page do, each time they are sent.
+      expect(await charged({ n: 20, r: '18', t: '' })).toBe(plain);
+      expect(await charged({ n: 20, r: '07', t: 'kontakt' })).toBe(plain + 500);
+      expect(await charged({ n: 20, r: '18', t: 'kontakt' })).toBe(literal.body.extensions.cost.requested);
+      expect(await charged({ n: 40, r: '07', t: '' })).toBeGreaterThan(plain);
+      expect(await charged({ n: 20, r: '18', t: '' })).toBe(plain);
+    });
+
     it('answers 429 with Retry-After once a client spent its allowance, running nothing; other clients keep theirs', async () => {
       const spender = await bearer('spender');
       const answers = [];
