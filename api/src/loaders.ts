@@ -1,10 +1,10 @@
 import { and, eq, getTableName, isNull, type SQL, sql } from 'drizzle-orm';
 import { anyOfPlaceholder, type ColumnChoice, columnsFor, idsValue, type Selection } from './columns.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { columnList, type EntityTable, listed, readRows, renderedOnce } from '@naravard/db';
+import { type ColumnList, columnList, type EntityTable, listed, readRows, renderedOnce, renderStatement } from '@naravard/db';
 import DataLoader from 'dataloader';
-import type { GraphQLResolveInfo } from 'graphql';
-import { selectionOf, selectionOfType, selectionUnderType } from './selection.ts';
+import { type FieldNode, getNamedType, type GraphQLResolveInfo, isObjectType } from 'graphql';
+import { fieldNodesBelow, fieldNodesOfValue, selectionOf, selectionOfNodes, selectionOfType } from './selection.ts';
 import type { Context } from './context.ts';
 
 /** A table with the bookkeeping columns every entity table has. */
@@ -59,20 +59,11 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
   return new DataLoader<string, Row | null>(async (ids) => {
     const uuids = [...new Set(ids.filter((id) => UUID.test(id)))];
     const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
-    const childLists = children.map((child) => columnList(child.choice.columns, `${getTableName(child.options.table)}:${child.choice.key}`));
     const one = uuids.length === 1;
     const statement = renderedOnce(one ? `${key}:one` : key, () => {
-      const lists = children.map((child, index) => {
-        const { table: childTable, foreignKey, orderBy, where } = child.options;
-        return sql`(select coalesce(json_agg(${sql.raw(childLists[index]!.jsonArray)} order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
-          from ${childTable} where ${and(eq(foreignKey, table.id), isNull(childTable.deletedAt), where)})`;
-      });
-      return sql`select ${listed(list)}${sql.join(
-        lists.map((column) => sql`, ${column}`),
-        sql``,
-      )} from ${table} where ${anyOfPlaceholder(table.id, one)}`;
+      const lists = children.map((child) => sql`, ${foldedListColumn(table, child)}`);
+      return sql`select ${listed(list)}${sql.join(lists, sql``)} from ${table} where ${anyOfPlaceholder(table.id, one)}`;
     });
-    const childRows = children.map(() => new Map<string, unknown[]>());
     const rows =
       uuids.length === 0
         ? []
@@ -81,19 +72,11 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
             statement,
             (row) => {
               const parent = list.read(row, 0) as Row;
-              children.forEach((_child, index) => {
-                const value = row[list.width + index];
-                const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
-                childRows[index]!.set(parent.id, arrays.map((values) => childLists[index]!.read(values, 0)));
-              });
+              primeFoldedLists(context, children, parent.id, row, list.width);
               return parent;
             },
             { ids: idsValue(uuids) },
           );
-    children.forEach((child, index) => {
-      const loader = childrenLoaderOf(context, child.options, child.choice);
-      for (const [parentId, rowsOfParent] of childRows[index]!) loader.prime(parentId, rowsOfParent);
-    });
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -205,8 +188,9 @@ const typeNames = new WeakMap<PgTable, string>();
 
 /**
  * Declares fields of `table`'s GraphQL type `typeName` that list children through `loadChildren`
- * with these options (a meeting's `agendaItems`): when a query loads such rows by ID and selects
- * the field, the children are read in the same statement (`rowLoader`), as a JSON array each.
+ * with these options (a meeting's `agendaItems`): when a query loads such rows by ID (`rowLoader`)
+ * or as a page (pagination.ts) and selects the field, the children are read in the same
+ * statement, as a JSON array each, with their own foldable children nested in it.
  */
 export function foldableChildren(table: PgTable, typeName: string, fields: Record<string, Omit<ChildrenOptions, 'selection'>>) {
   foldableFields.set(table, { ...foldableFields.get(table), ...fields });
@@ -228,20 +212,25 @@ export function loadNode<Row extends { id: string }>(
 ): Promise<Row | null> {
   if (!typeName) return rowLoader<Row>(context, table).load(id);
   const selection = selectionOfType(info, typeName);
-  return rowLoader<Row>(context, table, columnsFor(table, selection), childFoldsFor(table, info, typeName, selection)).load(id);
+  return rowLoader<Row>(context, table, columnsFor(table, selection), childFoldsFor(table, info, typeName)).load(id);
 }
 
-/** A children field read in its parent's statement. */
+/**
+ * A children field read in its parent's statement, as a JSON array of its rows; each row's own
+ * folded lists (`children`: an agenda item's decisions) are arrays within it.
+ */
 export interface ChildFold {
   field: string;
   options: ChildrenOptions;
   choice: ColumnChoice;
+  list: ColumnList;
+  children: readonly ChildFold[];
 }
 
 /** No children read with the parent. */
 export const NO_CHILD_FOLDS: ChildFold[] = [];
 
-const childFoldsBySelection = new WeakMap<Selection, Map<PgTable, ChildFold[]>>();
+const childFoldsByNode = new WeakMap<FieldNode, Map<string, readonly ChildFold[]>>();
 const childFoldKeys = new WeakMap<readonly ChildFold[], string>();
 
 /** Column kinds whose text the columns' own decoders read back exactly (see ColumnList.jsonArray). */
@@ -249,36 +238,93 @@ const FOLDABLE_DATA_TYPES = new Set(['string', 'number', 'boolean', 'date', 'jso
 
 /**
  * The children fields of type `typeName` (rows of `table`) that the resolving field's query
- * selects and that can be read with the rows (see foldableChildren), each with the columns its
- * own selection needs. Kept per query document, like the selection.
+ * selects from its value (at `path` below it: a connection's "edges", "node") and that can be read
+ * with the rows (see foldableChildren), each with the columns its own selection needs, and their
+ * own foldable children in turn. Kept per query document, like the selection.
  */
-export function childFoldsFor(table: PgTable, info: GraphQLResolveInfo, typeName: string, selection: Selection | null): readonly ChildFold[] {
-  const fields = foldableFields.get(table);
-  if (!fields || !selection) return NO_CHILD_FOLDS;
-  let byTable = childFoldsBySelection.get(selection);
-  if (!byTable) childFoldsBySelection.set(selection, (byTable = new Map()));
-  let folds = byTable.get(table);
-  if (!folds) {
-    folds = [];
-    for (const [field, options] of Object.entries(fields)) {
-      if (!selection.fields.has(field) || options.table === table) continue;
-      const childSelection = selectionUnderType(info, typeName, field);
-      const choice = columnsFor(options.table, childSelection);
-      if (!Object.values(choice.columns).every((column) => FOLDABLE_DATA_TYPES.has(column.dataType))) continue;
-      folds.push({ field, options: { ...options, selection: childSelection }, choice });
-    }
-    if (folds.length === 0) folds = NO_CHILD_FOLDS;
-    byTable.set(table, folds);
-  }
+export function childFoldsFor(table: PgTable, info: GraphQLResolveInfo, typeName: string, ...path: string[]): readonly ChildFold[] {
+  if (!foldableFields.has(table)) return NO_CHILD_FOLDS;
+  const compute = () => foldsAmong(table, typeName, fieldNodesOfValue(info, typeName, path), info, [table]);
+  // A field merged from several nodes (selected twice) is rare: computed each time.
+  if (info.fieldNodes.length !== 1) return compute();
+  const node = info.fieldNodes[0]!;
+  let byKey = childFoldsByNode.get(node);
+  if (!byKey) childFoldsByNode.set(node, (byKey = new Map()));
+  const key = `${info.parentType.name}>${typeName}>${path.join('.')}`;
+  let folds = byKey.get(key);
+  if (!folds) byKey.set(key, (folds = compute()));
   return folds;
 }
 
-/** Names the children folded into a row loader's statement, so loaders with different ones never share a batch. */
-function childFoldsKey(children: readonly ChildFold[]): string {
+/** The children folds of a connection's nodes (rows of `table`), read in the page's statement. */
+export function pageChildFolds(table: PgTable, info: GraphQLResolveInfo): readonly ChildFold[] {
+  const typeName = typeNames.get(table);
+  return typeName ? childFoldsFor(table, info, typeName, 'edges', 'node') : NO_CHILD_FOLDS;
+}
+
+/**
+ * The folds of the fields `selected` from a row of `table`. A table already among the rows'
+ * ancestors is not folded again (its name would then stand for two rows in one statement).
+ */
+function foldsAmong(table: PgTable, typeName: string, selected: FieldNode[], info: GraphQLResolveInfo, ancestors: PgTable[]): readonly ChildFold[] {
+  const fields = foldableFields.get(table);
+  const type = info.schema.getType(typeName);
+  if (!fields || !isObjectType(type)) return NO_CHILD_FOLDS;
+  const folds: ChildFold[] = [];
+  for (const [field, options] of Object.entries(fields)) {
+    if (ancestors.includes(options.table)) continue;
+    const nodes = selected.filter((node) => node.name.value === field);
+    const childType = getNamedType(type.getFields()[field]?.type);
+    if (nodes.length === 0 || !isObjectType(childType)) continue;
+    const below = fieldNodesBelow(nodes, info);
+    const selection = selectionOfNodes(below, childType);
+    const choice = columnsFor(options.table, selection);
+    if (!Object.values(choice.columns).every((column) => FOLDABLE_DATA_TYPES.has(column.dataType))) continue;
+    // A list whose condition binds values cannot go into a statement rendered as text once (pagination.ts).
+    if (options.where && renderStatement(options.where).params.length > 0) continue;
+    const childTypeName = typeNames.get(options.table);
+    const children = childTypeName ? foldsAmong(options.table, childTypeName, below, info, [...ancestors, options.table]) : NO_CHILD_FOLDS;
+    const list = columnList(choice.columns, `${getTableName(options.table)}:${choice.key}`);
+    folds.push({ field, options: { ...options, selection }, choice, list, children });
+  }
+  return folds.length === 0 ? NO_CHILD_FOLDS : folds;
+}
+
+/**
+ * The column of a folded list in its parent's statement: the children of the row of `parent` as a
+ * JSON array of arrays (the child's columns, then its own folded lists), in the list's order.
+ */
+export function foldedListColumn(parent: EntityTable, fold: ChildFold): SQL {
+  const { table, foreignKey, orderBy, where } = fold.options;
+  const nested = fold.children.map((child) => sql`, ${foldedListColumn(table, child)}`);
+  return sql`(select coalesce(json_agg(json_build_array(${sql.raw(fold.list.jsonValues)}${sql.join(nested, sql``)}) order by ${sql.join(orderBy, sql`, `)}), '[]'::json)
+    from ${table} where ${and(eq(foreignKey, parent.id), isNull(table.deletedAt), where)})`;
+}
+
+/**
+ * Hands the folded lists of one parent row (its values from `row[at]` on, one per fold) to the
+ * request's loaders of those lists, where the fields' resolvers find them; nested lists likewise.
+ */
+export function primeFoldedLists(context: Context, folds: readonly ChildFold[], parentId: string, row: readonly unknown[], at: number) {
+  for (let index = 0; index < folds.length; index++) {
+    const fold = folds[index]!;
+    const value = row[at + index];
+    const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+    const rows = arrays.map((values) => {
+      const child = fold.list.read(values, 0) as { id: string };
+      if (fold.children.length > 0) primeFoldedLists(context, fold.children, child.id, values, fold.list.width);
+      return child;
+    });
+    childrenLoaderOf(context, fold.options, fold.choice).prime(parentId, rows);
+  }
+}
+
+/** Names the children folded into a statement, nested ones included, so loaders with different ones never share a batch. */
+export function childFoldsKey(children: readonly ChildFold[]): string {
   if (children.length === 0) return '';
   let key = childFoldKeys.get(children);
   if (key === undefined) {
-    key = `+${children.map((child) => `${child.field}(${child.options.variant ?? ''}:${child.choice.key})`).join('+')}`;
+    key = `+${children.map((child) => `${child.field}(${child.options.variant ?? ''}:${child.choice.key}${childFoldsKey(child.children)})`).join('+')}`;
     childFoldKeys.set(children, key);
   }
   return key;

@@ -1,9 +1,9 @@
 import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
-import { columnList, type Database, readRows } from '@naravard/db';
+import { columnList, type Database, type EntityTable, readRows, renderStatement } from '@naravard/db';
 import DataLoader from 'dataloader';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
 import { type Fold, foldsFor, NO_FOLDS } from './folds.ts';
-import { primeJoinedRow } from './loaders.ts';
+import { type ChildFold, childFoldsKey, foldedListColumn, NO_CHILD_FOLDS, pageChildFolds, primeFoldedLists, primeJoinedRow } from './loaders.ts';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -154,14 +154,17 @@ export async function paginateTable<Row extends { id: string }>(options: {
   args: ConnectionArgs;
   /** What the query selects from the nodes, so only the columns it needs are read. */
   selection?: Selection | null;
-  /** References read by a join in the same statement, their rows handed to the request's loaders. */
-  folds?: { context: Context; list: Fold[] };
+  /**
+   * References read by a join in the same statement, and children lists read as JSON arrays in it
+   * (see childFoldsFor), their rows handed to the request's loaders.
+   */
+  folds?: { context: Context; list: Fold[]; children?: readonly ChildFold[] };
 }): Promise<Connection<Row>> {
   const { db, table, where, args } = options;
   const choice = columnsFor(table, options.selection);
   const folds = options.folds?.list ?? NO_FOLDS;
   const context = options.folds?.context;
-  const page = pageStatement(table, choice, folds);
+  const page = pageStatement(table, choice, folds, options.folds?.children ?? NO_CHILD_FOLDS);
   checkPageSize(args);
   const order = [...options.order, { column: table.id, direction: 'asc' as const }];
   const connection = await cursorConnection<Row>(
@@ -196,25 +199,27 @@ interface PageStatement {
 
 const pageStatements = new Map<string, PageStatement>();
 
-/** The statements of column choices and folds seen before, by identity (both are kept per query document). */
-const pageStatementsSeen = new WeakMap<ColumnChoice, WeakMap<Fold[], PageStatement>>();
+/** The statements of column choices and folds seen before, by identity (all are kept per query document). */
+const pageStatementsSeen = new WeakMap<ColumnChoice, WeakMap<Fold[], WeakMap<readonly ChildFold[], PageStatement>>>();
 
 /**
  * A page's select list and joins, rendered once per table, column choice and folds. A folded
  * reference's row is read from the joined columns and handed to the request's loader, where the
  * reference's resolver finds it without a statement of its own.
  */
-function pageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[]): PageStatement {
+function pageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[], children: readonly ChildFold[]): PageStatement {
   let byFolds = pageStatementsSeen.get(choice);
   if (!byFolds) pageStatementsSeen.set(choice, (byFolds = new WeakMap()));
-  let page = byFolds.get(folds);
-  if (!page) byFolds.set(folds, (page = renderPageStatement(table, choice, folds)));
+  let byChildren = byFolds.get(folds);
+  if (!byChildren) byFolds.set(folds, (byChildren = new WeakMap()));
+  let page = byChildren.get(children);
+  if (!page) byChildren.set(children, (page = renderPageStatement(table, choice, folds, children)));
   return page;
 }
 
-function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[]): PageStatement {
+function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fold[], children: readonly ChildFold[]): PageStatement {
   const name = getTableName(table);
-  const key = `${name}:${choice.key}:${folds.map((fold) => `${fold.field}=${fold.choice.key}`).join(';')}`;
+  const key = `${name}:${choice.key}:${folds.map((fold) => `${fold.field}=${fold.choice.key}`).join(';')}${childFoldsKey(children)}`;
   let page = pageStatements.get(key);
   if (page) return page;
   const main = columnList(choice.columns, `${name}:${choice.key}`);
@@ -224,8 +229,10 @@ function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fo
     const join = `left join "${getTableName(fold.table)}" "${alias}" on "${alias}"."id" = "${name}"."${fold.foreignKey.name}"`;
     return { fold, list, join };
   });
+  // Rendered as text: childFoldsFor folds only lists whose statements bind no values.
+  const lists = children.map((child) => renderStatement(foldedListColumn(table as EntityTable, child)).sql);
   page = {
-    text: [[main.text, ...joined.map(({ list }) => list.text)].join(', '), `from "${name}"`, ...joined.map(({ join }) => join)].join(' '),
+    text: [[main.text, ...joined.map(({ list }) => list.text), ...lists].join(', '), `from "${name}"`, ...joined.map(({ join }) => join)].join(' '),
     read(row, context) {
       const record = main.read(row, 0);
       if (!context) return record;
@@ -235,6 +242,7 @@ function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fo
         at += list.width;
         if (reference) primeJoinedRow(context, fold.table, fold.choice, reference as { id: string });
       }
+      if (children.length > 0) primeFoldedLists(context, children, record.id as string, row, at);
       return record;
     },
   };
@@ -358,7 +366,7 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
         order: order(args.orderBy),
         args,
         selection: info ? selectionOf(info, 'edges', 'node') : null,
-        folds: info ? { context, list: foldsFor(table, info, 'edges', 'node') } : undefined,
+        folds: info ? { context, list: foldsFor(table, info, 'edges', 'node'), children: pageChildFolds(table, info) } : undefined,
       }),
     pageOf: async (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) => {
       const filter = await resolveFilterNames(context, args.filter);

@@ -124,6 +124,27 @@ export function selectionUnderType(info: GraphQLResolveInfo, typeName: string, f
   return { fields: names, isCollection: collectionsOf(childType) };
 }
 
+/**
+ * The field nodes the query selects from the value of the resolving field at `path` below it (a
+ * connection's nodes: "edges", "node"), when that value is of the object type `typeName`.
+ */
+export function fieldNodesOfValue(info: GraphQLResolveInfo, typeName: string, path: readonly string[]): FieldNode[] {
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) return [];
+  if (path.length === 0) return fieldNodesOfType(info, type);
+  return fieldNodesBelow(nodesAt(info, [...path]), info);
+}
+
+/** The field nodes selected below these field nodes (the fields of their values), through fragments. */
+export function fieldNodesBelow(nodes: readonly FieldNode[], info: GraphQLResolveInfo): FieldNode[] {
+  return nodes.flatMap((node) => fieldsOf(node.selectionSet, info));
+}
+
+/** What these field nodes, selected from a value of `type`, select: the selection a resolver of that type's rows sees. */
+export function selectionOfNodes(nodes: readonly FieldNode[], type: GraphQLObjectType): Selection {
+  return { fields: new Set(nodes.map((node) => node.name.value)), isCollection: collectionsOf(type) };
+}
+
 function collectionsOf(type: GraphQLObjectType): (name: string) => boolean {
   const fields = type.getFields();
   const collections = new Set(

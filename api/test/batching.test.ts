@@ -1,6 +1,7 @@
 import { idFor, tables } from '@naravard/db';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gid, globalId } from './support/ids.ts';
+import { gid, globalId, uuidOf } from './support/ids.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -105,6 +106,44 @@ describe('batching', () => {
   });
 });
 
+describe("a page's lists", () => {
+  it("are read in the page's own statement, their items' lists too, live rows only, in the lists' order", async () => {
+    const { db } = server.database;
+    const first = await db.select({ id: tables.meetings.id }).from(tables.meetings).where(sql`${tables.meetings.regionId} = ${idFor('region:25')}`).orderBy(desc(tables.meetings.heldOn), asc(tables.meetings.id)).limit(1);
+    const [item] = await db.select({ id: tables.agendaItems.id }).from(tables.agendaItems).where(sql`${tables.agendaItems.meetingId} = ${first[0]!.id} and ${tables.agendaItems.ordinal} = 2`);
+    // A tombstone among one item's decisions: lists leave it out.
+    await db.execute(sql`update decisions set deleted_at = now() where id = (select id from decisions where agenda_item_id = ${item!.id} order by id limit 1)`);
+    server.database.resetStatements();
+    const response = await server.graphql(`{
+      meetings(first: 5, filter: { region: "25" }) { edges { node { id agendaItems { id ordinal title decisions { id kind text } } } } }
+    }`);
+    expect(response.errors).toBeUndefined();
+    expect(server.database.statements).toHaveLength(1);
+    expect(server.database.statements[0]!.match(/json_agg/g)).toHaveLength(2);
+    const meetings = response.data!.meetings.edges.map((edge: any) => edge.node);
+    expect(meetings).toHaveLength(5);
+    expect(meetings[0].id).toBe(globalId('Meeting', first[0]!.id));
+    // What the tables hold, read here with Drizzle's query builder.
+    const a = tables.agendaItems;
+    const d = tables.decisions;
+    let decisionsSeen = 0;
+    for (const meeting of meetings) {
+      const items = await db.select({ id: a.id, ordinal: a.ordinal, title: a.title }).from(a)
+        .where(and(eq(a.meetingId, uuidOf(meeting.id)!), isNull(a.deletedAt))).orderBy(asc(a.ordinal));
+      expect(meeting.agendaItems.map((listed: any) => ({ ...listed, id: uuidOf(listed.id), decisions: undefined }))).toEqual(items.map((row) => ({ ...row, decisions: undefined })));
+      for (const [index, row] of items.entries()) {
+        const decisions = await db.select({ id: d.id, kind: d.kind, text: d.text }).from(d)
+          .where(and(eq(d.agendaItemId, row.id), isNull(d.deletedAt))).orderBy(asc(d.decidedOn), asc(d.createdAt), asc(d.id));
+        const listed = meeting.agendaItems[index].decisions.map((decision: any) => ({ ...decision, id: uuidOf(decision.id), kind: decision.kind.toLowerCase() }));
+        expect(listed).toEqual(decisions);
+        decisionsSeen += decisions.length;
+      }
+    }
+    expect(meetings[0].agendaItems.find((listed: any) => listed.ordinal === 2).decisions).toHaveLength(1);
+    expect(decisionsSeen).toBe(5 * 3 * 2 - 1);
+  });
+});
+
 describe('records behind a union or an interface', () => {
   it("are read with the columns the query selects from each record's type", async () => {
     server.database.resetStatements();
@@ -151,7 +190,7 @@ describe('a record loaded by ID', () => {
     expect(meeting.agendaItems[5].createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     expect(meeting.decisions.length).toBeGreaterThan(0);
 
-    // The same meeting through the list, whose lists come from their own batched loads.
+    // The same meeting through the list, whose lists come from the page's statement.
     const listed = await server.graphql(`{ meetings(first: 100, filter: { region: "07" }) { edges { node { ${FIELDS} } } } }`);
     expect(listed.errors).toBeUndefined();
     const same = listed.data!.meetings.edges.map((edge: any) => edge.node).find((node: any) => node.id === KRONOBERG);

@@ -20,6 +20,7 @@ export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
 export * from './replicas.ts';
 export { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';
 export { columnList, type ColumnList, listed, readRows, type RenderedStatement, renderedOnce } from './row-statements.ts';
+export { renderStatement } from './render.ts';
 export * from './write-errors.ts';
 export { type Actor, type CitationInputShape, type ObservationMergeRow, translateDatabaseError, writeAs, Writer } from './writer.ts';
 export * from './observations.ts';

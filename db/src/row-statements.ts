@@ -37,6 +37,8 @@ export interface ColumnList {
    * as they are), so that rows aggregated into JSON (`json_agg`) are read back by `read` alike.
    */
   jsonArray: string;
+  /** The values of `jsonArray`, without the call: to build an array of them and more. */
+  jsonValues: string;
 }
 
 interface Decoder {
@@ -78,9 +80,10 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
   const width = names.length;
   // Text is what the driver reads for every type but booleans (numbers and times included), and
   // what each column's own decoder expects; JSON numbers would lose a numeric's digits.
-  const jsonArray = `json_build_array(${entries
+  const jsonValues = entries
     .map(([, column]) => `${quoteName(qualifier ?? getTableName(column.table))}.${quoteName(column.name)}${column.dataType === 'boolean' ? '' : '::text'}`)
-    .join(', ')})`;
+    .join(', ');
+  const jsonArray = `json_build_array(${jsonValues})`;
   const read = (row: readonly unknown[], at: number) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < width; index++) {
@@ -95,6 +98,7 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
     read,
     readJoined: (row, at) => (row[at] === null || row[at] === undefined ? null : read(row, at)),
     jsonArray,
+    jsonValues,
   };
 }
 

@@ -63,8 +63,10 @@ const agendaItemsOfMeeting = {
   foreignKey: tables.agendaItems.meetingId,
   orderBy: [asc(tables.agendaItems.ordinal)],
 };
-// A meeting loaded by ID (`node`, `nodes`, a search hit) brings these lists in its own statement.
+// A meeting (a page's, or loaded by ID: `node`, `nodes`, a search hit) brings these lists in its
+// own statement, and its agenda items their decisions.
 foldableChildren(tables.meetings, 'Meeting', { participants: participantsOfMeeting, agendaItems: agendaItemsOfMeeting, decisions: decisionsOfMeeting });
+foldableChildren(tables.agendaItems, 'AgendaItem', { decisions: decisionsOfAgendaItem });
 
 builder.node(Meeting, {
   ...taggedEntityNode<MeetingRow>(tables.meetings, [Searchable]),
