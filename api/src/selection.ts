@@ -110,21 +110,6 @@ function fieldNodesOfType(info: GraphQLResolveInfo, type: GraphQLObjectType): Fi
 }
 
 /**
- * What the query selects below the field `field` of the object type `typeName`, within the
- * resolving field's value (a meeting's `agendaItems` under `node(id:) { ... on Meeting }`): the
- * selection that field's own resolver will see, for reading its rows with the parent's.
- */
-export function selectionUnderType(info: GraphQLResolveInfo, typeName: string, field: string): Selection | null {
-  const type = info.schema.getType(typeName);
-  if (!isObjectType(type)) return null;
-  const childType = getNamedType(type.getFields()[field]?.type);
-  if (!isObjectType(childType)) return null;
-  const nodes = fieldNodesOfType(info, type).filter((node) => node.name.value === field);
-  const names = new Set(nodes.flatMap((node) => fieldsOf(node.selectionSet, info).map((child) => child.name.value)));
-  return { fields: names, isCollection: collectionsOf(childType) };
-}
-
-/**
  * The field nodes the query selects from the value of the resolving field at `path` below it (a
  * connection's nodes: "edges", "node"), when that value is of the object type `typeName`.
  */
