@@ -64,6 +64,7 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
       const lists = children.map((child) => sql`, ${foldedListColumn(table, child)}`);
       return sql`select ${listed(list)}${sql.join(lists, sql``)} from ${table} where ${anyOfPlaceholder(table.id, one)}`;
     });
+    const primeLists = foldedListsPrimer(context, children);
     const rows =
       uuids.length === 0
         ? []
@@ -72,7 +73,7 @@ function newRowLoader<Row extends { id: string }>(context: Context, table: Entit
             statement,
             (row) => {
               const parent = list.read(row, 0) as Row;
-              primeFoldedLists(context, children, parent.id, row, list.width);
+              primeLists(parent.id, row, list.width);
               return parent;
             },
             { ids: idsValue(uuids) },
@@ -177,9 +178,18 @@ function childrenLoaderOf<Row>(context: Context, options: ChildrenOptions, choic
   );
 }
 
-/** Loads one parent's live children through the batched loader. */
-export function loadChildren<Row>(context: Context, options: ChildrenOptions, parentId: string): Promise<Row[]> {
-  return childrenLoader<Row>(context, options).load(parentId);
+/** Lists a parent's statement already read (see foldedListsPrimer), by the loader they were handed to. */
+const foldedLists = new WeakMap<DataLoader<string, unknown[]>, Map<string, unknown[]>>();
+
+/**
+ * Loads one parent's live children through the batched loader. A list its parent's statement
+ * already read (a folded list) is returned as it is: a page's 80 agenda items then cost no
+ * promise each.
+ */
+export function loadChildren<Row>(context: Context, options: ChildrenOptions, parentId: string): Row[] | Promise<Row[]> {
+  const loader = childrenLoader<Row>(context, options);
+  const folded = foldedLists.get(loader as DataLoader<string, unknown[]>)?.get(parentId);
+  return folded !== undefined ? (folded as Row[]) : loader.load(parentId);
 }
 
 /** The children fields of a table whose lists can be read in its rows' statement (see foldableChildren). */
@@ -233,7 +243,7 @@ export const NO_CHILD_FOLDS: ChildFold[] = [];
 const childFoldsByNode = new WeakMap<FieldNode, Map<string, readonly ChildFold[]>>();
 const childFoldKeys = new WeakMap<readonly ChildFold[], string>();
 
-/** Column kinds whose text the columns' own decoders read back exactly (see ColumnList.jsonArray). */
+/** Column kinds whose text the columns' own decoders read back exactly (see ColumnList.jsonValues). */
 const FOLDABLE_DATA_TYPES = new Set(['string', 'number', 'boolean', 'date', 'json', 'array']);
 
 /**
@@ -301,22 +311,38 @@ export function foldedListColumn(parent: EntityTable, fold: ChildFold): SQL {
     from ${table} where ${and(eq(foreignKey, parent.id), isNull(table.deletedAt), where)})`;
 }
 
+/** Hands the folded lists of one parent row (its values from `row[at]` on) to their loaders. */
+export type FoldedListsPrimer = (parentId: string, row: readonly unknown[], at: number) => void;
+
+const primeNothing: FoldedListsPrimer = () => {};
+
 /**
- * Hands the folded lists of one parent row (its values from `row[at]` on, one per fold) to the
- * request's loaders of those lists, where the fields' resolvers find them; nested lists likewise.
+ * What hands the folded lists of a statement's parent rows (one value per fold, from `row[at]`
+ * on) to the request's loaders of those lists, where the fields' resolvers find them; nested
+ * lists likewise. The loaders are looked up once per statement, not once per row.
  */
-export function primeFoldedLists(context: Context, folds: readonly ChildFold[], parentId: string, row: readonly unknown[], at: number) {
-  for (let index = 0; index < folds.length; index++) {
-    const fold = folds[index]!;
-    const value = row[at + index];
-    const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
-    const rows = arrays.map((values) => {
-      const child = fold.list.read(values, 0) as { id: string };
-      if (fold.children.length > 0) primeFoldedLists(context, fold.children, child.id, values, fold.list.width);
-      return child;
-    });
-    childrenLoaderOf(context, fold.options, fold.choice).prime(parentId, rows);
-  }
+export function foldedListsPrimer(context: Context, folds: readonly ChildFold[]): FoldedListsPrimer {
+  if (folds.length === 0) return primeNothing;
+  const targets = folds.map((fold) => {
+    const loader = childrenLoaderOf<unknown>(context, fold.options, fold.choice);
+    let lists = foldedLists.get(loader);
+    if (!lists) foldedLists.set(loader, (lists = new Map()));
+    return { fold, loader, lists, primeChildren: foldedListsPrimer(context, fold.children) };
+  });
+  return (parentId, row, at) => {
+    for (let index = 0; index < targets.length; index++) {
+      const { fold, loader, lists, primeChildren } = targets[index]!;
+      const value = row[at + index];
+      const arrays = (typeof value === 'string' ? JSON.parse(value) : value) as unknown[][];
+      const rows = arrays.map((values) => {
+        const child = fold.list.read(values, 0) as { id: string };
+        primeChildren(child.id, values, fold.list.width);
+        return child;
+      });
+      loader.prime(parentId, rows);
+      if (!lists.has(parentId)) lists.set(parentId, rows);
+    }
+  };
 }
 
 /** Names the children folded into a statement, nested ones included, so loaders with different ones never share a batch. */

@@ -3,7 +3,7 @@ import { columnList, type Database, type EntityTable, readRows, renderStatement 
 import DataLoader from 'dataloader';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
 import { type Fold, foldsFor, NO_FOLDS } from './folds.ts';
-import { type ChildFold, childFoldsKey, foldedListColumn, NO_CHILD_FOLDS, pageChildFolds, primeFoldedLists, primeJoinedRow } from './loaders.ts';
+import { type ChildFold, childFoldsKey, foldedListColumn, NO_CHILD_FOLDS, foldedListsPrimer, pageChildFolds, primeJoinedRow } from './loaders.ts';
 import { anyOf, type ColumnChoice, columnsFor, type Selection } from './columns.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectionOf } from './selection.ts';
@@ -179,7 +179,8 @@ export async function paginateTable<Row extends { id: string }>(options: {
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
       const statement = sql`select ${sql.raw(page.text)}${conditions ? sql` where ${conditions}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${literalLimit(limit)}`;
-      return readRows(db, statement, (row) => page.read(row, context) as unknown as Row);
+      const read = page.reader(context);
+      return readRows(db, statement, (row) => read(row) as unknown as Row);
     },
   );
   return {
@@ -194,7 +195,8 @@ export async function paginateTable<Row extends { id: string }>(options: {
 /** The fixed part of a page's statement (select list, table, joins of folded references) and how to read its rows. */
 interface PageStatement {
   text: string;
-  read(row: unknown[], context: Context | undefined): Record<string, unknown>;
+  /** How to read the statement's rows; with the request's context, the folded rows and lists are handed to its loaders. */
+  reader(context: Context | undefined): (row: unknown[]) => Record<string, unknown>;
 }
 
 const pageStatements = new Map<string, PageStatement>();
@@ -233,17 +235,20 @@ function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fo
   const lists = children.map((child) => renderStatement(foldedListColumn(table as EntityTable, child)).sql);
   page = {
     text: [[main.text, ...joined.map(({ list }) => list.text), ...lists].join(', '), `from "${name}"`, ...joined.map(({ join }) => join)].join(' '),
-    read(row, context) {
-      const record = main.read(row, 0);
-      if (!context) return record;
-      let at = main.width;
-      for (const { fold, list } of joined) {
-        const reference = list.readJoined(row, at);
-        at += list.width;
-        if (reference) primeJoinedRow(context, fold.table, fold.choice, reference as { id: string });
-      }
-      if (children.length > 0) primeFoldedLists(context, children, record.id as string, row, at);
-      return record;
+    reader(context) {
+      if (!context) return (row) => main.read(row, 0);
+      const primeLists = foldedListsPrimer(context, children);
+      return (row) => {
+        const record = main.read(row, 0);
+        let at = main.width;
+        for (const { fold, list } of joined) {
+          const reference = list.readJoined(row, at);
+          at += list.width;
+          if (reference) primeJoinedRow(context, fold.table, fold.choice, reference as { id: string });
+        }
+        primeLists(record.id as string, row, at);
+        return record;
+      };
     },
   };
   // Keys come from the schema and the queries' selections; the cap only guards memory.

@@ -33,11 +33,9 @@ export interface ColumnList {
    */
   readJoined(row: readonly unknown[], at: number): Record<string, unknown> | null;
   /**
-   * `json_build_array(...)` of the same columns, each as the driver reads it (its text; booleans
+   * The same columns for `json_build_array(...)`, each as the driver reads it (its text; booleans
    * as they are), so that rows aggregated into JSON (`json_agg`) are read back by `read` alike.
    */
-  jsonArray: string;
-  /** The values of `jsonArray`, without the call: to build an array of them and more. */
   jsonValues: string;
 }
 
@@ -83,7 +81,6 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
   const jsonValues = entries
     .map(([, column]) => `${quoteName(qualifier ?? getTableName(column.table))}.${quoteName(column.name)}${column.dataType === 'boolean' ? '' : '::text'}`)
     .join(', ');
-  const jsonArray = `json_build_array(${jsonValues})`;
   const read = (row: readonly unknown[], at: number) => {
     const record: Record<string, unknown> = {};
     for (let index = 0; index < width; index++) {
@@ -97,7 +94,6 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
     width,
     read,
     readJoined: (row, at) => (row[at] === null || row[at] === undefined ? null : read(row, at)),
-    jsonArray,
     jsonValues,
   };
 }
