@@ -31,4 +31,40 @@ describe.skipIf(!databaseUrl)('a request scope on PostgreSQL', () => {
       await connection.close();
     }
   });
+
+  it('never cancels the statement of another request that shares its connection', async () => {
+    // One connection: the second request's statement waits for the first one's, then runs on the
+    // same backend. The first request stops at moments around the end of its statement, when a
+    // cancel request on its way could arrive while the backend already runs the next statement.
+    const connection = await connect({ databaseUrl, maxConnections: 1 });
+    const outcomes = { firstAnswered: 0, firstStopped: 0 };
+    const rounds = 60;
+    try {
+      await connection.db.execute(sql`select 1`);
+      for (let n = 0; n < rounds; n++) {
+        const first = new AbortController();
+        const firstDone = connection
+          .scoped({ signal: first.signal })
+          .execute(sql`select pg_sleep(0.015)`)
+          .then(
+            () => outcomes.firstAnswered++,
+            (error: unknown) => {
+              expect(error).toHaveProperty('cause.message', 'the first request went away');
+              outcomes.firstStopped++;
+            },
+          );
+        const second = connection.scoped({ signal: new AbortController().signal }).execute(sql`select pg_sleep(0.005), ${n}::int as n`);
+        await new Promise((resolve) => setTimeout(resolve, 8 + ((n * 7) % 15)));
+        first.abort(new Error('the first request went away'));
+        await firstDone;
+        expect(await second).toEqual([{ pg_sleep: '', n }]);
+      }
+      // Both ways happened: stopped while it ran, and after it had answered.
+      expect(outcomes.firstStopped).toBeGreaterThan(0);
+      expect(outcomes.firstAnswered).toBeGreaterThan(0);
+      expect(outcomes.firstAnswered + outcomes.firstStopped).toBe(rounds);
+    } finally {
+      await connection.close();
+    }
+  });
 });

@@ -152,6 +152,7 @@ interface Measurement {
   p50: number;
   p99: number;
   errors: number;
+  errorKinds: Map<string, number>;
   serverCpuPer1000: number;
   databaseCpuPer1000: number;
 }
@@ -242,6 +243,14 @@ try {
             `${fixed(statements.get(`${workload.name}|${target}`) ?? Number.NaN, 2)} | ${target === 'floor' ? '' : Number.isNaN(ratio) ? '–' : fixed(ratio, 2)} |`,
         );
       }
+    }
+  }
+  for (const [key, list] of results) {
+    const kinds = new Map<string, number>();
+    for (const measurement of list) for (const [kind, n] of measurement.errorKinds) kinds.set(kind, (kinds.get(kind) ?? 0) + n);
+    if (kinds.size > 0) {
+      const [workload, connections, target] = key.split('|');
+      console.log(`errors of ${workload} at ${connections} connections, ${target}: ${[...kinds].map(([kind, n]) => `${n} × ${kind}`).join('; ')}`);
     }
   }
   console.log(`peak RSS: ${targets.map((t) => `${t.name} ${fixed(peakRssMb(t.process.pid!))} MB`).join(', ')}`);

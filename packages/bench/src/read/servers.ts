@@ -145,6 +145,8 @@ export async function post(url: string, body: string) {
 export async function load(target: Target, definitions: QueryDefinition[], samples: Samples, connections: number, seconds: number) {
   let counter = 0;
   let graphqlErrors = 0;
+  const errorKinds = new Map<string, number>();
+  const count = (kind: string, n = 1) => n > 0 && errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + n);
   const serverBefore = cpuTicks(target.process.pid!);
   const result = await autocannon({
     url: target.url,
@@ -158,14 +160,20 @@ export async function load(target: Target, definitions: QueryDefinition[], sampl
           const n = counter++;
           return { ...request, body: requestBody(definitions[n % definitions.length]!, samples, Math.floor(n / definitions.length)) };
         },
-        onResponse: (_status: number, body: string) => {
-          if (body.includes('"errors"')) graphqlErrors++;
+        onResponse: (status: number, body: string) => {
+          if (body.includes('"errors"')) {
+            graphqlErrors++;
+            count(`GraphQL error "${graphqlMessage(body)}"`);
+          } else if (status >= 300) count(`HTTP ${status}`);
         },
       },
     ],
   });
   const serverTicks = cpuTicks(target.process.pid!) - serverBefore;
   const requests = result.requests.total;
+  // autocannon's `errors` counts its timeouts (no answer within 10 s) as well as socket errors.
+  count('no answer within 10 s', result.timeouts);
+  count('connection error', result.errors - result.timeouts);
   return {
     requests,
     requestsPerSecond: requests / seconds,
@@ -173,7 +181,19 @@ export async function load(target: Target, definitions: QueryDefinition[], sampl
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts + graphqlErrors,
     serverCpuPer1000: ((serverTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
+    /** What the errors were, by kind, so a table's error count can be told apart from a slow answer. */
+    errorKinds,
   };
+}
+
+/** The first message of a GraphQL error response, shortened. */
+function graphqlMessage(body: string): string {
+  try {
+    const message = String((JSON.parse(body) as { errors?: { message?: unknown }[] }).errors?.[0]?.message ?? '');
+    return message.length > 100 ? `${message.slice(0, 100)}…` : message;
+  } catch {
+    return body.slice(0, 100);
+  }
 }
 
 export const median = (list: number[]) => {
