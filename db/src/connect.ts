@@ -133,16 +133,6 @@ async function loadEmbedded() {
  */
 export const PLANNER_SETTINGS = { enable_memoize: 'off' } as const;
 
-/**
- * One query at a time on a connection, none sent behind it (postgres.js pipelines by default, and
- * its types do not name the option). A request that stops cancels its running statement, and
- * PostgreSQL's cancel hits whatever the backend runs when it arrives: a statement of another
- * request sent behind it on the same connection could be cancelled in its place. The driver's
- * patch (patches/postgres@3.4.9.patch) also holds a connection whose statement is being cancelled
- * until the server has taken the request, so the next query never meets it.
- */
-const ONE_QUERY_AT_A_TIME = { max_pipeline: 0 };
-
 export const DEFAULT_DATA_DIR = '.naravard/data';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 700;
@@ -209,7 +199,6 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
         // Reconnect soon after an outage: the default backoff grows to 20 s between attempts.
         backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5),
         onnotice: () => {},
-        ...ONE_QUERY_AT_A_TIME,
         connection: { statement_timeout: statementTimeoutMs, application_name: 'naravard', ...PLANNER_SETTINGS },
       }),
     );
