@@ -128,8 +128,8 @@ async function loadEmbedded() {
  * and allocated whole. A search ranking 100 agenda items for a common word set up tables for the
  * 60,000 meetings, twice: on the national data set, at 16 connections, PostgreSQL spent 19.9 ms of
  * CPU per common-word search with it and 7.0 ms without (84 against 216 searches a second), and
- * no other query of the read benchmark got slower. The platform's statements are pages and
- * lookups by key, where a cache of lookups saves little.
+ * the other queries of the read benchmark moved within its noise. The platform's statements are
+ * pages and lookups by key, where a cache of lookups saves little.
  */
 export const PLANNER_SETTINGS = { enable_memoize: 'off' } as const;
 
