@@ -144,7 +144,8 @@ export async function post(url: string, body: string) {
 /** One timed load of a workload against one server: rates, latencies, errors, the server's CPU. */
 export async function load(target: Target, definitions: QueryDefinition[], samples: Samples, connections: number, seconds: number) {
   let counter = 0;
-  let graphqlErrors = 0;
+  // Each failed request counts once, under one kind: a GraphQL error (whatever its HTTP status),
+  // another HTTP status, no answer, or a connection error.
   const errorKinds = new Map<string, number>();
   const count = (kind: string, n = 1) => n > 0 && errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + n);
   const serverBefore = cpuTicks(target.process.pid!);
@@ -161,10 +162,8 @@ export async function load(target: Target, definitions: QueryDefinition[], sampl
           return { ...request, body: requestBody(definitions[n % definitions.length]!, samples, Math.floor(n / definitions.length)) };
         },
         onResponse: (status: number, body: string) => {
-          if (body.includes('"errors"')) {
-            graphqlErrors++;
-            count(`GraphQL error "${graphqlMessage(body)}"`);
-          } else if (status >= 300) count(`HTTP ${status}`);
+          if (body.includes('"errors"')) count(`GraphQL error "${graphqlMessage(body)}"`);
+          else if (status >= 300) count(`HTTP ${status}`);
         },
       },
     ],
@@ -179,7 +178,7 @@ export async function load(target: Target, definitions: QueryDefinition[], sampl
     requestsPerSecond: requests / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors: result.errors + result.non2xx + result.timeouts + graphqlErrors,
+    errors: [...errorKinds.values()].reduce((sum, n) => sum + n, 0),
     serverCpuPer1000: ((serverTicks / CLOCK_TICKS) * 1000) / Math.max(requests, 1),
     /** What the errors were, by kind, so a table's error count can be told apart from a slow answer. */
     errorKinds,
