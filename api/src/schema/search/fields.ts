@@ -11,7 +11,7 @@ import { selectedFields } from '../../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.ts';
 import { loadEntity } from '../entities.ts';
 import { AgendaItem, Assignment, Citation, type CitationRow, Decision, Document, Grant, GrantProgramme, Meeting, Recommendation, Region, type RegionRow } from '../refs.ts';
-import { MAX_QUERY_LENGTH, SearchableType, type SearchableTypeValue, SNIPPET_START, SNIPPET_STOP, START_MARK, STOP_MARK } from './sources.ts';
+import { MAX_QUERY_LENGTH, RANKED_PER_TYPE, SearchableType, type SearchableTypeValue, SNIPPET_START, SNIPPET_STOP, START_MARK, STOP_MARK } from './sources.ts';
 import { countStatement, type PageRow, readPage, type SearchParameters, splitQuery } from './statements.ts';
 
 /* The search field and its hits: the union of records, snippets, and offset cursors checked before any statement. */
@@ -206,7 +206,9 @@ builder.queryFields((t) => ({
         'assignments (with their status reports), recommendations, grant programmes and grants, ' +
         'most relevant first. Swedish words match in any inflection ("vårdcentralerna" finds "vårdcentral"), accents and ' +
         'case are ignored, and OCR-damaged or misspelt text is found approximately (ranked after exact matches). ' +
-        'Paged by offset: at most 100 hits a page.',
+        `A word in more than ${RANKED_PER_TYPE} records of one type (such as "vårdcentral") has only the first ${RANKED_PER_TYPE} of them ` +
+        'the database finds ranked and paged, the same ones each time (`totalCount` counts every match): add words, a region or ' +
+        'dates to reach the rest. Paged by offset: at most 100 hits a page.',
       args: {
         query: t.arg.string({
           required: true,

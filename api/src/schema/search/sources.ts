@@ -41,8 +41,10 @@ export const SearchableType = databaseEnum('SearchableType', 'The kinds of recor
 /**
  * Most exact matches of one type that are ranked for a page. A word found in more records than
  * this (such as "vårdcentral", in a quarter of all decisions) is ranked among the first this many
- * found by the full-text index, so that a common word costs what a rare one does; narrowing the
- * search (more words, a region, dates) ranks every match again. `totalCount` counts them all.
+ * that the scan of its table finds, so that a common word costs what a rare one does; narrowing the
+ * search (more words, a region, dates) ranks every match again. `totalCount` counts them all. The
+ * scans start at each table's first page (SESSION_SETTINGS in db/src/connect.ts), so they are the
+ * same records each time and a search's pages follow on from each other.
  */
 export const RANKED_PER_TYPE = 100;
 
