@@ -1,3 +1,4 @@
+import { connect as connectTcp, createServer } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -147,6 +148,58 @@ describe.skipIf(!databaseUrl)('postgres.js when queries are cancelled or fail in
       expect([...rows]).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
     } finally {
       await sql.end({ timeout: 1 });
+    }
+  });
+});
+
+/**
+ * A TCP proxy to the database that holds what a client sends for its first `holdMs`: a connection
+ * through it takes that long to open.
+ */
+async function slowToOpen(target: URL, holdMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((client) => {
+    const upstream = connectTcp(Number(target.port || 5432), target.hostname);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+    upstream.pipe(client);
+    // The client's start-up message waits in the socket's buffer until then.
+    setTimeout(() => client.pipe(upstream), holdMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as { port: number }).port);
+  return { url: url.toString(), close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/*
+ * A request can stop while the pool is still opening the connection its first query is to run on.
+ * Unpatched, postgres.js then left that connection out of the pool for good: with one connection,
+ * every later query waited forever.
+ */
+describe.skipIf(!databaseUrl)('postgres.js when a query is cancelled while its connection opens', () => {
+  it('fails that query and answers the next one on the same connection', async () => {
+    const proxy = await slowToOpen(new URL(databaseUrl!), 300);
+    const sql = postgres(proxy.url, { max: 1, onnotice: () => {} });
+    try {
+      const first = sql`select 'first' as x`;
+      const firstAnswer = first.then(
+        () => 'answered',
+        (error: { code?: string }) => `failed: ${error.code}`,
+      );
+      // The connection is opening: its start-up message is held by the proxy.
+      await sleep(100);
+      await within(Promise.resolve(first.cancel()), 5_000, 'the cancel');
+      expect(await within(firstAnswer, 5_000, 'the cancelled query')).toBe('failed: 57014');
+      expect(await within(sql`select 'next' as x`, 5_000, 'the next query')).toEqual([{ x: 'next' }]);
+      expect(await within(sql`select 'later' as x`, 5_000, 'a later query')).toEqual([{ x: 'later' }]);
+    } finally {
+      await sql.end({ timeout: 1 });
+      await proxy.close();
     }
   });
 });
