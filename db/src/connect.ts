@@ -137,8 +137,9 @@ async function loadEmbedded() {
  * and so its pages, changed with whatever had scanned the table before: on the national data set a
  * search of decisions for "vårdcentral" gave ten other hits on its first page after an unrelated
  * scan of decisions, and its second page was read from another set than its first. Started at the
- * first page, the scans find the same rows each time, and find them in the shared buffers more
- * often: PostgreSQL's CPU per common-word search fell from 3.5–3.6 to 3.2 ms (two runs, 16 connections).
+ * first page, the scans find the same rows each time. Speed is not why: PostgreSQL's CPU per
+ * common-word search fell from 3.5–3.6 to 3.2 ms in two runs on one machine (the scans found their
+ * pages in the shared buffers), and moved within the noise on a slower one (9.7 against 9.5 ms).
  */
 export const SESSION_SETTINGS = { enable_memoize: 'off', synchronize_seqscans: 'off' } as const;
 
