@@ -54,12 +54,17 @@ beforeAll(async () => {
   const [buffers] = await selectRows<{ pages: number }>(db, sql`select setting::int as pages from pg_settings where name = 'shared_buffers'`);
   // About 950 bytes a decision, 8 to a page: a quarter of the shared buffers and 256 pages more.
   decisionCount = (Math.ceil(buffers!.pages / 4) + 256) * 8;
-  // Each text has the word once or twice, so ranks differ; the rest is a digest repeated.
-  await db.execute(sql`insert into decisions (kind, text, decided_on)
-    select 'decision', 'Vårdcentral ' || case when n % 7 = 0 then 'vårdcentral ' else '' end || repeat(md5(n::text) || ' ', 26),
-      date '2024-01-01' + (n % 365)
-    from generate_series(1, ${decisionCount}::int) as n`);
-  await db.execute(sql`analyze decisions`);
+  // One statement fills tens of thousands of decisions and their search words: on a loaded
+  // machine it outlasts the platform's statement limit, which is for requests, not for set-up.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local statement_timeout = 0`);
+    // Each text has the word once or twice, so ranks differ; the rest is a digest repeated.
+    await tx.execute(sql`insert into decisions (kind, text, decided_on)
+      select 'decision', 'Vårdcentral ' || case when n % 7 = 0 then 'vårdcentral ' else '' end || repeat(md5(n::text) || ' ', 26),
+        date '2024-01-01' + (n % 365)
+      from generate_series(1, ${decisionCount}::int) as n`);
+    await tx.execute(sql`analyze decisions`);
+  });
 }, 180_000);
 afterAll(() => server?.close());
 
