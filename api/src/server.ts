@@ -44,15 +44,28 @@ export interface App {
 
 class PayloadTooLargeError extends Error {}
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request body as text. Read through the stream's events rather than an async iterator, which
+ * costs a request a promise per chunk and an end-of-stream watcher. Past MAX_BODY_BYTES the rest is
+ * read and dropped (the answer, 413, closes the connection).
+ */
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.resume();
+      reject(new PayloadTooLargeError());
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+    // Closed before its end (a client gone mid-body): settled here too, so the request is not left waiting.
+    request.once('close', () => reject(new Error('The connection closed before the request body was read.')));
+  });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

@@ -83,6 +83,38 @@ describe('GraphQL over HTTP', () => {
     }
   });
 
+  it('answers in the media type each Accept header prefers, the same each time the header comes again', async () => {
+    const answer = async (accept: string | null) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(accept === null ? {} : { accept }) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      const text = await response.text();
+      const ok = response.status === 200 && JSON.stringify(JSON.parse(text)) === '{"data":{"__typename":"Query"}}';
+      return { status: response.status, type: response.headers.get('content-type'), ok };
+    };
+    const json = { status: 200, type: 'application/json; charset=utf-8', ok: true };
+    const graphqlResponse = { status: 200, type: 'application/graphql-response+json; charset=utf-8', ok: true };
+    const expected: [string | null, { status: number; type: string | null; ok: boolean } | number][] = [
+      [null, json],
+      ['application/graphql-response+json', graphqlResponse],
+      ['application/json', json],
+      ['application/json;q=0.5, application/graphql-response+json', graphqlResponse],
+      ['application/graphql-response+json;q=0.5, application/json', json],
+      ['*/*', json],
+      ['text/html', 406],
+      ['multipart/mixed', 406],
+      ['application/graphql-response+json, application/json, multipart/mixed', graphqlResponse],
+    ];
+    // Twice through, the second time in reverse order: an answer kept for one header never serves another.
+    for (const [accept, wanted] of [...expected, ...[...expected].reverse()]) {
+      const got = await answer(accept);
+      if (typeof wanted === 'number') expect(got.status, String(accept)).toBe(wanted);
+      else expect(got, String(accept)).toEqual(wanted);
+    }
+  });
+
   it('answers GET with a query in the URL', async () => {
     const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { accept: 'application/graphql-response+json' },
