@@ -332,16 +332,15 @@ describe.skipIf(!onPostgres)('read replicas on a streaming replica, two API proc
       Array.from({ length: allowed }, (_, index) => RATE_LIMIT_COST - (index + 1) * cost),
     );
     expect(answers.slice(allowed).every((answer) => answer.status === 429)).toBe(true);
-    // Both processes answered them.
-    await sleep(300);
-    const pids = new Set(
+    // Both processes answered them (their log lines are written in batches: wait for every line).
+    const requestLines = () =>
       api!
         .output()
         .slice(before)
         .split('\n')
-        .filter((line) => line.includes('"path":"/graphql"'))
-        .map((line) => JSON.parse(line).pid as number),
-    );
+        .filter((line) => line.includes('"path":"/graphql"'));
+    await waitFor('a log line for every request', async () => requestLines().length >= answers.length - 1, 5_000);
+    const pids = new Set(requestLines().map((line) => JSON.parse(line).pid as number));
     expect(pids.size).toBe(2);
   });
 

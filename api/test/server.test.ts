@@ -53,6 +53,20 @@ describe('the server process', () => {
     expect(lines.some((line) => JSON.parse(line).msg === 'database migrated and seeded')).toBe(true);
   });
 
+  it('writes the log line of a request within a moment while it runs (lines are written in batches)', async () => {
+    const before = output.length;
+    for (let index = 0; index < 3; index += 1) {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql?query=${encodeURIComponent(`{ a${index}: __typename }`)}`);
+      expect(response.status).toBe(200);
+    }
+    const requestLines = () => output.slice(before).split('\n').filter((line) => line.includes('"path":"/graphql"'));
+    const deadline = Date.now() + 2_000;
+    while (requestLines().length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requestLines().map((line) => JSON.parse(line)).map(({ method, status, msg }) => ({ method, status, msg }))).toEqual(
+      Array.from({ length: 3 }, () => ({ method: 'GET', status: 200, msg: 'request' })),
+    );
+  });
+
   it('is alive and ready once the database answers', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
