@@ -10,7 +10,7 @@ const ERROR_LEVEL = pino.levels.values.error!;
 /**
  * JSON lines on stdout; `LOG_LEVEL` sets the level (silent in tests). Lines are written
  * asynchronously and in batches of 4 KiB or every 200 ms, whichever comes first: a write per request
- * line cost the API about 3% of its CPU under load (a system call and a hand-over to libuv's thread
+ * line cost the API about 4% of its CPU under load (a system call and a hand-over to libuv's thread
  * pool each). An error or fatal line starts a write at once (unless one is under way), with the
  * lines waiting before it; `flushLogs` writes what is left before the process exits.
  */
