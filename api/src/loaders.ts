@@ -192,6 +192,30 @@ export function loadChildren<Row>(context: Context, options: ChildrenOptions, pa
   return folded !== undefined ? (folded as Row[]) : loader.load(parentId);
 }
 
+/** The loader a children field found for one request (see childrenField), by the field's resolve info. */
+const childrenFieldLoaders = new WeakMap<GraphQLResolveInfo, { context: Context; loader: DataLoader<string, unknown[]> }>();
+
+/**
+ * The resolver of a field listing a parent's live children (see loadChildren), reading only the
+ * columns the field's selection needs. Compiled queries make such a field's resolve info once per
+ * request (see markSharedResolveInfo), so the loader found for the first parent is kept with it:
+ * the other parents of a page (the 80 agenda items of a page of meetings, each listing its
+ * decisions) find it in one lookup, where each made its options object and looked the loader up
+ * by selection, columns and name. An info made per call (graphql-js) finds nothing kept and looks
+ * the loader up as loadChildren does.
+ */
+export function childrenField<Row>(options: Omit<ChildrenOptions, 'selection'>) {
+  return (parent: { id: string }, _args: unknown, context: Context, info: GraphQLResolveInfo): Row[] | Promise<Row[]> => {
+    let field = childrenFieldLoaders.get(info);
+    if (field === undefined || field.context !== context) {
+      field = { context, loader: childrenLoader<unknown>(context, { ...options, selection: selectionOf(info) }) };
+      childrenFieldLoaders.set(info, field);
+    }
+    const folded = foldedLists.get(field.loader)?.get(parent.id);
+    return (folded ?? field.loader.load(parent.id)) as Row[] | Promise<Row[]>;
+  };
+}
+
 /** The children fields of a table whose lists can be read in its rows' statement (see foldableChildren). */
 const foldableFields = new WeakMap<PgTable, Record<string, Omit<ChildrenOptions, 'selection'>>>();
 const typeNames = new WeakMap<PgTable, string>();

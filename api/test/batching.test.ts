@@ -144,6 +144,39 @@ describe("a page's lists", () => {
   });
 });
 
+describe('a list field read through its loader', () => {
+  it('gives each parent its own children, per alias with its own columns, in one statement per alias for any number of parents', async () => {
+    const query = /* GraphQL */ `
+      query Lists($first: Int!) {
+        decisions(first: $first, filter: { region: "25" }) {
+          edges { node { agendaItem { id ids: decisions { id } texts: decisions { text kind } } } }
+        }
+      }
+    `;
+    const d = tables.decisions;
+    const counts: number[] = [];
+    for (const first of [6, 60]) {
+      server.database.resetStatements();
+      const response = await server.graphql(query, { first });
+      expect(response.errors).toBeUndefined();
+      counts.push(server.database.statements.length);
+      const items = response.data!.decisions.edges.map((edge: any) => edge.node.agendaItem).filter(Boolean);
+      expect(items.length).toBeGreaterThanOrEqual(first / 2);
+      for (const item of items) {
+        // What the table holds for this item, read here with Drizzle's query builder.
+        const rows = await server.database.db.select({ id: d.id, text: d.text, kind: d.kind }).from(d)
+          .where(and(eq(d.agendaItemId, uuidOf(item.id)!), isNull(d.deletedAt))).orderBy(asc(d.decidedOn), asc(d.createdAt), asc(d.id));
+        expect(rows.length).toBeGreaterThan(0);
+        expect(item.ids.map((decision: any) => uuidOf(decision.id))).toEqual(rows.map((row) => row.id));
+        expect(item.texts).toEqual(rows.map((row) => ({ text: row.text, kind: row.kind.toUpperCase() })));
+      }
+    }
+    // The page, its agenda items, and one statement for each alias's lists: the same for 6 or 60 decisions.
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[0]).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('records behind a union or an interface', () => {
   it("are read with the columns the query selects from each record's type", async () => {
     server.database.resetStatements();

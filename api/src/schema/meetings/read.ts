@@ -3,8 +3,7 @@ import { asc, inArray, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
 import { databaseEnum } from '../../enums.ts';
 import { allOf, DateRange, dateInRange, lifecycleConditions, lifecycleFilterFields, referenceIs, regionIs, takesNames, taggedWith, wordsInVector } from '../../filters.ts';
-import { foldableChildren, loadChildren, loadReference } from '../../loaders.ts';
-import { selectionOf } from '../../selection.ts';
+import { childrenField, foldableChildren, loadChildren, loadReference } from '../../loaders.ts';
 import { entityNode, taggedEntityNode } from '../nodes.ts';
 import { filteredList, type OrderKey } from '../../pagination.ts';
 import { AgendaItem, Searchable, type AgendaItemRow, Decision, type DecisionRow, Meeting, type MeetingRow, Organisation, type OrganisationRow, Participant, type ParticipantRow, Person, type PersonRow, Region, type RegionRow } from '../refs.ts';
@@ -101,20 +100,17 @@ builder.node(Meeting, {
     participants: t.field({
       type: [Participant],
       description: 'Who took part and how: chair, secretary, present, absent, presenters.',
-      resolve: (meeting, _args, context, info) =>
-        loadChildren<ParticipantRow>(context, { ...participantsOfMeeting, selection: selectionOf(info) }, meeting.id),
+      resolve: childrenField<ParticipantRow>(participantsOfMeeting),
     }),
     agendaItems: t.field({
       type: [AgendaItem],
       description: 'The numbered agenda items, in order.',
-      resolve: (meeting, _args, context, info) =>
-        loadChildren<AgendaItemRow>(context, { ...agendaItemsOfMeeting, selection: selectionOf(info) }, meeting.id),
+      resolve: childrenField<AgendaItemRow>(agendaItemsOfMeeting),
     }),
     decisions: t.field({
       type: [Decision],
       description: 'Every decision taken at the meeting, across its agenda items, in agenda order.',
-      resolve: (meeting, _args, context, info) =>
-        loadChildren<DecisionRow>(context, { ...decisionsOfMeeting, selection: selectionOf(info) }, meeting.id),
+      resolve: childrenField<DecisionRow>(decisionsOfMeeting),
     }),
   }),
 });
@@ -162,8 +158,7 @@ builder.node(AgendaItem, {
     decisions: t.field({
       type: [Decision],
       description: 'The decisions taken at this item.',
-      resolve: (item, _args, context, info) =>
-        loadChildren<DecisionRow>(context, { ...decisionsOfAgendaItem, selection: selectionOf(info) }, item.id),
+      resolve: childrenField<DecisionRow>(decisionsOfAgendaItem),
     }),
   }),
 });
