@@ -327,6 +327,29 @@ describe('search', () => {
     expect(counted.statements.length).toBeLessThanOrEqual(1 + 2 + 2 * 8 + 2);
   });
 
+  it("answers hits whose records are asked only for their IDs from the search statement alone, with each record's own ID", async () => {
+    const hits = async (record: string) => {
+      server.database.resetStatements();
+      const response = await server.graphql(`{ search(query: "nära vård", first: 20) { edges { node { type record { ${record} } } } } }`);
+      expect(response.errors).toBeUndefined();
+      const edges = (response.data as { search: { edges: { node: { type: string; record: Record<string, string> } }[] } }).search.edges;
+      return { nodes: edges.map((edge) => edge.node), statements: [...server.database.statements] };
+    };
+    const identities = await hits('__typename ... on Node { id }');
+    expect(identities.nodes).toHaveLength(20);
+    expect(identities.statements).toHaveLength(1);
+    // The same hits with a field of each record read from its table: the IDs of the records read.
+    const read = await hits('__typename ... on Node { id } ... on Searchable { title }');
+    expect(read.statements.length).toBeGreaterThan(1);
+    expect(read.nodes.every((node) => node.record.title)).toBe(true);
+    expect(identities.nodes).toEqual(read.nodes.map(({ type, record }) => ({ type, record: { __typename: record.__typename, id: record.id } })));
+    // The type names agree with the hits' types, and each ID names its type.
+    for (const { type, record } of identities.nodes) {
+      expect(record.__typename!.toUpperCase()).toBe(type.replace(/_/g, ''));
+      expect(Buffer.from(record.id!, 'base64').toString()).toMatch(new RegExp(`^${record.__typename}:[0-9a-f-]{36}$`));
+    }
+  });
+
   it('gives the same first hits whether exact hits alone fill the page or approximate matching runs too', async () => {
     const page = async (first: number) => {
       const response = await server.graphql(

@@ -3,6 +3,7 @@ import { brandWithType, type ObjectRef } from '@pothos/core';
 import { type GraphQLResolveInfo, type GraphQLSchema, isObjectType } from 'graphql';
 import type { Context } from '../context.ts';
 import { loadNode, rowLoader } from '../loaders.ts';
+import { selectionOfType } from '../selection.ts';
 import * as refs from './refs.ts';
 
 // biome-ignore lint: the registry holds refs of every row type
@@ -53,6 +54,23 @@ export async function loadEntity(context: Context, type: EntityType, id: string,
   const row = info ? await loadNode<{ id: string }>(context, entity.table, id, info, entity.ref.name) : await rowLoader<{ id: string }>(context, entity.table).load(id);
   if (row) brandWithType(row, entity.ref as never);
   return row;
+}
+
+/**
+ * The record an (entity type, id) pair names, as much of it as a query that selects only its
+ * identity from it (`id`, `__typename`) needs: its ID, branded with its GraphQL type, read from no
+ * table. Null when the query selects more of it. Only for a caller that has just found the record
+ * live in a statement of its own (a search hit): nothing here checks that it exists.
+ */
+export function identityOf(type: EntityType, id: string, info: GraphQLResolveInfo): object | null {
+  const entity = BY_ENTITY_TYPE.get(type);
+  if (!entity) return null;
+  const selection = selectionOfType(info, entity.ref.name);
+  if (!selection) return null;
+  for (const field of selection.fields) if (field !== 'id' && field !== '__typename') return null;
+  const record = { id };
+  brandWithType(record, entity.ref as never);
+  return record;
 }
 
 const implementersBySchema = new WeakMap<GraphQLSchema, Map<string, EntityName[]>>();

@@ -9,7 +9,7 @@ import { regionCodeOf } from '../../filters.ts';
 import { loadChildren, loadReference } from '../../loaders.ts';
 import { selectedFields } from '../../selection.ts';
 import { checkPageSize, type ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../pagination.ts';
-import { loadEntity } from '../entities.ts';
+import { identityOf, loadEntity } from '../entities.ts';
 import { AgendaItem, Assignment, Citation, type CitationRow, Decision, Document, Grant, GrantProgramme, Meeting, Recommendation, Region, type RegionRow } from '../refs.ts';
 import { MAX_QUERY_LENGTH, RANKED_PER_TYPE, SearchableType, type SearchableTypeValue, SNIPPET_START, SNIPPET_STOP, START_MARK, STOP_MARK } from './sources.ts';
 import { countStatement, type PageRow, readPage, type SearchParameters, splitQuery } from './statements.ts';
@@ -138,7 +138,9 @@ const SearchHit = builder.objectRef<SearchHitShape>('SearchHit').implement({
       type: SearchResult,
       description: 'The record found.',
       resolve: async (hit, _args, context, info) => {
-        const record = await loadEntity(context, hit.type, hit.id, info);
+        // The search statement found the record live: a query asking only for its ID (to fetch it
+        // later, or to tell hits apart) is answered without a statement per type of record.
+        const record = identityOf(hit.type, hit.id, info) ?? (await loadEntity(context, hit.type, hit.id, info));
         if (!record) throw new Error(`search hit ${hit.type} ${hit.id} has no record`);
         return record as never;
       },
