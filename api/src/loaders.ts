@@ -187,7 +187,11 @@ const foldedLists = new WeakMap<DataLoader<string, unknown[]>, Map<string, unkno
  * promise each.
  */
 export function loadChildren<Row>(context: Context, options: ChildrenOptions, parentId: string): Row[] | Promise<Row[]> {
-  const loader = childrenLoader<Row>(context, options);
+  return childrenThrough(childrenLoader<Row>(context, options), parentId);
+}
+
+/** A parent's children through their loader: as its parent's statement read them (folded), else batched. */
+function childrenThrough<Row>(loader: DataLoader<string, Row[]>, parentId: string): Row[] | Promise<Row[]> {
   const folded = foldedLists.get(loader as DataLoader<string, unknown[]>)?.get(parentId);
   return folded !== undefined ? (folded as Row[]) : loader.load(parentId);
 }
@@ -211,8 +215,7 @@ export function childrenField<Row>(options: Omit<ChildrenOptions, 'selection'>) 
       field = { context, loader: childrenLoader<unknown>(context, { ...options, selection: selectionOf(info) }) };
       childrenFieldLoaders.set(info, field);
     }
-    const folded = foldedLists.get(field.loader)?.get(parent.id);
-    return (folded ?? field.loader.load(parent.id)) as Row[] | Promise<Row[]>;
+    return childrenThrough(field.loader, parent.id) as Row[] | Promise<Row[]>;
   };
 }
 
