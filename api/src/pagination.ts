@@ -1,6 +1,7 @@
 import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
-import { columnList, type Database, type EntityTable, readRows, renderStatement } from '@naravard/db';
+import { columnList, type Database, type EntityTable, readRows, type RenderedStatement, renderStatement } from '@naravard/db';
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import { and, count, getTableName, or, type SQL, sql } from 'drizzle-orm';
 import { type Fold, foldsFor, NO_FOLDS } from './folds.ts';
 import { type ChildFold, childFoldsKey, foldedListColumn, NO_CHILD_FOLDS, foldedListsPrimer, pageChildFolds, primeJoinedRow } from './loaders.ts';
@@ -10,6 +11,7 @@ import { selectionOf } from './selection.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Context } from './context.ts';
 import { BadInputError } from './errors.ts';
+import { filterKeyOf } from './filter-keys.ts';
 import { resolveFilterNames } from './names.ts';
 
 export const MAX_PAGE_SIZE = 100;
@@ -159,8 +161,13 @@ export async function paginateTable<Row extends { id: string }>(options: {
    * (see childFoldsFor), their rows handed to the request's loaders.
    */
   folds?: { context: Context; list: Fold[]; children?: readonly ChildFold[] };
+  /**
+   * Names `where` and `order` exactly (the list and its filter's value), so that a first page's
+   * statement, the same text and values each time, is rendered once for all requests that ask for it.
+   */
+  statementKey?: string;
 }): Promise<Connection<Row>> {
-  const { db, table, where, args } = options;
+  const { db, table, where, args, statementKey } = options;
   const choice = columnsFor(table, options.selection);
   const folds = options.folds?.list ?? NO_FOLDS;
   const context = options.folds?.context;
@@ -170,6 +177,12 @@ export async function paginateTable<Row extends { id: string }>(options: {
   const connection = await cursorConnection<Row>(
     { args, toCursor: cursorOfRow, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }) => {
+      const read = page.reader(context);
+      const map = (row: unknown[]) => read(row) as unknown as Row;
+      // Pages after a cursor are left out: each cursor is a new statement, seldom asked for again.
+      const renderedKey = statementKey !== undefined && !after && !before ? `${page.key}\u0000${statementKey}\u0000${limit}\u0000${inverted}` : undefined;
+      const rendered = renderedKey === undefined ? undefined : firstPagesRendered.get(renderedKey);
+      if (rendered) return readRows(db, rendered, map);
       const conditions = and(
         where,
         after ? beyondCursor(table, order, decodeCursor(after, 'after'), true) : undefined,
@@ -178,9 +191,11 @@ export async function paginateTable<Row extends { id: string }>(options: {
       const orderBy = order.map(({ column, direction }) =>
         (direction === 'asc') !== inverted ? sql`${column} asc` : sql`${column} desc`,
       );
-      const statement = sql`select ${sql.raw(page.text)}${conditions ? sql` where ${conditions}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${literalLimit(limit)}`;
-      const read = page.reader(context);
-      return readRows(db, statement, (row) => read(row) as unknown as Row);
+      const statement = renderStatement(
+        sql`select ${sql.raw(page.text)}${conditions ? sql` where ${conditions}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${literalLimit(limit)}`,
+      );
+      if (renderedKey !== undefined) firstPagesRendered.set(renderedKey, statement);
+      return readRows(db, statement, map);
     },
   );
   return {
@@ -192,8 +207,17 @@ export async function paginateTable<Row extends { id: string }>(options: {
   };
 }
 
+/**
+ * First pages' statements, rendered, by page statement, list, filter value, size and direction.
+ * Dashboards and BI refreshes ask for the same pages again and again; for those, building and
+ * rendering the conditions was about 5% of a simple page's server CPU.
+ */
+const firstPagesRendered = new LRUCache<string, RenderedStatement>({ max: 2_000 });
+
 /** The fixed part of a page's statement (select list, table, joins of folded references) and how to read its rows. */
 interface PageStatement {
+  /** Names the table, column choice and folds the statement was made for. */
+  key: string;
   text: string;
   /** How to read the statement's rows; with the request's context, the folded rows and lists are handed to its loaders. */
   reader(context: Context | undefined): (row: unknown[]) => Record<string, unknown>;
@@ -234,6 +258,7 @@ function renderPageStatement(table: TableWithId, choice: ColumnChoice, folds: Fo
   // Rendered as text: childFoldsFor folds only lists whose statements bind no values.
   const lists = children.map((child) => renderStatement(foldedListColumn(table as EntityTable, child)).sql);
   page = {
+    key,
     text: [[main.text, ...joined.map(({ list }) => list.text), ...lists].join(', '), `from "${name}"`, ...joined.map(({ join }) => join)].join(' '),
     reader(context) {
       if (!context) return (row) => main.read(row, 0);
@@ -343,6 +368,9 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
   };
 }
 
+/** Numbers the lists made by filteredList, so their cached statements never meet. */
+let listsMade = 0;
+
 /** The arguments of a list with a typed `filter` and an `orderBy` (an order enum's value). */
 export interface ListArgs<Filter> extends ConnectionArgs {
   filter?: Filter | null;
@@ -362,27 +390,45 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
   order: (orderBy: string | null | undefined) => OrderKey[];
 }) {
   const { table, where, order } = options;
+  const listKey = `list${++listsMade}`;
+  /**
+   * The conditions of the filter values asked for lately. They depend on the value alone (names
+   * are resolved to IDs before), and a list is asked for with the same few filters again and again
+   * (a dashboard's regions, a parent's list for each parent of a page).
+   */
+  const conditionsSeen = new LRUCache<string, { where: SQL | undefined }>({ max: 500 });
+  const conditionsOf = (filter: Filter | null | undefined, orderBy: string | null | undefined) => {
+    const filterKey = filterKeyOf([filter ?? null, orderBy ?? null]);
+    if (filterKey === undefined) return { where: where(filter), filterKey: undefined };
+    let seen = conditionsSeen.get(filterKey);
+    if (!seen) conditionsSeen.set(filterKey, (seen = { where: where(filter) }));
+    return { where: seen.where, filterKey };
+  };
   return {
-    page: async (context: Context, args: ListArgs<Filter>, info?: GraphQLResolveInfo) =>
-      paginateTable<Row>({
+    page: async (context: Context, args: ListArgs<Filter>, info?: GraphQLResolveInfo) => {
+      const { where, filterKey } = conditionsOf(await resolveFilterNames(context, args.filter), args.orderBy);
+      return paginateTable<Row>({
         db: context.db,
         table,
-        where: where(await resolveFilterNames(context, args.filter)),
+        where,
+        statementKey: filterKey === undefined ? undefined : `${listKey}:${filterKey}`,
         order: order(args.orderBy),
         args,
         selection: info ? selectionOf(info, 'edges', 'node') : null,
         folds: info ? { context, list: foldsFor(table, info, 'edges', 'node'), children: pageChildFolds(table, info) } : undefined,
-      }),
+      });
+    },
     pageOf: async (context: Context, foreignKey: PgColumn, parentId: string, args: ListArgs<Filter>, info?: GraphQLResolveInfo) => {
       const filter = await resolveFilterNames(context, args.filter);
+      const conditions = conditionsOf(filter, args.orderBy);
       return paginateChildren<Row>({
         selection: info ? selectionOf(info, 'edges', 'node') : null,
         context,
         table,
         foreignKey,
         parentId,
-        where: where(filter),
-        filterKey: JSON.stringify([filter ?? null, args.orderBy ?? null]),
+        where: conditions.where,
+        filterKey: conditions.filterKey ?? JSON.stringify([filter ?? null, args.orderBy ?? null]),
         order: order(args.orderBy),
         args,
       });

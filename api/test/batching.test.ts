@@ -64,6 +64,42 @@ async function statementsFor(first: number) {
 }
 
 describe('batching', () => {
+  it("an aggregate's regions and organisations are read by its own statement, equal to their rows", async () => {
+    const { db } = server.database;
+    const [indicator] = await db.insert(tables.indicators).values({ code: 'BATCH_AGGREGATE', name: 'Aggregate test', unit: 'count' }).returning();
+    const organisationIds = [idFor('org:07:styrgrupp-nara-vard'), idFor('org:18:halso-och-sjukvardsnamnden')];
+    const regionIds = [idFor('region:07'), idFor('region:18'), idFor('region:25')];
+    await db.insert(tables.observations).values([
+      ...regionIds.flatMap((regionId, index) => [{ indicatorId: indicator!.id, regionId, period: '2024-01', value: String(index + 1) }, { indicatorId: indicator!.id, regionId, period: '2024-02', value: '10' }]),
+      ...organisationIds.map((organisationId, index) => ({ indicatorId: indicator!.id, organisationId, period: '2024-01', value: String(100 + index) })),
+    ]);
+    server.database.resetStatements();
+    const response = await server.graphql(`{
+      observationAggregates(indicator: "BATCH_AGGREGATE", groupBy: [REGION, ORGANISATION]) {
+        region { id code name } organisation { id name kind } count sum
+      }
+    }`);
+    expect(response.errors).toBeUndefined();
+    expect(server.database.statements).toHaveLength(1);
+    const regions = await db.select().from(tables.regions);
+    const organisations = await db.select().from(tables.organisations);
+    const regionById = new Map(regions.map((row) => [row.id, row]));
+    const organisationById = new Map(organisations.map((row) => [row.id, row]));
+    const groups = response.data!.observationAggregates;
+    expect(groups).toHaveLength(5);
+    const expected = [
+      ...regionIds.map((id, index) => ({ region: { id: globalId('Region', id), code: regionById.get(id)!.code, name: regionById.get(id)!.name }, organisation: null, count: 2, sum: String(index + 11) })),
+      ...organisationIds.map((id, index) => ({
+        region: null,
+        organisation: { id: globalId('Organisation', id), name: organisationById.get(id)!.name, kind: organisationById.get(id)!.kind.toUpperCase() },
+        count: 1,
+        sum: String(100 + index),
+      })),
+    ];
+    const byKey = (group: any) => group.region?.code ?? `~${group.organisation.name}`;
+    expect([...groups].sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual([...expected].sort((a, b) => byKey(a).localeCompare(byKey(b))));
+  });
+
   it('a nested query (meetings × items × decisions × citations) runs the same statements for 5 or 50 meetings', async () => {
     const few = await statementsFor(5);
     const many = await statementsFor(50);

@@ -1,10 +1,11 @@
-import { selectRows, tables } from '@naravard/db';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { columnList, selectRows, tables } from '@naravard/db';
+import { and, eq, getTableName, isNull, sql } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
+import type { ColumnChoice } from '../../columns.ts';
 import type { Context } from '../../context.ts';
 import { BadInputError } from '../../errors.ts';
 import { allOf, resolveFilterNames } from '../../filters.ts';
-import { loadReference } from '../../loaders.ts';
+import { type EntityTable, loadReference, primeJoinedRow } from '../../loaders.ts';
 import { Organisation, type OrganisationRow, Region, type RegionRow } from '../refs.ts';
 import { byGrain, type Grain, GRAIN_RANK, PeriodGrain, periodOf } from './periods.ts';
 import { type IndicatorObservationFilterShape, observationConditions } from './observation-list.ts';
@@ -146,6 +147,15 @@ export interface AggregateArgs {
   filter?: IndicatorObservationFilterShape | null;
 }
 
+/** What a query reads of the groups, so the statement computes no more than that. */
+export interface AggregateWanted {
+  grains: boolean;
+  dimensionSets: boolean;
+  /** The columns read of each group's region and organisation, when the query selects them: read by the statement's joins. */
+  region?: ColumnChoice;
+  organisation?: ColumnChoice;
+}
+
 /**
  * Every group in one statement. The group keys are computed in a subquery and grouped by name
  * outside it, so parameters inside key expressions never trouble GROUP BY.
@@ -153,7 +163,7 @@ export interface AggregateArgs {
 export async function aggregate(
   context: Context,
   args: AggregateArgs,
-  wanted: { grains: boolean; dimensionSets: boolean } = { grains: true, dimensionSets: true },
+  wanted: AggregateWanted = { grains: true, dimensionSets: true },
 ): Promise<AggregateShape[]> {
   const o = tables.observations;
   const r = tables.regions;
@@ -194,13 +204,29 @@ export async function aggregate(
           dimensionNames.map((name) => sql`${o.dimensions} ->> ${name}::text`),
           sql`, `,
         )})`;
+  // The group's region and organisation, when the query reads them, come from the joins below
+  // (a JSON array of the columns it reads), handed to the request's loaders: no second statement.
+  const joined = (
+    [
+      ['regionRow', r, wanted.region],
+      ['organisationRow', g, wanted.organisation],
+    ] as const
+  ).flatMap(([name, table, choice]) => {
+    if (!choice) return [];
+    const list = columnList(choice.columns, `${getTableName(table)}:${choice.key}`);
+    const column = sql`, case when ${table.id} is null then null else json_build_array(${sql.raw(list.jsonValues)})::text end as ${sql.identifier(name)}`;
+    return [{ name, table: table as EntityTable, choice, list, column }];
+  });
   // Rows are grouped by IDs; region codes and organisation names (for the order) are joined to
   // the groups afterwards, a few dozen rows instead of every observation.
   const query = sql`
     select groups.k_region::text as "regionId", groups.k_organisation::text as "organisationId",
       groups.k_period_start::text as "periodStart", groups.k_period_grain as "periodGrain", groups.k_dimensions::text as "dimensions",
       groups.count as "count", groups.sum as "sum", groups.avg as "avg", groups.min as "min", groups.max as "max",
-      groups.grains as "grains", groups.dimension_sets as "dimensionSets"
+      groups.grains as "grains", groups.dimension_sets as "dimensionSets"${sql.join(
+        joined.map(({ column }) => column),
+        sql``,
+      )}
     from (
       select k_region, k_organisation, k_period_start, k_period_grain, k_dimensions,
         count(*)::int as count, sum(value)::text as sum, trim_scale(avg(value))::text as avg,
@@ -233,7 +259,7 @@ export async function aggregate(
       ${g.name} nulls last, groups.k_organisation, groups.k_dimensions
     limit ${sql.raw(String(MAX_GROUPS + 1))}`; // a literal, so PostgreSQL can keep one plan for it (see literalLimit)
   const rows = await selectRows<
-    Omit<AggregateShape, 'dimensions' | 'grains' | 'dimensionSets'> & { dimensions: string; grains: string; dimensionSets: string }
+    Omit<AggregateShape, 'dimensions' | 'grains' | 'dimensionSets'> & { dimensions: string; grains: string; dimensionSets: string } & Record<string, unknown>
   >(context.db, query);
   if (rows.length === 0) {
     const [known] = await context.db
@@ -247,6 +273,11 @@ export async function aggregate(
   }
   return rows.map((row) => {
     const values = JSON.parse(row.dimensions) as (string | null)[];
+    for (const { name, table, choice, list } of joined) {
+      const folded = row[name] as string | null;
+      if (folded !== null) primeJoinedRow(context, table, choice, list.read(JSON.parse(folded) as unknown[], 0) as { id: string });
+      delete row[name];
+    }
     return {
       ...row,
       count: Number(row.count),

@@ -1,7 +1,8 @@
 import { tables } from '@naravard/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import { builder } from '../../builder.ts';
-import { selectedFields } from '../../selection.ts';
+import { columnsFor } from '../../columns.ts';
+import { selectedFields, selectionOf } from '../../selection.ts';
 import { resolveFilterNames } from '../../filters.ts';
 import { paginateTable } from '../../pagination.ts';
 import { Indicator, type IndicatorRow, Observation, Organisation, Region } from '../refs.ts';
@@ -76,7 +77,12 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, context, info) => {
       const fields = selectedFields(info);
-      return aggregate(context, args as AggregateArgs, { grains: fields.has('grains'), dimensionSets: fields.has('dimensionSets') });
+      return aggregate(context, args as AggregateArgs, {
+        grains: fields.has('grains'),
+        dimensionSets: fields.has('dimensionSets'),
+        region: fields.has('region') ? columnsFor(tables.regions, selectionOf(info, 'region')) : undefined,
+        organisation: fields.has('organisation') ? columnsFor(tables.organisations, selectionOf(info, 'organisation')) : undefined,
+      });
     },
   }),
 }));
