@@ -368,6 +368,13 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
   };
 }
 
+/**
+ * Filter values longer than this (as JSON) are not kept: the caches' memory stays bounded by
+ * their entry counts (a few MB), whatever clients send. Filters people and dashboards use are
+ * far shorter.
+ */
+const MAX_KEPT_FILTER_KEY = 1_000;
+
 /** Numbers the lists made by filteredList, so their cached statements never meet. */
 let listsMade = 0;
 
@@ -399,7 +406,7 @@ export function filteredList<Row extends { id: string }, Filter>(options: {
   const conditionsSeen = new LRUCache<string, { where: SQL | undefined }>({ max: 500 });
   const conditionsOf = (filter: Filter | null | undefined, orderBy: string | null | undefined) => {
     const filterKey = filterKeyOf([filter ?? null, orderBy ?? null]);
-    if (filterKey === undefined) return { where: where(filter), filterKey: undefined };
+    if (filterKey === undefined || filterKey.length > MAX_KEPT_FILTER_KEY) return { where: where(filter), filterKey: undefined };
     let seen = conditionsSeen.get(filterKey);
     if (!seen) conditionsSeen.set(filterKey, (seen = { where: where(filter) }));
     return { where: seen.where, filterKey };

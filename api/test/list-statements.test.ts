@@ -112,6 +112,18 @@ describe('a list asked for again with the same filter', () => {
     }
   });
 
+  it('answers a filter too long to be kept as any other', async () => {
+    // 1,500 characters of JSON: more than a list keeps, so its conditions are built for each request.
+    const text = Array.from({ length: 150 }, () => 'styrgrupp').join(' ');
+    const expected = await meetingIdsBySql(sql`m.deleted_at is null and m.search_vector @@ websearch_to_tsquery('swedish', naravard_unaccent(${text}::text))`);
+    expect(expected.length).toBeGreaterThan(0);
+    for (let round = 0; round < 2; round++) {
+      expect(await meetingIds({ text })).toEqual(expected);
+      expect(await meetingIds({ text: `${text} styrgrupp` })).toEqual(expected);
+      expect(await meetingIds({ text: `${text} nonexistentword` })).toEqual([]);
+    }
+  });
+
   it('reads the rows of the moment: a meeting written, changed and deleted between equal requests', async () => {
     const filter = { region: '07', heldOn: { from: '2031-01-01' } };
     expect(await meetingIds(filter)).toEqual([]);
