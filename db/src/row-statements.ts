@@ -98,14 +98,15 @@ function buildColumnList(columns: Record<string, PgColumn>, qualifier: string | 
   };
 }
 
-interface DatabaseInternals {
+/** The part of a Drizzle database (or transaction) that prepares a rendered statement: its session. */
+export interface DatabaseInternals {
   session: {
     prepareQuery(
       query: RenderedStatement,
       fields: undefined,
       name: undefined,
       isResponseInArrayMode: boolean,
-      customResultMapper: (rows: unknown[][]) => unknown,
+      customResultMapper?: (rows: unknown[][]) => unknown,
     ): { execute(placeholderValues?: Record<string, unknown>): Promise<unknown> };
   };
 }

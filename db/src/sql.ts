@@ -1,19 +1,16 @@
 import type { SQL } from 'drizzle-orm';
 import type { Database, Transaction } from './connect.ts';
-import { type RenderedStatement, renderStatement } from './render.ts';
-
-interface SessionOf {
-  session: { prepareQuery(query: RenderedStatement, fields: undefined, name: undefined, isResponseInArrayMode: boolean): { execute(): Promise<unknown> } };
-}
+import { renderStatement } from './render.ts';
+import type { DatabaseInternals } from './row-statements.ts';
 
 /**
  * Runs raw SQL and returns its rows, whichever driver is underneath (PGlite and postgres.js shape
- * results differently). It is `db.execute(query)`, with the statement rendered by the platform's
- * one-pass renderer (render.ts) instead of Drizzle's, which cost most of the CPU of building an
- * aggregate's statement.
+ * results differently). It is `db.execute(query)`, with the statement rendered in one pass by the
+ * platform's renderer (render.ts), as list pages are, instead of by Drizzle's, which checks every
+ * chunk against a chain of classes.
  */
 export async function selectRows<Row>(db: Database | Transaction, query: SQL): Promise<Row[]> {
-  const result = (await (db as unknown as SessionOf).session.prepareQuery(renderStatement(query), undefined, undefined, false).execute()) as unknown;
+  const result = (await (db as unknown as DatabaseInternals).session.prepareQuery(renderStatement(query), undefined, undefined, false).execute()) as unknown;
   if (Array.isArray(result)) return result as Row[];
   return ((result as { rows?: Row[] }).rows ?? []) as Row[];
 }
