@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import type { StatementScope } from '@naravard/db';
+import { type StatementScope, Stop, type StopSignal } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
@@ -11,7 +11,7 @@ export interface RequestScope {
   /** What the database layer knows of the request: its stop signal and its priority (its cost). */
   statements: StatementScope;
   /** Aborts when the request runs out of time, its client leaves, or the server stops waiting for it. */
-  signal: AbortSignal;
+  signal: StopSignal;
   /** Who the per-client limits count it against: an API key (hashed) or the client's address. */
   client: string;
   /** Stops the request's database work now, with a reason the client is told. */
@@ -52,15 +52,15 @@ export async function runWithBudget<T>(
   options: { budgetMs: number; response: ServerResponse; client: string; track?: (scope: RequestScope) => () => void },
   work: (scope: RequestScope) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
+  const stop = new Stop();
   const scope: RequestScope = {
-    statements: { signal: controller.signal },
-    signal: controller.signal,
+    statements: { signal: stop },
+    signal: stop,
     client: options.client,
     abort: (reason) => {
-      if (controller.signal.aborted) return;
+      if (stop.aborted) return;
       stopReasons.add(reason);
-      controller.abort(reason);
+      stop.abort(reason);
     },
   };
   const timer = setTimeout(() => scope.abort(timeBudgetError(options.budgetMs)), options.budgetMs);

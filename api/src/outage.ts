@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import { isDatabaseUnavailable } from '@naravard/db';
+import { isDatabaseUnavailable, type StopSignal } from '@naravard/db';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.ts';
 
@@ -135,7 +135,7 @@ export class DatabaseHealth {
    * its own, so requests stuck on a database that can no longer be reached (connections refused,
    * a connect timing out) end with 503 within a second instead of at their time budget.
    */
-  watch(signal: AbortSignal): () => void {
+  watch(signal: StopSignal): () => void {
     if (!this.remote) return () => {};
     const timer = setTimeout(() => {
       if (!signal.aborted && !this.#down) void this.ready();

@@ -198,13 +198,20 @@ export async function paginateTable<Row extends { id: string }>(options: {
       return readRows(db, statement, map);
     },
   );
-  return {
-    ...connection,
-    totalCount: async () => {
-      const [result] = await db.select({ value: count() }).from(table as PgTable).where(where);
-      return result?.value ?? 0;
-    },
-  };
+  return withTotalCount(connection, async () => {
+    const [result] = await db.select({ value: count() }).from(table as PgTable).where(where);
+    return result?.value ?? 0;
+  });
+}
+
+/**
+ * A page with its `totalCount`, as a literal of named properties. `{ ...page, totalCount }` made a
+ * new hidden class for every page on Node 20 (V8 11, seen with `--log-maps`): hidden classes live
+ * in the old generation, and the young-generation collector kept what they pointed at alive, so
+ * each request's objects were promoted rather than collected young.
+ */
+function withTotalCount<Row>(page: Omit<Connection<Row>, 'totalCount'>, totalCount: () => Promise<number>): Connection<Row> {
+  return { edges: page.edges, pageInfo: page.pageInfo, totalCount };
 }
 
 /**
@@ -348,9 +355,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
       return loader.load(parentId);
     },
   );
-  return {
-    ...connection,
-    totalCount: () =>
+  return withTotalCount(connection, () =>
       context
         .loader(
           `childCount:${name}:${filterKey}`,
@@ -365,8 +370,7 @@ export async function paginateChildren<Row extends { id: string }>(options: Chil
               return parentIds.map((id) => byParent.get(id) ?? 0);
             }),
         )
-        .load(parentId),
-  };
+        .load(parentId));
 }
 
 /**

@@ -15,7 +15,7 @@ export * from './api-keys.ts';
 export * from './changes.ts';
 export * from './observation-imports.ts';
 export * from './outage.ts';
-export { checkStatementScope, type StatementScope } from './statement-scope.ts';
+export { checkStatementScope, type StatementScope, Stop, type StopSignal } from './statement-scope.ts';
 export { DataFolderInUseError, removeDataFolder } from './data-lock.ts';
 export * from './replicas.ts';
 export { checkDatabaseUrl, DatabaseUrlError } from './database-url.ts';

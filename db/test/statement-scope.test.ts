@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../src/connect.ts';
+import { Stop } from '../src/statement-scope.ts';
 
 // The scope's listeners are postgres.js's (PostgreSQL); on PGlite a stopped scope only refuses the next statement.
 const databaseUrl = process.env.DATABASE_URL;
@@ -27,6 +28,27 @@ describe.skipIf(!databaseUrl)('a request scope on PostgreSQL', () => {
       await expect(running).rejects.toHaveProperty('cause.message', 'stopped by the test');
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(listeners()).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("stops a running statement with a Stop (the API's request signal) and keeps no listener once statements settle", async () => {
+    const connection = await connect({ databaseUrl, maxConnections: 2 });
+    const stop = new Stop();
+    try {
+      const db = connection.scoped({ signal: stop });
+      for (let n = 0; n < 25; n++) expect(await db.execute(sql`select ${n}::int as n`)).toEqual([{ n }]);
+      expect(stop.listenerCount).toBe(0);
+      const running = db.execute(sql`select pg_sleep(30)`).then((rows) => rows);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(stop.listenerCount).toBe(1);
+      const started = Date.now();
+      stop.abort(new Error('stopped by the test'));
+      await expect(running).rejects.toHaveProperty('cause.message', 'stopped by the test');
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The scope refuses further statements with the same reason.
+      await expect(db.execute(sql`select 1`)).rejects.toThrow('stopped by the test');
     } finally {
       await connection.close();
     }
